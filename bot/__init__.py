@@ -1,0 +1,1 @@
+"""boardbot: the Slack edge, the CLI and the composition root."""

@@ -1,0 +1,18 @@
+"""The `boardbot` console script: one Typer app, a sub-app per family of subcommands."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.cli import db as _db  # noqa: F401 - registers subcommands
+from bot.cli import demo as _demo  # noqa: F401
+from bot.cli import protocols as _protocols  # noqa: F401
+from bot.cli import simulate as _simulate  # noqa: F401
+from bot.cli.common import app, run_app
+
+
+def main() -> None:
+    sys.exit(run_app(app))
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,1 @@
+"""Slash-command families: parse text, call domain code, return a Reply."""

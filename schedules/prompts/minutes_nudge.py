@@ -1,0 +1,31 @@
+"""Minutes nudge: N working days after a meeting whose minutes are not yet shared."""
+
+from __future__ import annotations
+
+from schedules.cycle import Occurrence
+from schedules.prompts.base import (
+    PlanContext,
+    Prompt,
+    base_fields,
+    boards_text,
+    long_date,
+    owner_recipients,
+)
+
+KIND = "minutes_nudge"
+
+
+def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
+    duty = occurrence.duty
+    if not duty.schedule.after_meetings or occurrence.due > ctx.horizon:
+        return []
+    text = (
+        f"The minutes of the {occurrence.label} are not logged as shared with "
+        f"{boards_text(duty.counterparts) or 'the partner boards'} yet (due by "
+        f"{long_date(occurrence.due)}). Log them with `/minutes {duty.owners[0]} "
+        f"{occurrence.opens.isoformat()} LINK`. Clause {duty.clause}."
+    )
+    return [
+        Prompt(KIND, occurrence.due, recipient=r, text=text, **base_fields(occurrence))
+        for r in owner_recipients(duty, "business_manager", "secretariat")
+    ]

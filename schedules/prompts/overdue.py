@@ -1,0 +1,44 @@
+"""Overdue: the first working day after the close, then weekly until done or waived."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from schedules import calendar
+from schedules.cycle import Occurrence
+from schedules.prompts.base import PlanContext, Prompt, base_fields, long_date, owner_recipients
+
+KIND = "overdue"
+
+
+def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
+    duty = occurrence.duty
+    if duty.schedule.after_meetings:
+        return []
+    first = calendar.add_working_days(occurrence.due, 1)
+    sends, day = [], first
+    while day <= ctx.horizon:
+        sends.append(day)
+        if ctx.overdue_repeats is not None and len(sends) > ctx.overdue_repeats:
+            break
+        day = calendar.on_or_after(day + timedelta(days=ctx.settings.overdue_repeat_days))
+    prompts = []
+    for number, send_on in enumerate(sends):
+        text = (
+            f"Overdue: “{duty.title}” was due by {long_date(occurrence.due)} "
+            f"({occurrence.label}) and is not marked done. Mark it done with its evidence, "
+            "or waive it with a reason."
+        )
+        prompts += [
+            Prompt(
+                KIND,
+                send_on,
+                recipient=r,
+                text=text,
+                actions=("done",),
+                extra={"repeat": number},
+                **base_fields(occurrence),
+            )
+            for r in owner_recipients(duty, "channel", "chair")
+        ]
+    return prompts

@@ -1,0 +1,39 @@
+"""Reminders a set number of working days before a window closes (10 and 3 by default)."""
+
+from __future__ import annotations
+
+from schedules import calendar
+from schedules.cycle import Occurrence
+from schedules.prompts.base import PlanContext, Prompt, base_fields, long_date, owner_recipients
+
+KIND = "reminder"
+
+
+def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
+    duty = occurrence.duty
+    if duty.schedule.after_meetings:
+        return []
+    opened = calendar.on_or_after(occurrence.opens)
+    prompts = []
+    for days in sorted(set(ctx.settings.reminders_working_days), reverse=True):
+        send_on = calendar.add_working_days(occurrence.due, -days)
+        if send_on <= opened:
+            continue  # a short window: the opening prompt already says it
+        text = (
+            f"Reminder: “{duty.title}” is due by {long_date(occurrence.due)}, "
+            f"{days} working day{'s' if days != 1 else ''} from now ({occurrence.label}). "
+            "Mark it done when the evidence is in."
+        )
+        prompts += [
+            Prompt(
+                KIND,
+                send_on,
+                recipient=r,
+                text=text,
+                actions=("done", "snooze"),
+                extra={"working_days_left": days},
+                **base_fields(occurrence),
+            )
+            for r in owner_recipients(duty, "channel", "business_manager")
+        ]
+    return prompts

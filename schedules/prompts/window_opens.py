@@ -1,0 +1,50 @@
+"""Window opens: the owners' channels and their chairs and business managers hear first."""
+
+from __future__ import annotations
+
+from schedules import calendar
+from schedules.cycle import Occurrence
+from schedules.prompts.base import (
+    PlanContext,
+    Prompt,
+    base_fields,
+    boards_text,
+    long_date,
+    owner_recipients,
+)
+
+KIND = "window_opens"
+
+
+def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
+    duty = occurrence.duty
+    if duty.schedule.after_meetings:
+        return []
+    send_on = calendar.on_or_after(occurrence.opens)
+    if duty.kind == "joint_meeting":
+        text = (
+            f"“{duty.title}” is due between {long_date(occurrence.opens)} and "
+            f"{long_date(occurrence.due)} ({occurrence.label}): {boards_text(duty.owners)}. "
+            f"Clause {duty.clause}."
+        )
+    else:
+        towards = f" to {boards_text(duty.counterparts)}" if duty.counterparts else ""
+        text = (
+            f"The window for “{duty.title}” is open ({occurrence.label}): "
+            f"{boards_text(duty.owners)}{towards} by {long_date(occurrence.due)}. "
+            f"Evidence: {duty.evidence} Clause {duty.clause}."
+        )
+    recipients = owner_recipients(duty, "channel", "chair", "business_manager")
+    if duty.kind == "joint_meeting":
+        recipients = owner_recipients(duty)
+    return [
+        Prompt(
+            KIND,
+            send_on,
+            recipient=r,
+            text=text,
+            actions=("done", "snooze"),
+            **base_fields(occurrence),
+        )
+        for r in recipients
+    ]

@@ -1,0 +1,156 @@
+"""Read a protocol from a bundled template name or a file, or say precisely what is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from schedules.protocol.errors import PROTOCOL_HINTS, problems_from
+from schedules.protocol.model import Protocol
+from schedules.protocol.yamlsource import (
+    Problem,
+    YamlSource,
+    YamlSyntaxError,
+    dotted,
+    parse_yaml,
+)
+from storage.errors import BoardbotError
+
+TEMPLATE_PACKAGE = "schedules.protocol.templates"
+
+
+@dataclass
+class ProtocolInvalid(BoardbotError):
+    """A protocol file with problems; each renders as FILE:LINE: field: message."""
+
+    filename: str
+    problems: list[Problem]
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return "\n".join(problem.render(self.filename) for problem in self.problems)
+
+
+def template_names() -> list[str]:
+    folder = resources.files(TEMPLATE_PACKAGE)
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def read_source(name_or_path: str) -> tuple[str, str]:
+    """(display filename, text) for a template name or a path."""
+    if name_or_path in template_names():
+        resource = resources.files(TEMPLATE_PACKAGE) / f"{name_or_path}.yaml"
+        return f"{name_or_path}.yaml", resource.read_text(encoding="utf-8")
+    path = Path(name_or_path)
+    if not path.is_file():
+        known = ", ".join(template_names())
+        raise BoardbotError(
+            f"no protocol called '{name_or_path}': give a bundled name ({known}) "
+            "or the path of a protocol YAML file"
+        )
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BoardbotError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+
+
+def load_protocol(name_or_path: str) -> Protocol:
+    filename, text = read_source(name_or_path)
+    return parse_protocol(text, filename)
+
+
+def parse_protocol(text: str, filename: str = "<protocol>") -> Protocol:
+    try:
+        source = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ProtocolInvalid(filename, [exc.problem]) from None
+    if source.data is None:
+        raise ProtocolInvalid(
+            filename, [Problem(1, "", "the file is empty; start with a partnership: mapping")]
+        )
+    if not isinstance(source.data, dict):
+        raise ProtocolInvalid(
+            filename, [Problem(1, "", "the file should be a mapping with partnership:, boards:")]
+        )
+    problems = list(source.duplicates)
+    try:
+        protocol = Protocol.model_validate(source.data)
+    except ValidationError as exc:
+        problems += problems_from(exc, source, Protocol, PROTOCOL_HINTS)
+        raise ProtocolInvalid(filename, sorted(problems, key=lambda p: p.line)) from None
+    problems += list(cross_check(protocol, source))
+    if problems:
+        raise ProtocolInvalid(filename, sorted(problems, key=lambda p: p.line))
+    return protocol
+
+
+def cross_check(protocol: Protocol, source: YamlSource) -> Iterator[Problem]:
+    """What one field cannot know alone: unknown board keys and duplicate ids."""
+
+    def problem(loc: tuple[str | int, ...], message: str) -> Problem:
+        return Problem(source.line_of(loc), dotted(loc), message)
+
+    keys = protocol.board_keys
+    known = ", ".join(keys)
+    yield from _duplicates(keys, "boards", "key", problem)
+    ids = [d.id for d in protocol.duties] + [m.id for m in protocol.joint_meetings]
+    yield from _duplicates(
+        ids, "duties", "id", problem, offset_split=len(protocol.duties), other="joint_meetings"
+    )
+    yield from _duplicates([lad.id for lad in protocol.ladders], "ladders", "id", problem)
+    for index, duty in enumerate(protocol.duties):
+        for field in ("owners", "counterparts"):
+            for pos, key in enumerate(getattr(duty, field)):
+                if key not in keys:
+                    yield problem(
+                        ("duties", index, field, pos),
+                        f"unknown board key '{key}'; use one of {known}",
+                    )
+        overlap = set(duty.owners) & set(duty.counterparts)
+        if overlap:
+            yield problem(
+                ("duties", index, "counterparts"),
+                f"{', '.join(sorted(overlap))} cannot owe a duty to itself; "
+                "remove it from owners or counterparts",
+            )
+        after = duty.schedule.after_meetings
+        for pos, key in enumerate(after.of if after else []):
+            if key not in keys:
+                yield problem(
+                    ("duties", index, "schedule", "after_meetings", "of", pos),
+                    f"unknown board key '{key}'; use one of {known}",
+                )
+    for index, meeting in enumerate(protocol.joint_meetings):
+        boards = meeting.attendees.boards
+        for pos, key in enumerate([] if boards == "all" else boards):
+            if key not in keys:
+                yield problem(
+                    ("joint_meetings", index, "attendees", "boards", pos),
+                    f"unknown board key '{key}'; use one of {known}",
+                )
+
+
+def _duplicates(
+    values: list[str],
+    section: str,
+    field: str,
+    problem: Callable[[tuple[str | int, ...], str], Problem],
+    offset_split: int | None = None,
+    other: str = "",
+) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            where: tuple[str | int, ...] = (section, index, field)
+            if offset_split is not None and index >= offset_split:
+                where = (other, index - offset_split, field)
+            yield problem(where, f"'{value}' is used twice; each {field} must be unique")
+        seen.add(value)

@@ -1,0 +1,1 @@
+"""SQLModel tables, repository functions, the engine and session, Alembic migrations."""

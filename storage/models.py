@@ -1,0 +1,212 @@
+"""SQLModel tables: partnerships, boards, people, meetings, duties and what happens to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import json_field, utc_field
+
+
+class Partnership(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=60, unique=True)
+    name: str = Field(max_length=200)
+    timezone: str = Field(default="Europe/London", max_length=60)
+    year_start_month: int = 4
+    source: str = Field(default="", max_length=500)
+    protocol: dict[str, Any] = json_field(default_factory=dict)
+    digest_channel: str | None = Field(default=None, max_length=40)
+    loaded_at: datetime = utc_field()
+    materialised_on: date | None = None  # the London day occurrences were last made
+
+
+class Board(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("partnership_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    key: str = Field(max_length=60)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=40)
+    channel_id: str | None = Field(default=None, max_length=40)
+    retired_at: datetime | None = utc_field(nullable=True)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slack_user_id: str = Field(max_length=40, unique=True)
+    name: str = Field(default="", max_length=200)
+
+
+class Membership(SQLModel, table=True):
+    """A person's role on a board; one person may sit on several boards."""
+
+    __table_args__ = (UniqueConstraint("person_id", "board_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    role: str = Field(max_length=30)
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    starts_at: datetime = utc_field(index=True)
+    venue: str = Field(default="", max_length=200)
+    status: str = Field(default="scheduled", max_length=20)  # scheduled | cancelled
+    created_by: str = Field(default="", max_length=40)
+
+
+class Duty(SQLModel, table=True):
+    """A protocol duty (or joint meeting) as loaded; retired, never deleted, when removed."""
+
+    __table_args__ = (UniqueConstraint("partnership_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    key: str = Field(max_length=60)
+    kind: str = Field(default="duty", max_length=20)  # duty | joint_meeting
+    title: str = Field(max_length=150)
+    owners: list[str] = json_field()
+    counterparts: list[str] = json_field()
+    evidence: str = Field(default="", max_length=500)
+    clause: str = Field(default="", max_length=200)
+    schedule: dict[str, Any] = json_field(default_factory=dict)
+    retired_at: datetime | None = utc_field(nullable=True)
+
+
+class DutyOccurrence(SQLModel, table=True):
+    """One dated instance of a duty: a window in one year, or the days after one meeting."""
+
+    __table_args__ = (UniqueConstraint("duty_id", "period_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    duty_id: int = Field(foreign_key="duty.id", index=True)
+    period_key: str = Field(max_length=40)
+    label: str = Field(default="", max_length=60)
+    opens: date = Field(index=True)
+    closes: date  # the calendar window's last day
+    due: date = Field(index=True)  # closes, moved back to a working day
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    status: str = Field(default="pending", max_length=20)  # pending|done|waived|overdue
+    evidence_link: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=500)
+    completed_by: str | None = Field(default=None, max_length=40)
+    completed_at: datetime | None = utc_field(nullable=True)
+    snoozed_until: date | None = None
+    next_prompt_at: datetime | None = utc_field(nullable=True, index=True)
+
+
+class MinuteShare(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    meeting_on: date
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    link: str | None = Field(default=None, max_length=500)
+    shared_with: list[str] = json_field()
+    logged_by: str = Field(max_length=40)
+    logged_at: datetime = utc_field()
+
+
+class AgendaRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    from_board_id: int = Field(foreign_key="board.id")
+    to_board_id: int = Field(foreign_key="board.id", index=True)
+    text: str = Field(max_length=500)
+    status: str = Field(default="open", max_length=20)  # open|accepted|declined
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    reason: str | None = Field(default=None, max_length=500)
+    requested_by: str = Field(max_length=40)
+    requested_at: datetime = utc_field()
+    decided_by: str | None = Field(default=None, max_length=40)
+    decided_at: datetime | None = utc_field(nullable=True)
+    message_channel: str | None = Field(default=None, max_length=40)
+    message_ts: str | None = Field(default=None, max_length=40)
+
+
+class Ladder(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("partnership_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    key: str = Field(max_length=60)
+    name: str = Field(max_length=150)
+    clause: str = Field(default="", max_length=200)
+    stages: list[dict[str, Any]] = json_field()
+
+
+class Escalation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    ladder_id: int = Field(foreign_key="ladder.id")
+    from_board_id: int = Field(foreign_key="board.id")
+    to_board_id: int = Field(foreign_key="board.id", index=True)
+    text: str = Field(max_length=500)
+    stage: int = 1
+    stage_deadline: date
+    status: str = Field(default="open", max_length=20)  # open|resolved
+    outcome: str | None = Field(default=None, max_length=500)
+    opened_by: str = Field(max_length=40)
+    opened_at: datetime = utc_field()
+    resolved_at: datetime | None = utc_field(nullable=True)
+
+
+class EscalationStep(SQLModel, table=True):
+    """The stage history of an escalation: opened, advanced, resolved."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    stage: int
+    stage_name: str = Field(max_length=150)
+    action: str = Field(max_length=20)
+    note: str | None = Field(default=None, max_length=500)
+    deadline: date | None = None
+    by: str = Field(max_length=40)
+    at: datetime = utc_field()
+
+
+class Notification(SQLModel, table=True):
+    """The prompt ledger: one row per prompt, recorded once, sent at most once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    kind: str = Field(max_length=40)
+    subject: str = Field(max_length=120)
+    due_on: date
+    recipient: str = Field(max_length=40)
+    recipient_label: str = Field(default="", max_length=120)
+    payload: dict[str, Any] = json_field(default_factory=dict)
+    status: str = Field(default="pending", max_length=20, index=True)  # see schedules/ledger.py
+    attempts: int = 0
+    next_attempt_at: datetime = utc_field(index=True)
+    claimed_at: datetime | None = utc_field(nullable=True)
+    late: bool = False
+    last_error: str | None = Field(default=None, max_length=300)
+    slack_channel: str | None = Field(default=None, max_length=40)
+    slack_ts: str | None = Field(default=None, max_length=40)
+    created_at: datetime = utc_field()
+    sent_at: datetime | None = utc_field(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who changed what, when, with the before and after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = utc_field(index=True)
+    actor: str = Field(max_length=40)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    partnership_id: int | None = Field(default=None, index=True)
+    before: dict[str, Any] | None = json_field(default_factory=dict)
+    after: dict[str, Any] | None = json_field(default_factory=dict)
+
+
+class SlackDelivery(SQLModel, table=True):
+    """Deliveries already handled, so that Slack's retries are processed once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_key: str = Field(max_length=200, unique=True)
+    received_at: datetime = utc_field()

@@ -1,0 +1,60 @@
+"""Tables come from Alembic, and the migrations build exactly what the models declare."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage.db import make_engine, normalise_url
+from storage.migrate import current_revision, downgrade, model_drift, upgrade
+from storage.models import Partnership
+
+
+def test_the_migrations_and_the_models_agree(engine: Engine) -> None:
+    assert model_drift(engine) == []
+    assert current_revision(engine) is not None
+
+
+def test_it_upgrades_an_upgraded_database_without_complaint(database_url: str) -> None:
+    upgrade(database_url)
+    upgrade(database_url)
+
+
+def test_it_downgrades_to_nothing_and_back(tmp_path: object) -> None:
+    url = "sqlite:///" + str(tmp_path) + "/fresh.sqlite3"
+    upgrade(url)
+    downgrade(url, "base")
+    engine = make_engine(url)
+    assert current_revision(engine) is None
+    upgrade(url)
+    assert model_drift(engine) == []
+    engine.dispose()
+
+
+def test_it_stores_utc_and_gives_back_aware_datetimes(engine: Engine) -> None:
+    london_summer = timezone(timedelta(hours=1))
+    with Session(engine) as session:
+        session.add(
+            Partnership(key="p", name="P", loaded_at=datetime(2026, 9, 1, 9, tzinfo=london_summer))
+        )
+        session.commit()
+    with Session(engine) as session:
+        row = session.get(Partnership, 1)
+        assert row is not None
+        assert row.loaded_at == datetime(2026, 9, 1, 8, tzinfo=UTC)
+        assert row.loaded_at.tzinfo is not None
+
+
+def test_it_refuses_a_naive_datetime(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.add(Partnership(key="p", name="P", loaded_at=datetime(2026, 9, 1, 9)))
+        with pytest.raises(Exception, match="naive datetime"):
+            session.commit()
+
+
+def test_it_sends_postgres_urls_to_psycopg_three() -> None:
+    assert normalise_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url(None).startswith("sqlite:///")
