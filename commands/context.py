@@ -1,0 +1,133 @@
+"""Who is asking, where, when; which partnership they mean; and what they may do."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from storage import repo
+from storage.errors import BoardbotError
+from storage.models import Board, Partnership
+
+WRITE_ROLES = ("business_manager", "secretariat")
+CHAIR_ROLES = ("chair", "business_manager", "secretariat")
+ROLE_NAMES = {
+    "chair": "chair",
+    "business_manager": "business manager",
+    "secretariat": "secretariat",
+    "member": "member",
+}
+CHANNEL_ESCAPE = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+USER_ESCAPE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass
+class Invocation:
+    """One request: the person, the channel it came from, the instant, the open session."""
+
+    session: Session
+    user_id: str
+    channel_id: str
+    now: datetime
+    trigger_id: str | None = None
+    _partnership: Partnership | None = field(default=None, repr=False)
+
+    @property
+    def partnership(self) -> Partnership:
+        if self._partnership is None:
+            self._partnership = resolve_partnership(self)
+        return self._partnership
+
+    @property
+    def partnership_id(self) -> int:
+        assert self.partnership.id is not None
+        return self.partnership.id
+
+
+def resolve_partnership(inv: Invocation) -> Partnership:
+    """The partnership of the channel, else of the person's boards, else the only one set up."""
+    session = inv.session
+    from_channel = {
+        b.partnership_id for b in repo.boards_by_channel(inv.channel_id, session=session)
+    }
+    from_channel |= {
+        p.id for p in repo.partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
+    }
+    from_person = {b.partnership_id for b, _ in repo.memberships_of(inv.user_id, session=session)}
+    everything = repo.partnerships(session=session)
+    for candidates in (from_channel, from_person, {p.id for p in everything}):
+        if len(candidates) == 1:
+            (pid,) = candidates
+            return next(p for p in everything if p.id == pid)
+    if not everything:
+        raise BoardbotError(
+            "no partnership is set up yet; an administrator runs "
+            "`boardbot protocols load NAME` and `boardbot setup apply FILE`"
+        )
+    raise BoardbotError(
+        "this workspace has several partnerships; use the command in one of your board's channels"
+    )
+
+
+def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board:
+    """A board from its key (any case) or its channel (`<#C123|name>`)."""
+    match = CHANNEL_ESCAPE.match(token)
+    if match:
+        found = [
+            b
+            for b in repo.boards_by_channel(match.group(1), session=inv.session)
+            if b.partnership_id == inv.partnership_id
+        ]
+        if found:
+            return found[0]
+        raise BoardbotError(f"{token} is not linked to a board", usage=usage)
+    board = repo.board_by_key(inv.partnership_id, token.lower(), session=inv.session)
+    if board is None:
+        known = ", ".join(b.key for b in repo.boards(inv.partnership_id, session=inv.session))
+        raise BoardbotError(f"no board called '{token}'; the boards are {known}", usage=usage)
+    return board
+
+
+def user_arg(token: str, *, usage: str | None = None) -> str:
+    match = USER_ESCAPE.match(token)
+    if match:
+        return match.group(1)
+    raise BoardbotError(f"'{token}' is not a person; mention them, e.g. @name", usage=usage)
+
+
+def require_role(inv: Invocation, board: Board, roles: tuple[str, ...], doing: str) -> str:
+    """The role that allows `doing`, or a refusal naming the roles that would."""
+    assert board.id is not None
+    held = repo.roles_on(board.id, inv.user_id, session=inv.session)
+    for role in roles:
+        if role in held:
+            return role
+    needed = " or ".join(ROLE_NAMES[r] for r in roles)
+    raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {needed}")
+
+
+def split_args(text: str) -> list[str]:
+    return text.strip().split()
+
+
+def rest_after(text: str, count: int) -> str:
+    """The text after the first `count` words, with its own spacing kept."""
+    remainder = text.strip()
+    for _ in range(count):
+        parts = remainder.split(None, 1)
+        remainder = parts[1] if len(parts) > 1 else ""
+    return remainder.strip()
+
+
+def clip(text: str, limit: int = 500) -> str:
+    """Free text is kept short: boardbot records governance, not case details."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        raise BoardbotError(
+            f"that text is {len(text)} characters; keep it under {limit} "
+            "(record the governance point, never case details)"
+        )
+    return text

@@ -1,0 +1,216 @@
+"""/duties — what boards owe each other under the protocol.
+
+`/duties [BOARD]` lists owed, due-soon and overdue duties with their ids.
+`/duties done ID [LINK]` marks one done, with a link to its evidence.
+`/duties waive ID REASON` waives one, with the reason (for the audit trail).
+Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from commands.context import WRITE_ROLES, Invocation, board_arg, clip, require_role, split_args
+from commands.reply import (
+    Block,
+    Bold,
+    Button,
+    Code,
+    Line,
+    Link,
+    Message,
+    Reply,
+    context,
+    header,
+    lines,
+)
+from schedules import calendar
+from schedules.occurrences import OwedDuty, materialise, owed_by
+from storage import audit, repo
+from storage.errors import BoardbotError
+from storage.models import Board, Duty, DutyOccurrence
+
+USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
+SOON_WORKING_DAYS = 10
+MAX_LISTED = 40
+LINK_PATTERN = re.compile(r"^<?(https?://[^\s|>]+)(?:\|[^>]*)?>?$")
+SNOOZE_WORKING_DAYS = 3
+
+
+def handle(inv: Invocation, text: str) -> Reply:
+    args = split_args(text)
+    if args and args[0].lower() == "help":
+        return Reply.say(__doc__ or USAGE)
+    if args and args[0].lower() == "done":
+        return mark_done(inv, args[1:])
+    if args and args[0].lower() == "waive":
+        return waive(inv, args[1:], text)
+    if len(args) > 1:
+        raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
+    board = board_arg(inv, args[0], usage=USAGE) if args else None
+    return listing(inv, board)
+
+
+def listing(inv: Invocation, board: Board | None) -> Reply:
+    materialise(inv.partnership, inv.now, session=inv.session)
+    today = calendar.london_date(inv.now)
+    owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
+    who = board.key.upper() if board else inv.partnership.name
+    if not owed:
+        return Reply.say(f"Nothing is owed by {who} now or in the next month.")
+    groups = [
+        ("Overdue", [o for o in owed if o.status == "overdue"]),
+        (
+            f"Due within {SOON_WORKING_DAYS} working days",
+            [o for o in owed if o.status == "open" and o.working_days_left <= SOON_WORKING_DAYS],
+        ),
+        (
+            "Open",
+            [o for o in owed if o.status == "open" and o.working_days_left > SOON_WORKING_DAYS],
+        ),
+        ("Opening within a month", [o for o in owed if o.status == "upcoming"]),
+    ]
+    blocks: list[Block] = [header(f"Duties: {who}")]
+    listed = 0
+    for title, items in groups:
+        shown = items[: max(0, MAX_LISTED - listed)]
+        if shown:
+            blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
+            listed += len(shown)
+    if listed < len(owed):
+        blocks.append(context(f"{len(owed) - listed} more not shown; name a board to narrow it."))
+    blocks.append(
+        context("Mark one done: `/duties done ID [LINK]`; waive: `/duties waive ID REASON`")
+    )
+    summary = f"{len(owed)} duties for {who}: " + ", ".join(
+        f"{len(items)} {title.lower()}" for title, items in groups if items
+    )
+    return Reply.say(summary, *blocks)
+
+
+def duty_line(owed: OwedDuty) -> Line:
+    occ, duty = owed.occurrence, owed.duty
+    towards = f" → {', '.join(k.upper() for k in duty.counterparts)}" if duty.counterparts else ""
+    when = f"due {long(occ.due)}"
+    if owed.status == "upcoming":
+        when = f"opens {long(occ.opens)}"
+    elif owed.status == "open":
+        when += f" ({owed.working_days_left} working days)"
+    return (Code(f"#{occ.id}"), " ", Bold(duty.title), f"{towards} · {occ.label} · {when}")
+
+
+def long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
+    number = token.lstrip("#")
+    if not number.isdigit():
+        raise BoardbotError(f"'{token}' is not a duty id; ids are numbers, e.g. 12", usage=USAGE)
+    row = inv.session.get(DutyOccurrence, int(number))
+    duty = inv.session.get(Duty, row.duty_id) if row else None
+    if row is None or duty is None or duty.partnership_id != inv.partnership_id:
+        raise BoardbotError(f"there is no duty #{number}; `/duties` lists them", usage=USAGE)
+    return row, duty
+
+
+def require_owner_role(inv: Invocation, duty: Duty, doing: str) -> Board:
+    """A business manager or secretariat of any owner board may record a duty's outcome."""
+    owners = [repo.board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
+    boards = [b for b in owners if b is not None]
+    for board in boards:
+        assert board.id is not None
+        if repo.roles_on(board.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
+            return board
+    require_role(inv, boards[0], WRITE_ROLES, doing)  # raises, naming the role needed
+    raise AssertionError("unreachable")
+
+
+def mark_done(inv: Invocation, args: list[str]) -> Reply:
+    if not args or len(args) > 2:
+        raise BoardbotError("give the duty's id, and optionally a link", usage=USAGE)
+    link = parse_link(args[1]) if len(args) == 2 else None
+    row, duty = occurrence_arg(inv, args[0])
+    return complete(inv, row, duty, "done", link=link)
+
+
+def waive(inv: Invocation, args: list[str], text: str) -> Reply:
+    if len(args) < 2:
+        raise BoardbotError("give the duty's id and the reason it is waived", usage=USAGE)
+    row, duty = occurrence_arg(inv, args[0])
+    reason = clip(text.strip().split(None, 2)[2], 300)
+    return complete(inv, row, duty, "waived", note=reason)
+
+
+def complete(
+    inv: Invocation,
+    row: DutyOccurrence,
+    duty: Duty,
+    status: str,
+    *,
+    link: str | None = None,
+    note: str | None = None,
+) -> Reply:
+    verb = "mark duties done" if status == "done" else "waive duties"
+    require_owner_role(inv, duty, verb)
+    if row.status in ("done", "waived"):
+        raise BoardbotError(f"#{row.id} is already {row.status}")
+    before = {"status": row.status}
+    row.status, row.evidence_link, row.note = status, link, note
+    row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action=f"duty.{status}",
+        entity="duty_occurrence",
+        entity_id=row.id,
+        partnership_id=inv.partnership_id,
+        before=before,
+        after={"status": status, "evidence_link": link, "note": note},
+    )
+    evidence: Line = (" Evidence: ", Link(link)) if link else ()
+    why: Line = (f" Reason: {note}",) if note else ()
+    summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}.")
+    text = f"#{row.id} {duty.title} ({row.label}) is {status}."
+    return Reply(Message(text, [lines((*summary, *evidence, *why))]), ephemeral=False)
+
+
+def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
+    require_owner_role(inv, duty, "snooze duty prompts")
+    until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
+    row.snoozed_until = until
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action="duty.snoozed",
+        entity="duty_occurrence",
+        entity_id=row.id,
+        partnership_id=inv.partnership_id,
+        after={"snoozed_until": until.isoformat()},
+    )
+    return Reply.say(f"#{row.id} {duty.title}: reminders paused until {long(until)}.")
+
+
+def parse_link(token: str) -> str:
+    match = LINK_PATTERN.match(token)
+    if not match:
+        raise BoardbotError(f"'{token}' is not a link; write a full https:// address", usage=USAGE)
+    return match.group(1)[:500]
+
+
+def on_button(inv: Invocation, action: str, value: str) -> Reply:
+    """The Done and Snooze buttons on prompts carry the occurrence id as their value."""
+    row, duty = occurrence_arg(inv, value)
+    if action == "duty_done":
+        return complete(inv, row, duty, "done")
+    return snooze(inv, row, duty)
+
+
+ACTIONS = {"duty_done": on_button, "duty_snooze": on_button}
+BUTTONS = {
+    "done": lambda occ_id: Button("Done", "duty_done", str(occ_id), "primary"),
+    "snooze": lambda occ_id: Button("Snooze 3 working days", "duty_snooze", str(occ_id)),
+}

@@ -1,0 +1,156 @@
+"""Duty occurrences in the database: made from the cycle engine, read by commands and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from schedules import calendar
+from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
+from schedules.protocol.model import PromptSettings, Schedule
+from storage.models import Board, Duty, DutyOccurrence, Meeting, Partnership
+
+OPEN_STATUSES = ("pending", "overdue")
+MEETING_LOOKBACK = timedelta(days=120)
+
+
+def spec_of(duty: Duty) -> DutySpec:
+    schedule: dict[str, Any] = dict(duty.schedule)
+    roles = tuple(schedule.pop("attendee_roles", ()))
+    return DutySpec(
+        duty.key,
+        duty.kind,
+        duty.title,
+        tuple(duty.owners),
+        tuple(duty.counterparts),
+        duty.evidence,
+        duty.clause,
+        Schedule.model_validate(schedule),
+        roles,
+    )
+
+
+def settings_of(partnership: Partnership) -> PromptSettings:
+    return PromptSettings.model_validate(partnership.protocol.get("prompts", {}))
+
+
+def active_duties(partnership_id: int, *, session: Session) -> list[Duty]:
+    query = select(Duty).where(
+        Duty.partnership_id == partnership_id, col(Duty.retired_at).is_(None)
+    )
+    return list(session.exec(query.order_by(col(Duty.id))))
+
+
+def recent_meetings(partnership_id: int, now: datetime, *, session: Session) -> list[MeetingRef]:
+    query = (
+        select(Meeting, Board.key)
+        .join(Board, col(Board.id) == col(Meeting.board_id))
+        .where(
+            Board.partnership_id == partnership_id,
+            Meeting.status == "scheduled",
+            col(Meeting.starts_at) >= now - MEETING_LOOKBACK,
+            col(Meeting.starts_at) <= now,
+        )
+    )
+    return [MeetingRef(str(m.id), key, m.starts_at) for m, key in session.exec(query)]
+
+
+def materialise(partnership: Partnership, now: datetime, *, session: Session) -> int:
+    """Create the missing occurrence rows for last, this and next financial year; idempotent.
+
+    Insert-if-absent, so two clocks materialising at once cannot trip over each other.
+    """
+    assert partnership.id is not None
+    settings = settings_of(partnership)
+    today = calendar.london_date(now)
+    fy = calendar.financial_year(today, partnership.year_start_month)
+    meetings = recent_meetings(partnership.id, now, session=session)
+    rows = []
+    for duty in active_duties(partnership.id, session=session):
+        assert duty.id is not None
+        have = set(
+            session.exec(select(DutyOccurrence.period_key).where(DutyOccurrence.duty_id == duty.id))
+        )
+        found = occurrences(
+            spec_of(duty),
+            range(fy - 1, fy + 2),
+            start_month=partnership.year_start_month,
+            close_on_working_day=settings.close_on_working_day,
+            meetings=meetings,
+        )
+        rows += [row_values(duty.id, occ) for occ in found if occ.period_key not in have]
+    if rows:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(DutyOccurrence).values(rows)
+        session.execute(statement.on_conflict_do_nothing(index_elements=["duty_id", "period_key"]))
+    session.flush()
+    return len(rows)
+
+
+def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:
+    return {
+        "duty_id": duty_id,
+        "period_key": occ.period_key,
+        "label": occ.label,
+        "opens": occ.opens,
+        "closes": occ.closes,
+        "due": occ.due,
+        "meeting_id": int(occ.meeting.key) if occ.meeting else None,
+        "status": "pending",
+    }
+
+
+def occurrence_of(row: DutyOccurrence, duty: Duty) -> Occurrence:
+    """The engine's view of a stored occurrence, so the same prompt code can plan it."""
+    return Occurrence(spec_of(duty), row.period_key, row.label, row.opens, row.closes, row.due)
+
+
+def display_status(row: DutyOccurrence, today: date) -> str:
+    if row.status in ("done", "waived"):
+        return row.status
+    if row.due < today:
+        return "overdue"
+    if row.opens > today:
+        return "upcoming"
+    return "open"
+
+
+@dataclass(frozen=True)
+class OwedDuty:
+    occurrence: DutyOccurrence
+    duty: Duty
+    status: str
+    working_days_left: int
+
+
+def owed_by(
+    partnership_id: int,
+    board_key: str | None,
+    today: date,
+    *,
+    session: Session,
+    ahead_days: int = 31,
+) -> list[OwedDuty]:
+    """Open, overdue and soon-opening occurrences, for one board (or all), closest first."""
+    query = (
+        select(DutyOccurrence, Duty)
+        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+        .where(
+            Duty.partnership_id == partnership_id,
+            col(DutyOccurrence.status).in_(OPEN_STATUSES),
+            col(DutyOccurrence.opens) <= today + timedelta(days=ahead_days),
+        )
+        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
+    )
+    result = []
+    for row, duty in session.exec(query):
+        if board_key and board_key not in duty.owners:
+            continue
+        left = calendar.working_days_between(today, row.due)
+        result.append(OwedDuty(row, duty, display_status(row, today), left))
+    return result

@@ -1,0 +1,76 @@
+"""A loaded rutland partnership with channels and role holders, and a way to run commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from commands.context import Invocation
+from commands.registry import command_handler
+from commands.reply import Reply
+from schedules.protocol import load_protocol
+from schedules.protocol.store import store_protocol
+from storage import repo
+from storage.models import Membership
+
+# 23 November 2026, a Monday, 10:00 in London (GMT).
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+PEOPLE = {
+    "hwb": {"U0HWBCHAIR": "chair", "U0HWBBM": "business_manager", "U0HWBSEC": "secretariat"},
+    "lrlscb": {"U0LSCBCHAIR": "chair", "U0LSCBBM": "business_manager", "U0LSCBSEC": "secretariat"},
+    "lrsab": {"U0SABCHAIR": "chair", "U0SABBM": "business_manager"},
+}
+CHANNELS = {"hwb": "C0HWB", "lrlscb": "C0LSCB", "lrsab": "C0SAB"}
+OUTSIDER = "U0OUTSIDER"
+
+
+@dataclass
+class Workspace:
+    session: Session
+    now: datetime = NOW
+
+    def invocation(
+        self, user: str, channel: str = "C0ELSEWHERE", now: datetime | None = None
+    ) -> Invocation:
+        return Invocation(self.session, user, channel, now or self.now, trigger_id="T.trigger")
+
+    def run(self, command: str, text: str, user: str, channel: str = "C0ELSEWHERE") -> Reply:
+        """Run a slash command as one transaction, as the Slack edge does."""
+        inv = self.invocation(user, channel)
+        try:
+            reply = command_handler(command)(inv, text)
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+        return reply
+
+
+def build_workspace(session: Session) -> None:
+    store_protocol(load_protocol("rutland"), session=session, now=NOW)
+    session.flush()
+    partnership = repo.partnership_by_key("rutland", session=session)
+    assert partnership and partnership.id
+    partnership.digest_channel = "C0DIGEST"
+    for key, people in PEOPLE.items():
+        board = repo.board_by_key(partnership.id, key, session=session)
+        assert board and board.id
+        board.channel_id = CHANNELS[key]
+        for user, role in people.items():
+            person = repo.ensure_person(user, session=session)
+            assert person.id
+            session.add(Membership(person_id=person.id, board_id=board.id, role=role))
+    session.commit()
+
+
+@pytest.fixture
+def workspace(engine: Engine) -> Iterator[Workspace]:
+    with Session(engine, expire_on_commit=False) as session:
+        build_workspace(session)
+        yield Workspace(session)
