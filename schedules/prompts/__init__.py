@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
 
 from schedules.cycle import Occurrence
-from schedules.prompts import counterpart_notice, minutes_nudge, overdue, reminder, window_opens
+from schedules.prompts import (
+    agenda_nudge,
+    agenda_pack,
+    counterpart_notice,
+    digest,
+    escalation_nudge,
+    minutes_nudge,
+    overdue,
+    reminder,
+    window_opens,
+)
 from schedules.prompts.base import PlanContext, Prompt, Recipient
+from storage.models import Partnership
 
 Planner = Callable[[Occurrence, PlanContext], list[Prompt]]
+StoragePlanner = Callable[..., list[Prompt]]
 
 # Kinds planned from a duty occurrence: the same code serves `simulate` and the clock.
 OCCURRENCE_KINDS: dict[str, Planner] = {
@@ -19,6 +34,14 @@ OCCURRENCE_KINDS: dict[str, Planner] = {
     minutes_nudge.KIND: minutes_nudge.plan,
 }
 
+# Kinds planned from what is stored: meetings, agenda requests, escalations, the digest.
+STORAGE_KINDS: dict[str, StoragePlanner] = {
+    agenda_pack.KIND: agenda_pack.plan_from_storage,
+    agenda_nudge.KIND: agenda_nudge.plan_from_storage,
+    escalation_nudge.KIND: escalation_nudge.plan_from_storage,
+    digest.KIND: digest.plan_from_storage,
+}
+
 
 def plan_occurrence(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     """Every prompt an occurrence would send, if nothing is marked done, up to ctx.horizon."""
@@ -26,10 +49,18 @@ def plan_occurrence(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     return [p for p in prompts if p.send_on <= ctx.horizon]
 
 
+def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
+    return [
+        p for planner in STORAGE_KINDS.values() for p in planner(partnership, now, session=session)
+    ]
+
+
 __all__ = [
     "OCCURRENCE_KINDS",
+    "STORAGE_KINDS",
     "PlanContext",
     "Prompt",
     "Recipient",
+    "plan_from_storage",
     "plan_occurrence",
 ]

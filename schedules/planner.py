@@ -1,0 +1,163 @@
+"""Turn what is due into ledger entries: the same prompt code as `simulate`, fed from storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from schedules import calendar
+from schedules.ledger import FAILED, FOLDED, Entry, ledger_key
+from schedules.occurrences import materialise, occurrence_of, settings_of
+from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence
+from schedules.recipients import Resolver
+from storage.models import Duty, DutyOccurrence, Partnership
+
+LATE_DAYS = 7  # missed by more than this, a prompt is folded into the digest instead
+LOOKAHEAD = 400  # days: far enough to find the next weekly overdue notice
+SNOOZABLE = ("reminder", "overdue")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    send_time: time
+    today: date
+
+    @classmethod
+    def of(cls, partnership: Partnership, now: datetime) -> PlanSettings:
+        hours, minutes = settings_of(partnership).send_time.split(":")
+        return cls(time(int(hours), int(minutes)), calendar.london_date(now))
+
+
+def plan_partnership(partnership: Partnership, now: datetime, *, session: Session) -> list[Entry]:
+    """Every prompt of this partnership that is due by `now` and not yet in the ledger."""
+    assert partnership.id is not None
+    plan = PlanSettings.of(partnership, now)
+    if partnership.materialised_on != plan.today:
+        materialise(partnership, now, session=session)
+        start_new_occurrences(partnership, plan, session=session)
+        partnership.materialised_on = plan.today
+    resolver = Resolver(session, partnership.id, partnership.digest_channel)
+    entries: list[Entry] = []
+    for row, duty in due_occurrences(partnership.id, now, session=session):
+        entries += occurrence_entries(partnership, row, duty, plan, resolver)
+    for prompt in plan_from_storage(partnership, now, session=session):
+        entries += entries_for(partnership.id, prompt, plan, resolver)
+    return entries
+
+
+def due_occurrences(
+    partnership_id: int, now: datetime, *, session: Session
+) -> list[tuple[DutyOccurrence, Duty]]:
+    """Only occurrences whose next prompt time has come: the quiet tick reads nothing else."""
+    query = (
+        select(DutyOccurrence, Duty)
+        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+        .where(
+            col(DutyOccurrence.next_prompt_at) <= now,
+            DutyOccurrence.status == "pending",
+            Duty.partnership_id == partnership_id,
+        )
+    )
+    return [(row, duty) for row, duty in session.exec(query)]
+
+
+def start_new_occurrences(
+    partnership: Partnership, plan: PlanSettings, *, session: Session
+) -> None:
+    """Give fresh occurrences their first prompt time, skipping what is long past.
+
+    Occurrences that closed more than LATE_DAYS ago (a new install, a newly added duty) stay
+    silent: `/duties` and the digest show them as overdue, but the clock does not nag.
+    """
+    earliest = plan.today - timedelta(days=LATE_DAYS)
+    query = (
+        select(DutyOccurrence, Duty)
+        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+        .where(
+            Duty.partnership_id == partnership.id,
+            DutyOccurrence.status == "pending",
+            col(DutyOccurrence.next_prompt_at).is_(None),
+            col(DutyOccurrence.completed_at).is_(None),
+            col(DutyOccurrence.due) >= earliest,
+        )
+    )
+    for row, duty in session.exec(query):
+        row.next_prompt_at = next_prompt_at(
+            partnership, row, duty, plan, after=earliest - timedelta(days=1)
+        )
+
+
+def prompts_of(
+    partnership: Partnership, row: DutyOccurrence, duty: Duty, horizon: date
+) -> list[Prompt]:
+    ctx = PlanContext(settings_of(partnership), {}, horizon, overdue_repeats=None)
+    prompts = plan_occurrence(occurrence_of(row, duty), ctx)
+    if row.snoozed_until:
+        prompts = [
+            p for p in prompts if not (p.kind in SNOOZABLE and p.send_on < row.snoozed_until)
+        ]
+    return [with_occurrence(p, row) for p in prompts]
+
+
+def with_occurrence(prompt: Prompt, row: DutyOccurrence) -> Prompt:
+    prompt.extra["occurrence_id"] = row.id
+    return prompt
+
+
+def next_prompt_at(
+    partnership: Partnership, row: DutyOccurrence, duty: Duty, plan: PlanSettings, *, after: date
+) -> datetime | None:
+    """When this occurrence next has something to say (after the day `after`), or None."""
+    horizon = plan.today + timedelta(days=LOOKAHEAD)
+    days = sorted(
+        {p.send_on for p in prompts_of(partnership, row, duty, horizon) if p.send_on > after}
+    )
+    return calendar.at_local_time(days[0], plan.send_time) if days else None
+
+
+def occurrence_entries(
+    partnership: Partnership,
+    row: DutyOccurrence,
+    duty: Duty,
+    plan: PlanSettings,
+    resolver: Resolver,
+) -> list[Entry]:
+    assert row.next_prompt_at is not None and partnership.id is not None
+    since = calendar.london_date(row.next_prompt_at)
+    entries = []
+    for prompt in prompts_of(partnership, row, duty, plan.today):
+        if prompt.send_on >= since:
+            entries += entries_for(partnership.id, prompt, plan, resolver)
+    row.next_prompt_at = next_prompt_at(partnership, row, duty, plan, after=plan.today)
+    return entries
+
+
+def entries_for(
+    partnership_id: int, prompt: Prompt, plan: PlanSettings, resolver: Resolver
+) -> list[Entry]:
+    late = prompt.send_on < plan.today
+    folded = prompt.send_on < plan.today - timedelta(days=LATE_DAYS)
+    send_after = calendar.at_local_time(prompt.send_on, plan.send_time)
+    payload = {**prompt.as_json(), "actions": list(prompt.actions), **prompt.extra, "late": late}
+    entries = []
+    for target in resolver.resolve(prompt.recipient):
+        status = FAILED if target.problem else (FOLDED if folded else "pending")
+        entries.append(
+            Entry(
+                key=ledger_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),
+                partnership_id=partnership_id,
+                kind=prompt.kind,
+                subject=prompt.subject,
+                due_on=prompt.send_on,
+                recipient=target.slack_id,
+                recipient_label=target.label,
+                payload={**payload, "problem": target.problem} if target.problem else payload,
+                send_after=send_after,
+                late=late,
+                status=status,
+                error=target.problem,
+            )
+        )
+    return entries

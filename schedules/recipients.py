@@ -1,0 +1,73 @@
+"""Who a prompt goes to in Slack: a board's channel, or each holder of a role on a board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from schedules.prompts.base import Recipient
+from storage import repo
+from storage.models import Board
+
+ROLE_WORDS = {
+    "chair": "chair",
+    "business_manager": "business manager",
+    "secretariat": "secretariat",
+}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A Slack id to send to, or the reason there is none (recorded as a failed prompt)."""
+
+    slack_id: str
+    label: str
+    problem: str | None = None
+
+
+@dataclass
+class Resolver:
+    """Resolves recipients for one partnership, caching boards and role holders for a tick."""
+
+    session: Session
+    partnership_id: int
+    digest_channel: str | None
+    _boards: dict[str, Board | None] = field(default_factory=dict)
+    _holders: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+
+    def board(self, key: str) -> Board | None:
+        if key not in self._boards:
+            self._boards[key] = repo.board_by_key(self.partnership_id, key, session=self.session)
+        return self._boards[key]
+
+    def resolve(self, recipient: Recipient) -> list[Resolved]:
+        if recipient.role == "digest":
+            if self.digest_channel:
+                return [Resolved(self.digest_channel, "digest")]
+            return [
+                Resolved("digest", "digest", "no digest channel; set one with boardbot setup apply")
+            ]
+        board = self.board(recipient.board or "")
+        if board is None or board.id is None:
+            return []  # the board was retired: nobody is owed this prompt
+        if recipient.role == "channel":
+            if board.channel_id:
+                return [Resolved(board.channel_id, recipient.label)]
+            problem = f"{board.key} has no channel; link one with /boards link {board.key} #channel"
+            return [Resolved(f"#{board.key}", recipient.label, problem)]
+        holders = self._role_holders(board.id, recipient.role)
+        if not holders:
+            word = ROLE_WORDS.get(recipient.role, recipient.role)
+            problem = (
+                f"{board.key} has no {word}; add one with "
+                f"/boards role {board.key} @person {recipient.role}"
+            )
+            return [Resolved(f"{recipient.role}@{board.key}", recipient.label, problem)]
+        return [Resolved(user, recipient.label) for user in holders]
+
+    def _role_holders(self, board_id: int, role: str) -> list[str]:
+        if (board_id, role) not in self._holders:
+            people = repo.people_with_role(board_id, role, session=self.session)
+            self._holders[(board_id, role)] = [p.slack_user_id for p in people]
+        return self._holders[(board_id, role)]

@@ -1,0 +1,175 @@
+"""The clock sends each due prompt once, on working days at 09:00 London, and loses none."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from schedules import ledger
+from schedules.clock import Delivery, QuietHours, tick
+from storage.models import DutyOccurrence, Notification
+from tests.commands.conftest import build_workspace
+from tests.schedules.clock_helpers import RecordingSender
+
+SEPT_1_NINE = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 BST
+
+
+@pytest.fixture
+def rutland(engine: Engine) -> Engine:
+    with Session(engine) as session:
+        build_workspace(session)
+    return engine
+
+
+def test_it_opens_the_annual_report_windows_on_the_first_of_september(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    opened = {(r.kind, r.recipient) for r in sender.sent if r.kind == "window_opens"}
+    assert ("window_opens", "C0LSCB") in opened and ("window_opens", "C0SAB") in opened
+    assert ("window_opens", "U0LSCBCHAIR") in opened and ("window_opens", "U0SABCHAIR") in opened
+    assert ("window_opens", "U0LSCBBM") in opened
+    notices = [r for r in sender.sent if r.kind == "counterpart_notice"]
+    assert {r.recipient for r in notices} == {"U0HWBBM"}
+    assert len(notices) == 2  # one for each safeguarding board's report
+    assert all(r.status == ledger.SENT for r in fetch_all(rutland))
+
+
+def test_a_second_identical_run_sends_nothing(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    first = len(sender.sent)
+    report = tick(rutland, SEPT_1_NINE, sender)
+    assert len(sender.sent) == first and report.recorded == 0 and report.sent == 0
+
+
+def test_it_says_nothing_before_nine_and_nothing_at_the_weekend(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE - timedelta(minutes=1), sender)
+    assert sender.sent == []
+    saturday = datetime(2026, 9, 5, 10, tzinfo=UTC)
+    assert not QuietHours().allows(saturday)
+
+
+def test_it_retries_a_failed_send_on_a_later_tick_and_sends_it_once(rutland: Engine) -> None:
+    sender = RecordingSender(script=[Delivery(error="ratelimited", retry_after=30)])
+    report = tick(rutland, SEPT_1_NINE, sender)
+    assert report.retried == 1
+    retry = next(r for r in fetch_all(rutland) if r.status == ledger.PENDING)
+    assert retry.next_attempt_at == SEPT_1_NINE + timedelta(seconds=30)
+    tick(rutland, SEPT_1_NINE + timedelta(minutes=5), sender)
+    keys = [r.key for r in sender.sent]
+    assert len(keys) == len(set(keys))
+    assert all(r.status == ledger.SENT for r in fetch_all(rutland))
+
+
+def test_a_permanent_error_is_recorded_and_not_retried(rutland: Engine) -> None:
+    sender = RecordingSender(script=[Delivery(error="channel_not_found", permanent=True)])
+    report = tick(rutland, SEPT_1_NINE, sender)
+    assert report.failed == 1
+    failed = [r for r in fetch_all(rutland) if r.status == ledger.FAILED]
+    assert [r.last_error for r in failed] == ["channel_not_found"]
+    tick(rutland, SEPT_1_NINE + timedelta(hours=1), sender)
+    assert failed[0].key not in {r.key for r in sender.sent}
+
+
+def test_a_crash_after_slack_accepted_is_resolved_without_a_duplicate(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    with Session(rutland) as session:
+        row = session.exec(select(Notification).where(Notification.status == "sent")).first()
+        assert row is not None
+        row.status, row.claimed_at = ledger.SENDING, SEPT_1_NINE  # as if we died before 'sent'
+        session.add(row)
+        session.commit()
+        key = row.key
+    report = tick(rutland, SEPT_1_NINE + timedelta(minutes=10), sender)
+    assert report.recovered == 1
+    assert [r.key for r in sender.sent].count(key) == 1
+    assert all(r.status == ledger.SENT for r in fetch_all(rutland))
+
+
+def test_a_crash_before_slack_accepted_is_resent_once(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    with Session(rutland) as session:
+        row = session.exec(select(Notification)).first()
+        assert row is not None
+        row.status, row.claimed_at = ledger.SENDING, SEPT_1_NINE
+        session.add(row)
+        session.commit()
+        key = row.key
+    sender.history.pop(key)  # Slack never saw it
+    tick(rutland, SEPT_1_NINE + timedelta(minutes=10), sender)
+    assert [r.key for r in sender.sent].count(key) == 2  # the first send is the one Slack lost
+
+
+def test_after_three_days_off_it_sends_each_missed_prompt_once_marked_late(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    sender.sent.clear()
+    # Reminders fall on Mon 16 Nov; the clock is off from Fri 13 to Tue 17 Nov.
+    tick(rutland, datetime(2026, 11, 13, 9, 30, tzinfo=UTC), sender)
+    tick(rutland, datetime(2026, 11, 17, 9, 30, tzinfo=UTC), sender)
+    reminders = [r for r in sender.sent if r.kind == "reminder"]
+    assert reminders and all(r.late and r.due_on.isoformat() == "2026-11-16" for r in reminders)
+    assert len({r.key for r in reminders}) == len(reminders)
+    tick(rutland, datetime(2026, 11, 17, 10, 30, tzinfo=UTC), sender)
+    assert len([r for r in sender.sent if r.kind == "reminder"]) == len(reminders)
+
+
+def test_a_duty_marked_done_stops_its_prompts(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    with Session(rutland) as session:
+        occ = session.exec(
+            select(DutyOccurrence).where(DutyOccurrence.period_key == "2026-09-01")
+        ).first()
+        assert occ is not None
+        occ.status, occ.next_prompt_at = "done", None
+        session.add(occ)
+        session.commit()
+        done_id = occ.id
+    sender.sent.clear()
+    for day in range(60, 100):
+        tick(rutland, SEPT_1_NINE + timedelta(days=day), sender)
+    assert not [r for r in sender.sent if r.payload.get("occurrence_id") == done_id]
+
+
+def fetch_all(engine: Engine) -> list[Notification]:
+    with Session(engine) as session:
+        return list(session.exec(select(Notification)))
+
+
+def test_two_clocks_ticking_at_once_send_each_prompt_once(
+    rutland: Engine, database_url: str
+) -> None:
+    import threading
+
+    from storage.db import make_engine
+
+    sender = RecordingSender()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def clock() -> None:
+        engine = make_engine(database_url)  # each clock process has its own engine
+        try:
+            barrier.wait()
+            tick(engine, SEPT_1_NINE, sender)
+        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=clock) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    keys = [r.key for r in sender.sent]
+    assert keys and len(keys) == len(set(keys))
+    assert {r.key for r in fetch_all(rutland)} == set(keys)
