@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from commands import duties
+from commands import agenda, boards, duties, escalate, meetings, minutes
 from commands.context import Invocation
 from commands.reply import Reply
 
@@ -15,6 +15,11 @@ ViewHandler = Callable[[Invocation, dict[str, str], str], Reply]  # (inv, values
 
 FAMILIES: dict[str, ModuleType] = {
     "/duties": duties,
+    "/minutes": minutes,
+    "/agenda": agenda,
+    "/boards": boards,
+    "/escalate": escalate,
+    "/meetings": meetings,
 }
 
 
@@ -39,4 +44,13 @@ def views() -> dict[str, ViewHandler]:
     found: dict[str, ViewHandler] = {}
     for module in FAMILIES.values():
         found.update(getattr(module, "VIEWS", {}))
+    return found
+
+
+def posted_hooks() -> dict[str, Callable[..., None]]:
+    """POSTED hooks by metadata event_type: after posting such a message the edge calls
+    hook(session, event_payload id, channel, ts) in a new transaction."""
+    found: dict[str, Callable[..., None]] = {}
+    for module in FAMILIES.values():
+        found.update(getattr(module, "POSTED", {}))
     return found

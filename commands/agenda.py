@@ -1,0 +1,372 @@
+"""/agenda — one board asks another for an item on its agenda.
+
+`/agenda request FROM TO TEXT` asks board TO for an item on its agenda, on behalf of board FROM.
+`/agenda` alone opens a form for the same request.
+`/agenda list [BOARD]` lists open and recent requests to or from BOARD.
+`/agenda BOARD` shows BOARD's next meeting and the items accepted for it.
+TO's chair, business manager or secretariat accepts or declines from the request's message.
+Example: `/agenda request lrlscb hwb Neglect strategy: progress and shared priorities`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, or_, select, update
+
+from commands.context import CHAIR_ROLES, Invocation, board_arg, clip, require_role, rest_after
+from commands.duties import long
+from commands.reply import (
+    Bold,
+    Button,
+    Code,
+    FieldError,
+    Line,
+    Mention,
+    Message,
+    Modal,
+    ModalInput,
+    Reply,
+    buttons,
+    context,
+    header,
+    lines,
+)
+from schedules import calendar
+from storage import audit, repo
+from storage.errors import BoardbotError
+from storage.models import AgendaRequest, Board, Meeting
+
+USAGE = "Usage: `/agenda request FROM TO TEXT`, `/agenda list [BOARD]`, `/agenda BOARD`, `/agenda`"
+ASKING, DECIDING = "ask for an agenda item", "answer agenda requests"
+RECENT = timedelta(days=90)
+MAX_LISTED, MAX_TEXT, MAX_OPTIONS = 20, 300, 100
+
+
+def handle(inv: Invocation, text: str) -> Reply:
+    args = text.split()
+    if not args:
+        return request_form(inv)
+    verb = args[0].lower()
+    if verb == "help":
+        return Reply.say(__doc__ or USAGE)
+    if verb == "request":
+        if len(args) < 4:
+            raise BoardbotError("give the asking board, the board asked and the item", usage=USAGE)
+        asker, asked = (board_arg(inv, token, usage=USAGE) for token in args[1:3])
+        check_pair(inv, asker, asked)
+        return open_request(inv, asker, asked, item_text(rest_after(text, 3)))
+    if verb == "list" and len(args) <= 2:
+        return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+    if len(args) == 1:
+        return board_agenda(inv, board_arg(inv, args[0], usage=USAGE))
+    raise BoardbotError(f"'{text.strip()}' is not an /agenda command", usage=USAGE)
+
+
+def check_pair(inv: Invocation, asker: Board, asked: Board) -> None:
+    if asker.id == asked.id:
+        raise BoardbotError("a board cannot ask itself for an agenda item", usage=USAGE)
+    require_role(inv, asker, CHAIR_ROLES, ASKING)
+    if not asked.channel_id:
+        raise BoardbotError(
+            f"{asked.key.upper()} has no channel to ask in yet; its business manager can "
+            f"link one with `/boards link {asked.key} #channel`"
+        )
+
+
+def item_text(text: str) -> str:
+    item = clip(text, MAX_TEXT)
+    if not item:
+        raise BoardbotError("say what the agenda item is", usage=USAGE)
+    return item
+
+
+def open_request(inv: Invocation, asker: Board, asked: Board, text: str) -> Reply:
+    assert asker.id is not None and asked.id is not None
+    request = AgendaRequest(
+        partnership_id=inv.partnership_id,
+        from_board_id=asker.id,
+        to_board_id=asked.id,
+        text=text,
+        requested_by=inv.user_id,
+        requested_at=inv.now,
+    )
+    inv.session.add(request)
+    inv.session.flush()
+    after = {"from": asker.key, "to": asked.key, "text": text, "status": "open"}
+    record(inv, "agenda.requested", request, None, after)
+    post = request_message(request, asker, asked, None)
+    post.channel = asked.channel_id
+    post.metadata = {"event_type": "agenda_request", "event_payload": {"id": request.id}}
+    said = f" sent to {asked.key.upper()}'s channel for an answer."
+    reply = Message(f"Agenda request #{request.id}{said}", [lines((Code(f"#{request.id}"), said))])
+    return Reply(reply, posts=[post])
+
+
+def request_message(
+    request: AgendaRequest, asker: Board, asked: Board, outcome: Line | None
+) -> Message:
+    """The message in the asked board's channel: buttons while open, the outcome once decided."""
+    title: Line = (
+        Bold(f"Agenda request #{request.id}"),
+        f" from {asker.key.upper()} for {asked.key.upper()}'s agenda",
+    )
+    on = long(calendar.london_date(request.requested_at))
+    blocks = [
+        lines(title, request.text),
+        context(("Asked by ", Mention(request.requested_by), f" on {on}")),
+    ]
+    if outcome is None:
+        accept = Button("Accept", "agenda_accept", str(request.id), "primary")
+        blocks.append(buttons(accept, Button("Decline", "agenda_decline", str(request.id))))
+    else:
+        blocks.append(lines(outcome))
+    return Message(f"{asker.key.upper()} asks {asked.key.upper()}: {request.text}", blocks)
+
+
+def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
+    """The request a button or modal names, and its boards: open, and the person may answer."""
+    request = inv.session.get(AgendaRequest, int(value)) if value.strip().isdigit() else None
+    if request is None or request.partnership_id != inv.partnership_id:
+        raise BoardbotError(f"there is no agenda request #{value}; `/agenda list` lists them")
+    asker = inv.session.get(Board, request.from_board_id)
+    asked = inv.session.get(Board, request.to_board_id)
+    assert asker is not None and asked is not None
+    require_role(inv, asked, CHAIR_ROLES, DECIDING)
+    if request.status != "open":
+        raise BoardbotError(f"agenda request #{request.id} is already {outcome_text(inv, request)}")
+    return request, asker, asked
+
+
+def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
+    if request.status == "declined":
+        return f"declined: {request.reason}"
+    if request.status != "accepted":
+        return f"{request.status} since {long(calendar.london_date(request.requested_at))}"
+    meeting = inv.session.get(Meeting, request.meeting_id) if request.meeting_id else None
+    return f"accepted for the meeting on {meeting_label(meeting)}" if meeting else "accepted"
+
+
+def upcoming_meetings(inv: Invocation, board: Board) -> list[Meeting]:
+    query = select(Meeting).where(
+        Meeting.board_id == board.id,
+        Meeting.status == "scheduled",
+        col(Meeting.starts_at) > inv.now,
+    )
+    return list(inv.session.exec(query.order_by(col(Meeting.starts_at)).limit(MAX_OPTIONS)))
+
+
+def meeting_label(meeting: Meeting) -> str:
+    at = meeting.starts_at.astimezone(calendar.LONDON)
+    venue = f", {meeting.venue}" if meeting.venue else ""
+    return f"{long(at.date())} at {at:%H:%M}{venue}"[:75]
+
+
+def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
+    """Accept for the asked board's next meeting, or ask which one when it has several."""
+    request, asker, asked = request_arg(inv, value)
+    upcoming = upcoming_meetings(inv, asked)
+    if len(upcoming) <= 1:
+        return decide(inv, request, asker, asked, meeting=upcoming[0] if upcoming else None)
+    options = tuple((str(m.id), meeting_label(m)) for m in upcoming)
+    choice = ModalInput("meeting", "Meeting", "select", options, initial=options[0][0])
+    intro = f"Which {asked.key.upper()} meeting should take request #{request.id}?"
+    modal = Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice])
+    modal.private_metadata, modal.intro = str(request.id), intro
+    return Reply(Message(intro), modal=modal)
+
+
+def accept_meeting_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
+    request, asker, asked = request_arg(inv, private_metadata)
+    chosen = {str(m.id): m for m in upcoming_meetings(inv, asked)}.get(values.get("meeting", ""))
+    if chosen is None:
+        raise FieldError("meeting", f"choose one of {asked.key.upper()}'s upcoming meetings")
+    return decide(inv, request, asker, asked, meeting=chosen)
+
+
+def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
+    request, _, asked = request_arg(inv, value)
+    reason = ModalInput(
+        "reason", "Reason", "long_text", hint="The governance reason; never case details."
+    )
+    intro = f"Why is {asked.key.upper()} declining request #{request.id}? The requester is told."
+    modal = Modal("agenda_decline_reason", "Decline agenda item", "Decline", [reason])
+    modal.private_metadata, modal.intro = str(request.id), intro
+    return Reply(Message(intro), modal=modal)
+
+
+def decline_reason_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
+    request, asker, asked = request_arg(inv, private_metadata)
+    with field_error("reason"):
+        reason = clip(values.get("reason", ""), MAX_TEXT)
+    if not reason:
+        raise FieldError("reason", "give the reason the item is declined")
+    return decide(inv, request, asker, asked, reason=reason)
+
+
+def decide(
+    inv: Invocation,
+    request: AgendaRequest,
+    asker: Board,
+    asked: Board,
+    *,
+    meeting: Meeting | None = None,
+    reason: str | None = None,
+) -> Reply:
+    """Record the answer, update the request's message and tell the requester."""
+    status = "declined" if reason else "accepted"
+    after = {"status": status, "meeting_id": meeting.id if meeting else None, "reason": reason}
+    claim(inv, request, **after, decided_by=inv.user_id, decided_at=inv.now)
+    record(inv, f"agenda.{status}", request, {"status": "open"}, after)
+    outcome = outcome_text(inv, request)
+    if status == "accepted" and meeting is None:
+        outcome += f"; {asked.key.upper()} has no meeting scheduled, so it will need one"
+    said = f"Agenda request #{request.id} from {asker.key.upper()} is {outcome}."
+    told = f"Your agenda request #{request.id} to {asked.key.upper()} is {outcome}."
+    posts = [Message(told, [lines(told)], channel=request.requested_by)]
+    if request.message_channel and request.message_ts:
+        answer: Line = ("By ", Mention(inv.user_id), f": {outcome}.")
+        edited = request_message(request, asker, asked, answer)
+        edited.channel, edited.update_ts = request.message_channel, request.message_ts
+        posts.insert(0, edited)
+    return Reply(Message(said, [lines(said)]), posts=posts)
+
+
+def claim(inv: Invocation, request: AgendaRequest, **answer: Any) -> None:
+    """Two people may answer at once: the conditional UPDATE lets exactly one answer count."""
+    result = inv.session.execute(
+        update(AgendaRequest)
+        .where(col(AgendaRequest.id) == request.id, col(AgendaRequest.status) == "open")
+        .values(**answer)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        raise BoardbotError(f"agenda request #{request.id} was answered a moment ago")
+    inv.session.refresh(request)
+
+
+def listing(inv: Invocation, board: Board | None) -> Reply:
+    query = select(AgendaRequest).where(
+        AgendaRequest.partnership_id == inv.partnership_id,
+        or_(AgendaRequest.status == "open", col(AgendaRequest.requested_at) >= inv.now - RECENT),
+    )
+    if board is not None:
+        query = query.where(
+            or_(AgendaRequest.from_board_id == board.id, AgendaRequest.to_board_id == board.id)
+        )
+    newest = query.order_by(col(AgendaRequest.requested_at).desc(), col(AgendaRequest.id).desc())
+    found = sorted(inv.session.exec(newest), key=lambda r: r.status != "open")[:MAX_LISTED]
+    who = board.key.upper() if board else inv.partnership.name
+    if not found:
+        return Reply.say(f"No open or recent agenda requests for {who}.")
+    everyone = select(Board).where(Board.partnership_id == inv.partnership_id)
+    keys = {b.id: b.key.upper() for b in inv.session.exec(everyone)}
+    rows = [request_line(r, keys, outcome_text(inv, r)) for r in found]
+    title: Line = (Bold(f"Agenda requests: {who}"),)
+    return Reply.say(f"{len(found)} agenda requests for {who}", lines(title, *rows))
+
+
+def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: str) -> Line:
+    towards = f"{keys[request.from_board_id]} → {keys[request.to_board_id]}"
+    return (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
+
+
+def board_agenda(inv: Invocation, board: Board) -> Reply:
+    key = board.key.upper()
+    upcoming = upcoming_meetings(inv, board)[:1]
+    accepted = select(AgendaRequest).where(
+        AgendaRequest.to_board_id == board.id, AgendaRequest.status == "accepted"
+    )
+    if upcoming:
+        nearest = upcoming[0]
+        items = inv.session.exec(accepted.where(AgendaRequest.meeting_id == nearest.id)).all()
+        heading = f"{key} meets next on {meeting_label(nearest)}."
+    else:
+        items, heading = [], f"{key} has no meeting scheduled."
+    waiting = inv.session.exec(accepted.where(col(AgendaRequest.meeting_id).is_(None))).all()
+    rows: list[Line] = [(Code(f"#{r.id}"), f" {r.text}") for r in items]
+    blocks = [header(f"Agenda: {key}"), lines(heading, *(rows or [("No items accepted yet.",)]))]
+    if waiting:
+        listed = "; ".join(f"#{r.id} {r.text}" for r in waiting)
+        blocks.append(context(f"Accepted, waiting for a meeting: {listed}"))
+    return Reply.say(f"{heading} {len(items)} accepted items.", *blocks)
+
+
+def request_form(inv: Invocation) -> Reply:
+    boards = repo.boards(inv.partnership_id, session=inv.session)
+    options = tuple((b.key, f"{b.key.upper()}: {b.name}"[:75]) for b in boards)
+    held = repo.memberships_of(inv.user_id, session=inv.session)
+    chaired = {b.id for b, role in held if role in CHAIR_ROLES}
+    mine = next((b.key for b in boards if b.id in chaired), "")
+    modal = Modal(
+        "agenda_request_form",
+        "Ask for an agenda item",
+        "Send",
+        [
+            ModalInput("from_board", "From board", "select", options, initial=mine),
+            ModalInput("to_board", "To board", "select", options),
+            ModalInput("text", "The item", "long_text", hint="What and why; never case details."),
+        ],
+        intro="The board asked sees the request in its channel and accepts or declines it.",
+    )
+    return Reply(Message("Ask another board for an agenda item"), modal=modal)
+
+
+def request_form_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
+    with field_error("from_board"):
+        asker = board_arg(inv, values.get("from_board", ""))
+        require_role(inv, asker, CHAIR_ROLES, ASKING)
+    with field_error("to_board"):
+        asked = board_arg(inv, values.get("to_board", ""))
+        check_pair(inv, asker, asked)
+    with field_error("text"):
+        text = item_text(values.get("text", ""))
+    return open_request(inv, asker, asked, text)
+
+
+@contextmanager
+def field_error(block_id: str) -> Iterator[None]:
+    """In a modal, a refusal is shown under the input it concerns."""
+    try:
+        yield
+    except BoardbotError as refused:
+        raise FieldError(block_id, refused.message) from refused
+
+
+def remember_post(session: Session, request_id: int, channel: str, ts: str) -> None:
+    """The edge calls this after posting a request, so the answer can update that message."""
+    # Where a message sits is bookkeeping, not a change of governance state: no audit entry.
+    request = session.get(AgendaRequest, request_id)
+    if request is not None:
+        request.message_channel, request.message_ts = channel, ts
+
+
+def record(
+    inv: Invocation,
+    action: str,
+    request: AgendaRequest,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action=action,
+        entity="agenda_request",
+        entity_id=request.id,
+        partnership_id=inv.partnership_id,
+        before=before,
+        after=after,
+    )
+
+
+ACTIONS = {"agenda_accept": on_accept, "agenda_decline": on_decline}
+POSTED = {"agenda_request": remember_post}  # the edge reports where the request was posted
+VIEWS = {
+    "agenda_accept_meeting": accept_meeting_view,
+    "agenda_decline_reason": decline_reason_view,
+    "agenda_request_form": request_form_view,
+}

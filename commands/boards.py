@@ -1,0 +1,190 @@
+"""/boards — the partnership's boards, their channels and the people with roles on them.
+
+`/boards` lists the boards, their channels and who holds which role.
+`/boards link BOARD #channel` makes #channel the board's channel.
+`/boards role BOARD @person ROLE` gives a role: chair, business_manager, secretariat or member.
+`/boards role BOARD @person none` removes the person's roles on the board.
+Linking and roles need the board's business manager.
+Example: `/boards role hwb @someone secretariat`
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from commands.context import (
+    CHANNEL_ESCAPE,
+    ROLE_NAMES,
+    Invocation,
+    board_arg,
+    require_role,
+    split_args,
+    user_arg,
+)
+from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
+from storage import audit, repo
+from storage.errors import BoardbotError
+from storage.models import Board, Membership, Person
+
+USAGE = (
+    "Usage: `/boards`, `/boards link BOARD #channel`, "
+    "`/boards role BOARD @person chair|business_manager|secretariat|member|none`"
+)
+MANAGER = ("business_manager",)
+ROLE_SPELLINGS = {
+    spelling: name for name in ROLE_NAMES for spelling in (name, name.replace("_", "-"))
+}
+
+
+def handle(inv: Invocation, text: str) -> Reply:
+    args = split_args(text)
+    if not args:
+        return listing(inv)
+    verb = args[0].lower()
+    if verb == "help":
+        return Reply.say(__doc__ or USAGE)
+    if verb == "link" and len(args) == 3:
+        return link(inv, board_arg(inv, args[1], usage=USAGE), channel_arg(args[2]))
+    if verb == "role" and len(args) == 4:
+        board, user = board_arg(inv, args[1], usage=USAGE), user_arg(args[2], usage=USAGE)
+        if args[3].lower() == "none":
+            return remove_roles(inv, board, user)
+        return add_role(inv, board, user, role_arg(args[3]))
+    raise BoardbotError(f"'{text.strip()}' is not a /boards command", usage=USAGE)
+
+
+def channel_arg(token: str) -> str:
+    match = CHANNEL_ESCAPE.match(token)
+    if not match:
+        raise BoardbotError(f"'{token}' is not a channel; mention it, e.g. #hwb-board", usage=USAGE)
+    return match.group(1)
+
+
+def role_arg(token: str) -> str:
+    role = ROLE_SPELLINGS.get(token.lower())
+    if role is None:
+        known = ", ".join(ROLE_NAMES)
+        raise BoardbotError(f"'{token}' is not a role; the roles are {known} or none", usage=USAGE)
+    return role
+
+
+def listing(inv: Invocation) -> Reply:
+    boards = repo.boards(inv.partnership_id, session=inv.session)
+    if not boards:
+        return Reply.say(f"{inv.partnership.name} has no boards yet.")
+    blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
+    for board in boards:
+        blocks.append(lines(board_line(board), *role_lines(inv, board)))
+    summary = f"{len(boards)} boards: " + ", ".join(b.key.upper() for b in boards)
+    return Reply.say(summary, *blocks)
+
+
+def board_line(board: Board) -> Line:
+    where: Line = (ChannelRef(board.channel_id),) if board.channel_id else ("no channel yet",)
+    return (Bold(board.key.upper()), f" {board.name} · ", *where)
+
+
+def role_lines(inv: Invocation, board: Board) -> list[Line]:
+    assert board.id is not None
+    people = repo.people_of_board(board.id, session=inv.session)
+    found: list[Line] = []
+    for role, name in ROLE_NAMES.items():
+        holders = [p.slack_user_id for p, held in people if held == role]
+        if holders:
+            mentions = [part for user in holders for part in (", ", Mention(user))][1:]
+            found.append((f"{name}: ", *mentions))
+    return found or [("nobody holds a role yet",)]
+
+
+def link(inv: Invocation, board: Board, channel: str) -> Reply:
+    require_role(inv, board, MANAGER, f"link {board.key.upper()}'s channel")
+    taken = [b for b in repo.boards_by_channel(channel, session=inv.session) if b.id != board.id]
+    if taken:
+        raise BoardbotError(f"that channel is already {taken[0].key.upper()}'s channel")
+    if board.channel_id == channel:
+        raise BoardbotError(f"that channel is already {board.key.upper()}'s channel")
+    before = {"channel_id": board.channel_id}
+    board.channel_id = channel
+    record(inv, "board.channel_linked", "board", board.id, before, {"channel_id": channel})
+    said: Line = (ChannelRef(channel), " is now ", Bold(board.key.upper()), "'s channel.")
+    return Reply(
+        Message(f"That channel is now {board.key.upper()}'s channel.", [lines(said)]),
+        ephemeral=False,
+    )
+
+
+def add_role(inv: Invocation, board: Board, user: str, role: str) -> Reply:
+    key = board.key.upper()
+    require_role(inv, board, MANAGER, f"change {key}'s roles")
+    assert board.id is not None
+    if role in repo.roles_on(board.id, user, session=inv.session):
+        raise BoardbotError(f"that person is already {key}'s {ROLE_NAMES[role]}")
+    person = repo.ensure_person(user, session=inv.session)
+    assert person.id is not None
+    membership = Membership(person_id=person.id, board_id=board.id, role=role)
+    inv.session.add(membership)
+    inv.session.flush()
+    record(
+        inv, "board.role_added", "membership", membership.id, None, role_fields(board, user, role)
+    )
+    said: Line = (Mention(user), " is now ", Bold(key), f"'s {ROLE_NAMES[role]}.")
+    return Reply(Message(f"{key} has a new {ROLE_NAMES[role]}.", [lines(said)]), ephemeral=False)
+
+
+def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
+    key = board.key.upper()
+    require_role(inv, board, MANAGER, f"change {key}'s roles")
+    memberships = memberships_on(inv, board, user)
+    if not memberships:
+        raise BoardbotError(f"that person has no role on {key}")
+    assert board.id is not None
+    managers = repo.people_with_role(board.id, "business_manager", session=inv.session)
+    if any(m.role == "business_manager" for m in memberships) and len(managers) == 1:
+        raise BoardbotError(
+            f"that person is {key}'s only business manager; give the role to someone else first "
+            f"with `/boards role {board.key} @person business_manager`"
+        )
+    for membership in memberships:
+        fields = role_fields(board, user, membership.role)
+        record(inv, "board.role_removed", "membership", membership.id, fields, None)
+        inv.session.delete(membership)
+    names = ", ".join(ROLE_NAMES[m.role] for m in memberships)
+    said: Line = (Mention(user), " no longer holds a role on ", Bold(key), f" (was {names}).")
+    return Reply(Message(f"{key}'s roles have changed.", [lines(said)]), ephemeral=False)
+
+
+def memberships_on(inv: Invocation, board: Board, user: str) -> list[Membership]:
+    query = (
+        select(Membership)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Membership.board_id == board.id, Person.slack_user_id == user)
+        .order_by(col(Membership.id))
+    )
+    return list(inv.session.exec(query))
+
+
+def role_fields(board: Board, user: str, role: str) -> dict[str, Any]:
+    return {"board": board.key, "user": user, "role": role}
+
+
+def record(
+    inv: Invocation,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        partnership_id=inv.partnership_id,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,347 @@
+"""/escalate — a concern between boards, climbing the protocol's mutual-challenge ladder.
+
+`/escalate open FROM TO TEXT` raises FROM's concern with TO at the ladder's first stage.
+`/escalate advance ID [NOTE]` moves it to the next stage, with a new deadline.
+`/escalate resolve ID OUTCOME` records how it was resolved.
+`/escalate list [BOARD]` lists open escalations and those resolved in the last 90 days.
+`/escalate show ID` shows its stage history.
+Example: `/escalate open lrlscb hwb JSNA refresh omits the children's safeguarding priorities`
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, or_, select
+
+from commands.context import (
+    CHAIR_ROLES,
+    ROLE_NAMES,
+    Invocation,
+    board_arg,
+    clip,
+    require_role,
+    rest_after,
+    split_args,
+)
+from commands.duties import long
+from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
+from commands.when import london_label
+from schedules import calendar
+from storage import audit, repo
+from storage.errors import BoardbotError
+from storage.models import Board, Escalation, EscalationStep, Ladder
+
+USAGE = (
+    "Usage: `/escalate open FROM TO TEXT`, `/escalate advance ID [NOTE]`, "
+    "`/escalate resolve ID OUTCOME`, `/escalate list [BOARD]`, `/escalate show ID`"
+)
+TEXT_LIMIT = 300
+RECENT = timedelta(days=90)  # resolved escalations stay listed this long
+MAX_LISTED = 40
+AUDITED = {"from_board_id", "to_board_id", "text", "stage", "stage_deadline", "status", "outcome"}
+# For a partnership whose protocol spells out no ladder: one stage, between the chairs.
+DEFAULT_LADDER_KEY = "default"
+DEFAULT_LADDER_NAME = "Resolution between chairs"
+DEFAULT_STAGES: list[dict[str, Any]] = [
+    {
+        "name": "Chairs meet to resolve the concern",
+        "who_acts": "The chairs of both boards",
+        "response_working_days": 20,
+    }
+]
+
+
+def handle(inv: Invocation, text: str) -> Reply:
+    args = split_args(text)
+    verb = args[0].lower() if args else "help"
+    if verb == "help" and len(args) <= 1:
+        return Reply.say(__doc__ or USAGE)
+    if verb == "open":
+        return open_escalation(inv, args[1:], text)
+    if verb == "advance" and len(args) >= 2:
+        return advance(inv, escalation_arg(inv, args[1]), rest_after(text, 2))
+    if verb == "resolve" and len(args) >= 3:
+        return resolve(inv, escalation_arg(inv, args[1]), rest_after(text, 2))
+    if verb == "list" and len(args) <= 2:
+        return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+    if verb == "show" and len(args) == 2:
+        return show(inv, escalation_arg(inv, args[1]))
+    if verb in ("advance", "resolve", "show"):
+        needs = "the escalation's id" + (" and the outcome" if verb == "resolve" else "")
+        raise BoardbotError(f"to {verb} an escalation, give {needs}", usage=USAGE)
+    raise BoardbotError(f"'{text.strip()}' is not an /escalate command", usage=USAGE)
+
+
+def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
+    if len(args) < 3:
+        raise BoardbotError(
+            "give the board raising it, the board it is for, and the concern", usage=USAGE
+        )
+    source, target = board_arg(inv, args[0], usage=USAGE), board_arg(inv, args[1], usage=USAGE)
+    if source.id == target.id:
+        raise BoardbotError(f"{source.key.upper()} cannot escalate a concern to itself")
+    require_role(inv, source, CHAIR_ROLES, f"escalate a concern from {source.key.upper()}")
+    concern = clip(rest_after(text, 3), TEXT_LIMIT)
+    ladder = partnership_ladder(inv)
+    assert source.id is not None and target.id is not None and ladder.id is not None
+    row = Escalation(
+        partnership_id=inv.partnership_id,
+        ladder_id=ladder.id,
+        from_board_id=source.id,
+        to_board_id=target.id,
+        text=concern,
+        stage_deadline=deadline_for(inv, ladder, 1),
+        opened_by=inv.user_id,
+        opened_at=inv.now,
+    )
+    inv.session.add(row)
+    inv.session.flush()
+    record_step(inv, row, "opened", None, {})
+    where = stage_text(row, ladder)
+    for_target = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
+    notices = posts(
+        (target, f"{for_target} (escalation #{row.id}): {concern}. {where}"),
+        (source, f"Escalation #{row.id} raised with {target.key.upper()}: {concern}. {where}"),
+    )
+    summary = f"Escalation #{row.id} opened with {target.key.upper()}. {where}"
+    return Reply(Message(summary, [lines(summary)]), posts=notices)
+
+
+def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
+    source, target = require_party(inv, row, "advance an escalation")
+    ladder = ladder_of(inv, row)
+    if row.stage >= len(ladder.stages):
+        name = ladder.stages[-1]["name"]
+        raise BoardbotError(
+            f"#{row.id} is already at the final stage ({name}); "
+            f"resolve it with /escalate resolve {row.id} OUTCOME"
+        )
+    note = clip(note_text, TEXT_LIMIT) or None
+    before = snapshot(row)
+    row.stage += 1
+    row.stage_deadline = deadline_for(inv, ladder, row.stage)
+    record_step(inv, row, "advanced", note, before)
+    why = f" Note: {note}" if note else ""
+    summary = f"Escalation #{row.id} ({pair(source, target)}) advanced. {stage_text(row, ladder)}"
+    notices = posts((target, summary + why), (source, summary + why))
+    return Reply(Message(summary, [lines(summary + why)]), posts=notices)
+
+
+def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
+    source, target = require_party(inv, row, "resolve an escalation")
+    outcome = clip(outcome_text, TEXT_LIMIT)
+    before = snapshot(row)
+    row.status, row.outcome, row.resolved_at = "resolved", outcome, inv.now
+    record_step(inv, row, "resolved", outcome, before)
+    summary = f"Escalation #{row.id} ({pair(source, target)}) is resolved: {outcome}"
+    return Reply(
+        Message(summary, [lines(summary)]), posts=posts((target, summary), (source, summary))
+    )
+
+
+def listing(inv: Invocation, board: Board | None) -> Reply:
+    recent = or_(col(Escalation.status) == "open", col(Escalation.resolved_at) >= inv.now - RECENT)
+    query = select(Escalation).where(Escalation.partnership_id == inv.partnership_id, recent)
+    if board is not None:
+        query = query.where(
+            or_(Escalation.from_board_id == board.id, Escalation.to_board_id == board.id)
+        )
+    rows = list(inv.session.exec(query.order_by(col(Escalation.status), col(Escalation.id))))
+    who = board.key.upper() if board else inv.partnership.name
+    if not rows:
+        return Reply.say(f"No escalations are open for {who}, and none was resolved in 90 days.")
+    keys, today = board_keys(inv), calendar.london_date(inv.now)
+    shown = [escalation_line(inv, row, keys, today) for row in rows[:MAX_LISTED]]
+    blocks = [header(f"Escalations: {who}"), lines(*shown)]
+    if len(rows) > MAX_LISTED:
+        blocks.append(context(f"{len(rows) - MAX_LISTED} more not shown; name a board."))
+    blocks.append(context("Open, then resolved in the last 90 days. Details: `/escalate show ID`"))
+    still_open = sum(row.status == "open" for row in rows)
+    plural = "" if still_open == 1 else "s"
+    return Reply.say(f"{still_open} open escalation{plural} for {who}", *blocks)
+
+
+def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], today: date) -> Line:
+    boards = Bold(f"{keys[row.from_board_id]} → {keys[row.to_board_id]}")
+    if row.status == "resolved":
+        when = long(calendar.london_date(row.resolved_at or inv.now))
+        return (Code(f"#{row.id}"), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
+    waiting = calendar.working_days_between(calendar.london_date(stage_started(inv, row)), today)
+    days = f"{waiting} working day{'' if waiting == 1 else 's'} waiting"
+    late = "past its deadline of" if row.stage_deadline < today else "respond by"
+    stage = stage_label(row, ladder_of(inv, row))
+    about = f" {row.text} · stage {stage} · {days} · {late} {long(row.stage_deadline)}"
+    return (Code(f"#{row.id}"), " ", boards, about)
+
+
+def show(inv: Invocation, row: Escalation) -> Reply:
+    keys, ladder = board_keys(inv), ladder_of(inv, row)
+    query = select(EscalationStep).where(EscalationStep.escalation_id == row.id)
+    history: list[Line] = [
+        (
+            f"{london_label(step.at)} · ",
+            Mention(step.by),
+            f" · {step.action} · stage {step.stage}/{len(ladder.stages)} {step.stage_name}",
+            f" · {step.note}" if step.note else "",
+        )
+        for step in inv.session.exec(query.order_by(col(EscalationStep.at), col(EscalationStep.id)))
+    ]
+    if row.status == "resolved":
+        state = f"resolved: {row.outcome}"
+    else:
+        state = f"open at stage {stage_label(row, ladder)}, respond by {long(row.stage_deadline)}"
+    title = f"Escalation #{row.id}: {keys[row.from_board_id]} → {keys[row.to_board_id]}"
+    body = lines(row.text, f"{ladder.name}: {state}")
+    return Reply.say(f"{title}, {state}", header(title), body, lines((Bold("History"),), *history))
+
+
+def partnership_ladder(inv: Invocation) -> Ladder:
+    """The partnership's first ladder; a single stage between chairs when its protocol has none."""
+    query = (
+        select(Ladder).where(Ladder.partnership_id == inv.partnership_id).order_by(col(Ladder.id))
+    )
+    ladder = inv.session.exec(query).first()
+    if ladder is None:
+        ladder = Ladder(
+            partnership_id=inv.partnership_id,
+            key=DEFAULT_LADDER_KEY,
+            name=DEFAULT_LADDER_NAME,
+            stages=copy.deepcopy(DEFAULT_STAGES),
+        )
+        inv.session.add(ladder)
+        inv.session.flush()
+        after = {"key": ladder.key, "name": ladder.name, "stages": ladder.stages}
+        log(inv, "ladder.created", ladder.id, {}, after)
+    return ladder
+
+
+def ladder_of(inv: Invocation, row: Escalation) -> Ladder:
+    ladder = inv.session.get(Ladder, row.ladder_id)
+    assert ladder is not None
+    return ladder
+
+
+def deadline_for(inv: Invocation, ladder: Ladder, stage: int) -> date:
+    """The stage's response time in working days, counted from today in London."""
+    days = int(ladder.stages[stage - 1]["response_working_days"])
+    return calendar.add_working_days(calendar.london_date(inv.now), days)
+
+
+def stage_label(row: Escalation, ladder: Ladder) -> str:
+    return f"{row.stage}/{len(ladder.stages)} {ladder.stages[row.stage - 1]['name']}"
+
+
+def stage_text(row: Escalation, ladder: Ladder) -> str:
+    stage = ladder.stages[row.stage - 1]
+    return (
+        f"Stage {stage_label(row, ladder)}; who acts: {stage['who_acts']}; "
+        f"respond by {long(row.stage_deadline)}."
+    )
+
+
+def stage_started(inv: Invocation, row: Escalation) -> datetime:
+    """When the current stage began: the latest step that opened or advanced it."""
+    query = (
+        select(EscalationStep.at)
+        .where(
+            EscalationStep.escalation_id == row.id,
+            col(EscalationStep.action).in_(("opened", "advanced")),
+        )
+        .order_by(col(EscalationStep.at).desc(), col(EscalationStep.id).desc())
+    )
+    return inv.session.exec(query).first() or row.opened_at
+
+
+def record_step(
+    inv: Invocation, row: Escalation, action: str, note: str | None, before: Any
+) -> None:
+    """One line of the stage history, and its audit entry."""
+    assert row.id is not None
+    deadline = None if action == "resolved" else row.stage_deadline
+    name = ladder_of(inv, row).stages[row.stage - 1]["name"]
+    step = EscalationStep(
+        escalation_id=row.id,
+        stage=row.stage,
+        stage_name=name,
+        action=action,
+        note=note,
+        deadline=deadline,
+        by=inv.user_id,
+        at=inv.now,
+    )
+    inv.session.add(step)
+    log(inv, f"escalation.{action}", row.id, before, snapshot(row) | {"note": note})
+
+
+def snapshot(row: Escalation) -> dict[str, Any]:
+    """What the audit trail keeps of an escalation: enough to answer an inspector on its own."""
+    return row.model_dump(mode="json", include=AUDITED)
+
+
+def log(inv: Invocation, action: str, entity_id: int | None, before: Any, after: Any) -> None:
+    """One audit entry; the entity is the action's first word (`ladder`, `escalation`)."""
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action=action,
+        entity=action.split(".")[0],
+        entity_id=entity_id,
+        partnership_id=inv.partnership_id,
+        before=before,
+        after=after,
+    )
+
+
+def escalation_arg(inv: Invocation, token: str) -> Escalation:
+    number = token.lstrip("#")
+    if not number.isdigit():
+        raise BoardbotError(f"'{token}' is not an escalation id, e.g. 3", usage=USAGE)
+    row = inv.session.get(Escalation, int(number))
+    if row is None or row.partnership_id != inv.partnership_id:
+        raise BoardbotError(f"there is no escalation #{number}; see `/escalate list`", usage=USAGE)
+    return row
+
+
+def require_party(inv: Invocation, row: Escalation, doing: str) -> tuple[Board, Board]:
+    """The chair, business manager or secretariat of either board may move an escalation on."""
+    source, target = (inv.session.get(Board, i) for i in (row.from_board_id, row.to_board_id))
+    assert source is not None and target is not None
+    held = set()
+    for board in (source, target):
+        held |= repo.roles_on(board.id or 0, inv.user_id, session=inv.session)
+    if not held & set(CHAIR_ROLES):
+        needed = " or ".join(ROLE_NAMES[r] for r in CHAIR_ROLES)
+        raise BoardbotError(
+            f"to {doing} you need to be {source.key.upper()}'s or {target.key.upper()}'s {needed}"
+        )
+    if row.status == "resolved":
+        raise BoardbotError(f"#{row.id} is already resolved: {row.outcome}")
+    return source, target
+
+
+def board_keys(inv: Invocation) -> dict[int, str]:
+    rows = inv.session.exec(select(Board).where(Board.partnership_id == inv.partnership_id))
+    return {b.id: b.key.upper() for b in rows if b.id is not None}
+
+
+def pair(source: Board, target: Board) -> str:
+    return f"{source.key.upper()} → {target.key.upper()}"
+
+
+def posts(*notices: tuple[Board, str]) -> list[Message]:
+    """Messages for the boards' channels; a board with no channel linked is not told."""
+    return [
+        Message(text, [lines(text)], channel=b.channel_id) for b, text in notices if b.channel_id
+    ]
+
+
+def on_advance_button(inv: Invocation, action_id: str, value: str) -> Reply:
+    """The Advance button on a past-deadline nudge carries the escalation id as its value."""
+    return advance(inv, escalation_arg(inv, value), "")
+
+
+ACTIONS = {"escalation_advance": on_advance_button}

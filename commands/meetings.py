@@ -1,0 +1,190 @@
+"""/meetings — the boards' meeting dates, which time the prompts about papers and minutes.
+
+`/meetings [BOARD]` lists the meetings in the next 12 months, with their ids.
+`/meetings add BOARD WHEN [; VENUE]` adds one; `/meetings move ID WHEN` moves one;
+`/meetings cancel ID` cancels one.
+WHEN is London time, day first (03/04 is 3 April), and needs a time: `tomorrow at 10:00`,
+`next Tuesday 2pm`, `3 March 2027 14:30`, `last Thursday of January at 10:00`.
+Example: `/meetings add hwb 3 March at 10:00; Council Chamber`, `/meetings move 12 4 March 14:00`
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import col, select
+
+from commands.context import WRITE_ROLES, Invocation, board_arg, clip, require_role, split_args
+from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
+from commands.when import london_label, parse_when
+from storage import audit
+from storage.errors import BoardbotError
+from storage.models import Board, Meeting
+
+USAGE = (
+    "Usage: `/meetings [BOARD]`, `/meetings add BOARD WHEN [; VENUE]`, "
+    "`/meetings move ID WHEN`, `/meetings cancel ID`"
+)
+LISTED_AHEAD = relativedelta(months=12)
+MAX_LISTED = 40
+VENUE_LIMIT = 200
+
+
+def handle(inv: Invocation, text: str) -> Reply:
+    args = split_args(text)
+    verb = args[0].lower() if args else ""
+    if verb == "help" and len(args) == 1:
+        return Reply.say(__doc__ or USAGE)
+    if verb == "add":
+        return add(inv, text.strip().split(None, 1)[1] if len(args) > 1 else "")
+    if verb == "move" and len(args) >= 3:
+        return move(inv, meeting_arg(inv, args[1]), text.strip().split(None, 2)[2])
+    if verb == "cancel" and len(args) == 2:
+        return cancel(inv, meeting_arg(inv, args[1]))
+    if verb in ("move", "cancel"):
+        needs = "the meeting's id and when it now is" if verb == "move" else "the meeting's id"
+        raise BoardbotError(f"to {verb} a meeting, give {needs}", usage=USAGE)
+    if len(args) > 1:
+        raise BoardbotError(f"'{text.strip()}' is not a /meetings command", usage=USAGE)
+    return listing(inv, board_arg(inv, args[0], usage=USAGE) if args else None)
+
+
+def listing(inv: Invocation, board: Board | None) -> Reply:
+    query = select(Board).where(Board.partnership_id == inv.partnership_id)
+    boards = {b.id: b for b in inv.session.exec(query)}
+    meetings_query = select(Meeting).where(
+        col(Meeting.board_id).in_([board.id] if board else [b.id for b in boards.values()]),
+        Meeting.status == "scheduled",
+        col(Meeting.starts_at) > inv.now,
+        col(Meeting.starts_at) <= inv.now + LISTED_AHEAD,
+    )
+    meetings = list(
+        inv.session.exec(meetings_query.order_by(col(Meeting.starts_at), col(Meeting.id)))
+    )
+    who = board.key.upper() if board else inv.partnership.name
+    if not meetings:
+        return Reply.say(
+            f"No meetings of {who} are set for the next 12 months. "
+            "Add one: `/meetings add BOARD WHEN`"
+        )
+    shown = [meeting_line(m, boards[m.board_id]) for m in meetings[:MAX_LISTED]]
+    blocks = [header(f"Meetings: {who}"), lines(*shown)]
+    if len(meetings) > MAX_LISTED:
+        blocks.append(
+            context(f"{len(meetings) - MAX_LISTED} more not shown; name a board to narrow it.")
+        )
+    blocks.append(
+        context("London time. Move one: `/meetings move ID WHEN`; cancel: `/meetings cancel ID`")
+    )
+    count = f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}"
+    return Reply.say(f"{count} of {who} in the next 12 months", *blocks)
+
+
+def meeting_line(meeting: Meeting, board: Board) -> Line:
+    venue = f" · {meeting.venue}" if meeting.venue else ""
+    return (
+        Code(f"#{meeting.id}"),
+        " ",
+        Bold(board.key.upper()),
+        f" {london_label(meeting.starts_at)}{venue}",
+    )
+
+
+def add(inv: Invocation, rest: str) -> Reply:
+    words, _, venue_text = rest.partition(";")
+    parts = words.split(None, 1)
+    if len(parts) < 2:
+        raise BoardbotError("give the board and when it meets", usage=USAGE)
+    board = board_arg(inv, parts[0], usage=USAGE)
+    require_role(inv, board, WRITE_ROLES, f"add {board.key.upper()}'s meetings")
+    starts_at = parse_when(parts[1], inv.now)
+    venue = clip(venue_text, VENUE_LIMIT)
+    refuse_a_second_meeting_at(inv, board, starts_at)
+    assert board.id is not None
+    meeting = Meeting(board_id=board.id, starts_at=starts_at, venue=venue, created_by=inv.user_id)
+    inv.session.add(meeting)
+    inv.session.flush()
+    after = {"board": board.key, "starts_at": starts_at.isoformat(), "venue": venue}
+    record(inv, "meeting.added", meeting, {}, after)
+    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} added")
+
+
+def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
+    board = changeable(inv, meeting, "move")
+    starts_at = parse_when(when_text, inv.now)
+    refuse_a_second_meeting_at(inv, board, starts_at, moving=meeting)
+    before = {"starts_at": meeting.starts_at.isoformat()}
+    meeting.starts_at = starts_at
+    record(inv, "meeting.moved", meeting, before, {"starts_at": starts_at.isoformat()})
+    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} moved")
+
+
+def cancel(inv: Invocation, meeting: Meeting) -> Reply:
+    board = changeable(inv, meeting, "cancel")
+    meeting.status = "cancelled"
+    record(inv, "meeting.cancelled", meeting, {"status": "scheduled"}, {"status": "cancelled"})
+    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled")
+
+
+def announce(meeting: Meeting, board: Board, summary: str) -> Reply:
+    venue = f", {meeting.venue}" if meeting.venue else ""
+    text = f"{summary}: {london_label(meeting.starts_at)}{venue}."
+    return Reply(Message(text, [lines(text)]), ephemeral=False)
+
+
+def changeable(inv: Invocation, meeting: Meeting, verb: str) -> Board:
+    """A scheduled meeting still to come, and the board whose business manager may change it."""
+    board = inv.session.get(Board, meeting.board_id)
+    assert board is not None
+    require_role(inv, board, WRITE_ROLES, f"{verb} {board.key.upper()}'s meetings")
+    if meeting.status == "cancelled":
+        raise BoardbotError(f"#{meeting.id} is already cancelled; add a new meeting instead")
+    if meeting.starts_at <= inv.now:
+        # Duties that follow a meeting (minutes, actions) are already counted from this one.
+        raise BoardbotError(
+            f"#{meeting.id} has already taken place ({london_label(meeting.starts_at)})"
+        )
+    return board
+
+
+def refuse_a_second_meeting_at(
+    inv: Invocation, board: Board, starts_at: datetime, moving: Meeting | None = None
+) -> None:
+    query = select(Meeting).where(
+        Meeting.board_id == board.id,
+        Meeting.status == "scheduled",
+        Meeting.starts_at == starts_at,
+    )
+    if moving is not None:
+        query = query.where(Meeting.id != moving.id)
+    same = inv.session.exec(query).first()
+    if same is not None:
+        raise BoardbotError(f"{board.key.upper()} already meets then (#{same.id})")
+
+
+def meeting_arg(inv: Invocation, token: str) -> Meeting:
+    number = token.lstrip("#")
+    if not number.isdigit():
+        raise BoardbotError(f"'{token}' is not a meeting id; ids are numbers, e.g. 12", usage=USAGE)
+    meeting = inv.session.get(Meeting, int(number))
+    board = inv.session.get(Board, meeting.board_id) if meeting else None
+    if meeting is None or board is None or board.partnership_id != inv.partnership_id:
+        raise BoardbotError(f"there is no meeting #{number}; `/meetings` lists them", usage=USAGE)
+    return meeting
+
+
+def record(
+    inv: Invocation, action: str, meeting: Meeting, before: dict[str, str], after: dict[str, str]
+) -> None:
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action=action,
+        entity="meeting",
+        entity_id=meeting.id,
+        partnership_id=inv.partnership_id,
+        before=before,
+        after=after,
+    )

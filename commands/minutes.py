@@ -1,0 +1,263 @@
+"""/minutes — log that a board's minutes were shared with its counterpart boards.
+
+`/minutes BOARD DATE [LINK]` logs the minutes of BOARD's meeting on DATE as shared.
+DATE is day first: `2026-03-03`, `3 March 2026`, `3 Mar`, `03/03/2026`, `today` or `yesterday`.
+`/minutes list [BOARD]` lists the most recent shares, newest first.
+Example: `/minutes hwb 3 March 2026 https://example.org/minutes.pdf`
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+
+from commands.context import WRITE_ROLES, Invocation, board_arg, require_role, split_args
+from commands.duties import LINK_PATTERN, long, parse_link
+from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
+from schedules import calendar
+from schedules.occurrences import OPEN_STATUSES, active_duties, materialise
+from storage import audit, repo
+from storage.errors import BoardbotError
+from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
+
+USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
+DATE_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
+MAX_LISTED = 20
+MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+MONTHS = {
+    name: number
+    for number, full in enumerate(MONTH_NAMES.split(), start=1)
+    for name in (full, full[:3])
+} | {"sept": 9}
+RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+WORDS_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?(?: (\d{4}))?$")
+
+
+def handle(inv: Invocation, text: str) -> Reply:
+    args = split_args(text)
+    if args and args[0].lower() == "help":
+        return Reply.say(__doc__ or USAGE)
+    if args and args[0].lower() == "list":
+        if len(args) > 2:
+            raise BoardbotError(f"'{text.strip()}' is not a /minutes command", usage=USAGE)
+        return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+    if len(args) < 2:
+        raise BoardbotError("give the board and the date of its meeting", usage=USAGE)
+    board = board_arg(inv, args[0], usage=USAGE)
+    words = args[1:]
+    link = parse_link(words.pop()) if LINK_PATTERN.match(words[-1]) else None
+    if not words:
+        raise BoardbotError("give the date of the meeting", usage=USAGE)
+    day = parse_day(" ".join(words), calendar.london_date(inv.now))
+    return log_share(inv, board, day, link)
+
+
+def parse_day(text: str, today: date) -> date:
+    """A meeting day, read day first; a date without a year is the latest one not in the future."""
+    spoken = " ".join(text.lower().replace(",", " ").split())
+    if spoken in RELATIVE_DAYS:
+        return today - timedelta(days=RELATIVE_DAYS[spoken])
+    try:
+        day = _day_of(spoken, today)
+    except ValueError:
+        day = None
+    if day is None:
+        raise BoardbotError(f"'{text}' is not a date I can read; {DATE_EXAMPLE}", usage=USAGE)
+    if day > today:
+        raise BoardbotError(
+            f"{long(day)} is in the future; log minutes once the meeting has happened", usage=USAGE
+        )
+    return day
+
+
+def _day_of(spoken: str, today: date) -> date | None:
+    if match := ISO_DATE.match(spoken):
+        year, month, day = (int(g) for g in match.groups())
+        return date(year, month, day)
+    if match := SLASH_DATE.match(spoken):
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    match = WORDS_DATE.match(spoken)
+    if not match or match.group(2) not in MONTHS:
+        return None
+    day, month = int(match.group(1)), MONTHS[match.group(2)]
+    if match.group(3):
+        return date(int(match.group(3)), month, day)
+    this_year = date(today.year, month, day)
+    return this_year if this_year <= today else date(today.year - 1, month, day)
+
+
+def minute_duties(inv: Invocation, board: Board) -> list[Duty]:
+    """The active duties to share minutes after the meetings of `board`."""
+    return [
+        duty
+        for duty in active_duties(inv.partnership_id, session=inv.session)
+        if board.key in duty.schedule.get("after_meetings", {}).get("of", [])
+    ]
+
+
+def counterparts_of(inv: Invocation, board: Board, duties: list[Duty]) -> list[Board]:
+    """The protocol's counterparts for these minutes, else every other board."""
+    others = [b for b in repo.boards(inv.partnership_id, session=inv.session) if b.id != board.id]
+    named = {key for duty in duties for key in duty.counterparts}
+    return [b for b in others if b.key in named] or others
+
+
+def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
+    start = calendar.at_local_time(day, time(0))
+    end = calendar.at_local_time(day + timedelta(days=1), time(0))
+    query = select(Meeting).where(
+        Meeting.board_id == board.id,
+        Meeting.status == "scheduled",
+        col(Meeting.starts_at) >= start,
+        col(Meeting.starts_at) < end,
+    )
+    return inv.session.exec(query.order_by(col(Meeting.starts_at))).first()
+
+
+def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
+    require_role(inv, board, WRITE_ROLES, "log minutes")
+    earlier = inv.session.exec(
+        select(MinuteShare).where(MinuteShare.board_id == board.id, MinuteShare.meeting_on == day)
+    ).first()
+    if earlier is not None:
+        logged = long(calendar.london_date(earlier.logged_at))
+        raise BoardbotError(
+            f"{board.key.upper()}'s minutes of {long(day)} were already logged on {logged}"
+        )
+    duties = minute_duties(inv, board)
+    counterparts = counterparts_of(inv, board, duties)
+    meeting = meeting_on(board, day, inv)
+    assert board.id is not None
+    share = MinuteShare(
+        board_id=board.id,
+        meeting_on=day,
+        meeting_id=meeting.id if meeting else None,
+        link=link,
+        shared_with=[b.key for b in counterparts],
+        logged_by=inv.user_id,
+        logged_at=inv.now,
+    )
+    inv.session.add(share)
+    inv.session.flush()
+    record(inv, "minutes.shared", "minute_share", share.id, after=share_fields(share))
+    done = complete_duties(inv, duties, meeting, share) if meeting else []
+    return share_reply(board, share, counterparts, done)
+
+
+def share_fields(share: MinuteShare) -> dict[str, Any]:
+    return {
+        "board_id": share.board_id,
+        "meeting_on": share.meeting_on.isoformat(),
+        "meeting_id": share.meeting_id,
+        "link": share.link,
+        "shared_with": share.shared_with,
+    }
+
+
+def complete_duties(
+    inv: Invocation, duties: list[Duty], meeting: Meeting, share: MinuteShare
+) -> list[DutyOccurrence]:
+    """Mark done the occurrences owed after this meeting, with the share as evidence."""
+    materialise(inv.partnership, inv.now, session=inv.session)
+    query = select(DutyOccurrence).where(
+        col(DutyOccurrence.duty_id).in_([d.id for d in duties]),
+        DutyOccurrence.period_key == f"meeting:{meeting.id}",
+        col(DutyOccurrence.status).in_(OPEN_STATUSES),
+    )
+    done = list(inv.session.exec(query))
+    for row in done:
+        before = {"status": row.status}
+        row.status, row.evidence_link, row.note = "done", share.link, f"minutes share #{share.id}"
+        row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
+        after = {"status": "done", "evidence_link": share.link, "note": row.note}
+        record(inv, "duty.done", "duty_occurrence", row.id, before=before, after=after)
+    return done
+
+
+def record(
+    inv: Invocation,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any],
+) -> None:
+    audit.record(
+        session=inv.session,
+        at=inv.now,
+        actor=inv.user_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        partnership_id=inv.partnership_id,
+        before=before,
+        after=after,
+    )
+
+
+def share_reply(
+    board: Board, share: MinuteShare, counterparts: list[Board], done: list[DutyOccurrence]
+) -> Reply:
+    key, held = board.key.upper(), long(share.meeting_on)
+    names = ", ".join(b.key.upper() for b in counterparts) or "no other board"
+    evidence: Line = (" ", Link(share.link, "Minutes")) if share.link else ()
+    shared = f"'s minutes of its meeting on {held} are logged as shared with {names}."
+    blocks = [lines((Bold(key), shared, *evidence))]
+    blocks += [context(f"Duty #{row.id} ({row.label}) is done.") for row in done]
+    unlinked = [b.key.upper() for b in counterparts if not b.channel_id]
+    if unlinked:
+        blocks.append(
+            context(f"Not posted to {', '.join(unlinked)}: no channel; `/boards link` sets one.")
+        )
+    posts = [
+        Message(
+            f"{key}'s minutes of its meeting on {held} are available.",
+            [lines((Bold(key), f"'s minutes of its meeting on {held} are available.", *evidence))],
+            channel=b.channel_id,
+        )
+        for b in counterparts
+        if b.channel_id
+    ]
+    return Reply(Message(key + shared, blocks), ephemeral=False, posts=posts)
+
+
+def listing(inv: Invocation, board: Board | None) -> Reply:
+    query = (
+        select(MinuteShare, Board)
+        .join(Board, col(Board.id) == col(MinuteShare.board_id))
+        .where(Board.partnership_id == inv.partnership_id)
+        .order_by(col(MinuteShare.logged_at).desc(), col(MinuteShare.id).desc())
+    )
+    if board is not None:
+        query = query.where(MinuteShare.board_id == board.id)
+    found = list(inv.session.exec(query.limit(MAX_LISTED)))
+    who = board.key.upper() if board else inv.partnership.name
+    if not found:
+        return Reply.say(f"No minutes are logged as shared for {who} yet.")
+    return Reply.say(
+        f"The {len(found)} most recent minutes shares for {who}",
+        lines((Bold(f"Minutes shared: {who}"),), *[share_line(s, b) for s, b in found]),
+    )
+
+
+def share_line(share: MinuteShare, board: Board) -> Line:
+    towards = ", ".join(k.upper() for k in share.shared_with) or "no other board"
+    logged = long(calendar.london_date(share.logged_at))
+    evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
+    return (
+        Code(f"#{share.id}"),
+        " ",
+        Bold(board.key.upper()),
+        f" meeting {long(share.meeting_on)} → {towards} · logged {logged} by ",
+        Mention(share.logged_by),
+        *evidence,
+    )

@@ -1,0 +1,264 @@
+"""/escalate opens a concern between boards and takes it up the ladder, audited at every step."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import col, func, select
+
+from commands import escalate
+from commands.reply import Mention, Reply
+from storage import repo
+from storage.errors import BoardbotError
+from storage.models import AuditEntry, Escalation, EscalationStep, Ladder
+from tests.commands.conftest import OUTSIDER, Workspace
+
+CONCERN = "JSNA refresh omits the children's safeguarding priorities"
+# The Suffolk protocol's mutual-challenge routes (section 10), as a ladder.
+SUFFOLK_STAGES = [
+    {
+        "name": "Formal written request",
+        "who_acts": "The chair raising it",
+        "response_working_days": 10,
+    },
+    {
+        "name": "Item on the other board's agenda",
+        "who_acts": "Both chairs",
+        "response_working_days": 20,
+    },
+    {"name": "Meeting of the chairs", "who_acts": "Both chairs", "response_working_days": 15},
+    {
+        "name": "Resolution meeting",
+        "who_acts": "The chairs and the Directors of Children's and Adults' Services",
+        "response_working_days": 20,
+    },
+]
+
+
+def counts(ws: Workspace) -> tuple[int, ...]:
+    tables = (Escalation, EscalationStep, Ladder, AuditEntry)
+    return tuple(ws.session.exec(select(func.count()).select_from(t)).one() for t in tables)
+
+
+def audit_actions(ws: Workspace) -> list[str]:
+    query = select(AuditEntry).where(AuditEntry.action != "protocol.load")
+    return [e.action for e in ws.session.exec(query.order_by(col(AuditEntry.id)))]
+
+
+def add_suffolk_ladder(ws: Workspace) -> Ladder:
+    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    assert partnership and partnership.id
+    ladder = Ladder(
+        partnership_id=partnership.id, key="mutual-challenge", name="Mutual challenge",
+        clause="10", stages=SUFFOLK_STAGES,
+    )  # fmt: skip
+    ws.session.add(ladder)
+    ws.session.commit()
+    return ladder
+
+
+def open_one(ws: Workspace, user: str = "U0LSCBCHAIR") -> Escalation:
+    ws.run("/escalate", f"open lrlscb hwb {CONCERN}", user)
+    row = ws.session.exec(select(Escalation).order_by(col(Escalation.id).desc())).first()
+    assert row is not None
+    return row
+
+
+def channels(reply: Reply) -> list[str | None]:
+    return [post.channel for post in reply.posts]
+
+
+def test_it_opens_an_escalation_on_a_single_stage_ladder_made_on_first_use(
+    workspace: Workspace,
+) -> None:
+    reply = workspace.run("/escalate", f"open LRLSCB hwb {CONCERN}", "U0LSCBCHAIR")
+    ladder = workspace.session.exec(select(Ladder)).one()
+    assert (ladder.key, ladder.name) == ("default", "Resolution between chairs")
+    assert ladder.stages == [
+        {
+            "name": "Chairs meet to resolve the concern",
+            "who_acts": "The chairs of both boards",
+            "response_working_days": 20,
+        }
+    ]
+    row = workspace.session.exec(select(Escalation)).one()
+    assert (row.stage, row.status, row.text, row.opened_by) == (1, "open", CONCERN, "U0LSCBCHAIR")
+    assert row.stage_deadline == date(2026, 12, 21)  # 20 working days from Monday 23 November
+    assert reply.ephemeral
+    for words in (f"#{row.id}", "Chairs meet to resolve the concern", "chairs of both", "21 Dec"):
+        assert words in reply.message.text
+    assert channels(reply) == ["C0HWB", "C0LSCB"]
+    assert "LRLSCB has raised a concern with HWB" in reply.posts[0].text
+    steps = workspace.session.exec(select(EscalationStep)).all()
+    assert [(s.action, s.stage, s.by) for s in steps] == [("opened", 1, "U0LSCBCHAIR")]
+    assert audit_actions(workspace) == ["ladder.created", "escalation.opened"]
+    opened = workspace.session.exec(
+        select(AuditEntry).where(AuditEntry.action == "escalation.opened")
+    ).one()
+    assert opened.actor == "U0LSCBCHAIR" and opened.entity_id == row.id
+    assert opened.after and opened.after["text"] == CONCERN and opened.after["stage"] == 1
+
+
+def test_a_second_escalation_uses_the_ladder_made_for_the_first(workspace: Workspace) -> None:
+    open_one(workspace)
+    workspace.run("/escalate", "open hwb lrsab Adults' priorities missing", "U0HWBSEC")
+    assert len(workspace.session.exec(select(Ladder)).all()) == 1
+    assert audit_actions(workspace).count("ladder.created") == 1
+
+
+def test_a_deadline_skips_christmas_and_new_year_bank_holidays(workspace: Workspace) -> None:
+    workspace.now = datetime(2026, 12, 18, 10, 0, tzinfo=UTC)  # a Friday
+    row = open_one(workspace)
+    # 25 and 28 December 2026 and 1 January 2027 are bank holidays in England.
+    assert row.stage_deadline == date(2027, 1, 20)
+
+
+def test_it_climbs_a_protocols_ladder_stage_by_stage(workspace: Workspace) -> None:
+    add_suffolk_ladder(workspace)
+    row = open_one(workspace)
+    assert (row.stage, row.stage_deadline) == (1, date(2026, 12, 7))
+    workspace.now = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
+    reply = workspace.run(
+        "/escalate", f"advance {row.id} no reply to the written request", "U0HWBBM"
+    )
+    assert (row.stage, row.stage_deadline) == (2, date(2027, 1, 8))  # 20 days, over Christmas
+    assert "2/4 Item on the other board's agenda" in reply.message.text
+    assert channels(reply) == ["C0HWB", "C0LSCB"]
+    assert "no reply to the written request" in reply.posts[0].text
+    workspace.run("/escalate", f"advance #{row.id}", "U0LSCBSEC")
+    workspace.run("/escalate", f"advance {row.id}", "U0HWBCHAIR")
+    assert row.stage == 4
+    with pytest.raises(BoardbotError) as refused:
+        workspace.run("/escalate", f"advance {row.id}", "U0HWBCHAIR")
+    assert refused.value.message == (
+        f"#{row.id} is already at the final stage (Resolution meeting); "
+        f"resolve it with /escalate resolve {row.id} OUTCOME"
+    )
+    steps = workspace.session.exec(select(EscalationStep).order_by(col(EscalationStep.id))).all()
+    assert [(s.action, s.stage) for s in steps] == [
+        ("opened", 1), ("advanced", 2), ("advanced", 3), ("advanced", 4),
+    ]  # fmt: skip
+    assert steps[1].note == "no reply to the written request" and steps[2].note is None
+
+
+def test_it_resolves_an_escalation_once(workspace: Workspace) -> None:
+    row = open_one(workspace)
+    reply = workspace.run(
+        "/escalate", f"resolve {row.id} JSNA refresh now includes the priorities", "U0HWBCHAIR"
+    )
+    assert (row.status, row.outcome, row.resolved_at) == (
+        "resolved", "JSNA refresh now includes the priorities", workspace.now,
+    )  # fmt: skip
+    assert "is resolved" in reply.message.text and channels(reply) == ["C0HWB", "C0LSCB"]
+    before = counts(workspace)
+    with pytest.raises(BoardbotError, match="already resolved"):
+        workspace.run("/escalate", f"resolve {row.id} again", "U0HWBCHAIR")
+    with pytest.raises(BoardbotError, match="already resolved"):
+        workspace.run("/escalate", f"advance {row.id}", "U0HWBCHAIR")
+    assert counts(workspace) == before
+    assert audit_actions(workspace)[-1] == "escalation.resolved"
+
+
+@pytest.mark.parametrize(
+    ("text", "user", "message"),
+    [
+        (
+            f"open lrlscb hwb {CONCERN}",
+            "U0HWBBM",
+            "LRLSCB's chair or business manager or secretariat",
+        ),
+        (f"open lrlscb hwb {CONCERN}", OUTSIDER, "to escalate a concern from LRLSCB you need"),
+        (f"open hwb hwb {CONCERN}", "U0HWBCHAIR", "HWB cannot escalate a concern to itself"),
+        ("open lrlscb hwb", "U0LSCBCHAIR", "give the board raising it"),
+        (f"open lrlscb nope {CONCERN}", "U0LSCBCHAIR", "no board called 'nope'"),
+        ("open lrlscb hwb " + "x" * 301, "U0LSCBCHAIR", "keep it under 300"),
+        ("close 1", "U0LSCBCHAIR", "is not an /escalate command"),
+        ("advance", "U0LSCBCHAIR", "to advance an escalation, give the escalation's id"),
+        ("resolve 1", "U0LSCBCHAIR", "give the escalation's id and the outcome"),
+        ("show one", "U0LSCBCHAIR", "'one' is not an escalation id"),
+        ("show 999", "U0LSCBCHAIR", "there is no escalation #999"),
+        ("list hwb extra", "U0LSCBCHAIR", "is not an /escalate command"),
+    ],
+)
+def test_a_refused_command_says_why_and_writes_nothing(
+    workspace: Workspace, text: str, user: str, message: str
+) -> None:
+    before = counts(workspace)
+    with pytest.raises(BoardbotError, match=message) as refused:
+        workspace.run("/escalate", text, user)
+    assert counts(workspace) == before
+    if "is not" in message or "give" in message:
+        assert refused.value.usage and "/escalate open FROM TO TEXT" in refused.value.usage
+
+
+def test_only_the_two_boards_officers_may_advance_or_resolve(workspace: Workspace) -> None:
+    row = open_one(workspace)
+    before = counts(workspace)
+    needed = "LRLSCB's or HWB's chair or business manager or secretariat"
+    for text in (f"advance {row.id}", f"resolve {row.id} settled"):
+        with pytest.raises(BoardbotError, match=needed):
+            workspace.run("/escalate", text, "U0SABCHAIR")
+    assert counts(workspace) == before and row.stage == 1
+
+
+def test_it_lists_open_and_recently_resolved_escalations_with_time_waiting(
+    workspace: Workspace,
+) -> None:
+    late = open_one(workspace)
+    done = open_one(workspace)
+    workspace.run("/escalate", f"resolve {done.id} agreed at the chairs' meeting", "U0HWBCHAIR")
+    workspace.now = datetime(2026, 12, 23, 10, 0, tzinfo=UTC)
+    reply = workspace.run("/escalate", "list", OUTSIDER)
+    text = str(reply.message.blocks)
+    assert f"#{late.id}" in text and "stage 1/1 Chairs meet to resolve the concern" in text
+    assert "22 working days waiting" in text and "past its deadline of 21 Dec 2026" in text
+    assert f"#{done.id}" in text and "agreed at the chairs' meeting" in text
+    assert reply.ephemeral and reply.message.text.startswith("1 open escalation for")
+
+
+def test_a_board_sees_only_its_own_escalations_and_old_resolutions_drop_off(
+    workspace: Workspace,
+) -> None:
+    row = open_one(workspace)
+    assert (
+        "No escalations are open for LRSAB"
+        in workspace.run("/escalate", "list lrsab", OUTSIDER).message.text
+    )
+    assert f"#{row.id}" in str(workspace.run("/escalate", "list <#C0HWB|hwb>", OUTSIDER).message)
+    workspace.run("/escalate", f"resolve {row.id} settled", "U0HWBCHAIR")
+    workspace.now = datetime(2027, 2, 22, 10, 0, tzinfo=UTC)  # 91 days later
+    assert "No escalations" in workspace.run("/escalate", "list hwb", OUTSIDER).message.text
+
+
+def test_it_shows_the_stage_history_with_who_and_when(workspace: Workspace) -> None:
+    add_suffolk_ladder(workspace)
+    row = open_one(workspace)
+    workspace.now = datetime(2027, 4, 1, 9, 30, tzinfo=UTC)  # 10:30 in London (BST)
+    workspace.run("/escalate", f"advance {row.id} asked for an agenda item", "U0HWBBM")
+    reply = workspace.run("/escalate", f"show {row.id}", OUTSIDER)
+    history = reply.message.blocks[-1].lines[1:]
+    assert history[0][:2] == ("Monday 23 November 2026, 10:00 · ", Mention("U0LSCBCHAIR"))
+    assert history[1][:2] == ("Thursday 1 April 2027, 10:30 · ", Mention("U0HWBBM"))
+    assert history[1][2] == " · advanced · stage 2/4 Item on the other board's agenda"
+    assert history[1][3] == " · asked for an agenda item"
+    assert CONCERN in str(reply.message.blocks)
+
+
+def test_the_advance_button_moves_the_escalation_on_for_an_officer(workspace: Workspace) -> None:
+    add_suffolk_ladder(workspace)
+    row = open_one(workspace)
+    handler = escalate.ACTIONS["escalation_advance"]
+    reply = handler(workspace.invocation("U0HWBCHAIR"), "escalation_advance", str(row.id))
+    workspace.session.commit()
+    assert row.stage == 2 and "advanced" in reply.message.text
+    with pytest.raises(BoardbotError, match="chair or business manager or secretariat"):
+        handler(workspace.invocation("U0SABBM"), "escalation_advance", str(row.id))
+    workspace.session.rollback()
+    assert row.stage == 2
+
+
+def test_help_and_a_bare_command_give_the_usage(workspace: Workspace) -> None:
+    for text in ("", "help"):
+        reply = workspace.run("/escalate", text, OUTSIDER)
+        assert "/escalate open FROM TO TEXT" in reply.message.text

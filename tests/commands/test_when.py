@@ -1,0 +1,127 @@
+"""parse_when reads a meeting's day and time in London, and refuses what it would have to guess."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from commands.when import london_label, parse_when, warm_up
+from storage.errors import BoardbotError
+
+# Monday 23 November 2026, 10:00 in London (GMT).
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 March at 10:00", utc(2027, 3, 3, 10, 0)),
+        ("3 March 10:00", utc(2027, 3, 3, 10, 0)),
+        ("3rd March at 10am", utc(2027, 3, 3, 10, 0)),
+        ("3 March at 10", utc(2027, 3, 3, 10, 0)),  # dateparser alone reads 2110
+        ("12 December 2026 at 10", utc(2026, 12, 12, 10, 0)),  # dateparser alone reads nothing
+        ("tomorrow at 10", utc(2026, 11, 24, 10, 0)),
+        ("Tomorrow at 10:00", utc(2026, 11, 24, 10, 0)),
+        ("tomorrow at noon", utc(2026, 11, 24, 12, 0)),
+        ("today at 14:00", utc(2026, 11, 23, 14, 0)),
+        ("the day after tomorrow at 11am", utc(2026, 11, 25, 11, 0)),
+        ("in 2 days at 14:30", utc(2026, 11, 25, 14, 30)),
+        ("next Tuesday 2pm", utc(2026, 11, 24, 14, 0)),
+        ("Tuesday 2pm", utc(2026, 11, 24, 14, 0)),
+        ("next tuesday at 14:00", utc(2026, 11, 24, 14, 0)),
+        ("Monday at 9:30", utc(2026, 11, 30, 9, 30)),  # today is a Monday: the next one
+        ("this Monday at 14:00", utc(2026, 11, 23, 14, 0)),  # "this" may be today
+        ("Tue 1 Dec 2pm", utc(2026, 12, 1, 14, 0)),
+        ("Wednesday 3 March at 2.30pm", utc(2027, 3, 3, 14, 30)),
+        ("2 December, 10:00", utc(2026, 12, 2, 10, 0)),
+        ("23 November at 14:00", utc(2026, 11, 23, 14, 0)),  # today, not next year
+        ("23 November 2027 at 14:00", utc(2027, 11, 23, 14, 0)),
+        ("03/04 at 10:00", utc(2027, 4, 3, 9, 0)),  # day first: 3 April, in summer time
+        ("03.04.2027 10.30", utc(2027, 4, 3, 9, 30)),
+        ("1/2/27 10:00", utc(2027, 2, 1, 10, 0)),
+        ("2027-04-03 10:00", utc(2027, 4, 3, 9, 0)),
+        ("first Monday of December at 10:00", utc(2026, 12, 7, 10, 0)),
+        ("the second Tuesday in January at 14:00", utc(2027, 1, 12, 14, 0)),
+        ("last Friday of November 14:00", utc(2026, 11, 27, 14, 0)),
+        ("first Monday of November at 10", utc(2027, 11, 1, 10, 0)),  # this year's has gone
+        ("last Monday of March 2027 at 10:00", utc(2027, 3, 29, 9, 0)),
+        ("28 March 2027 at 00:30", utc(2027, 3, 28, 0, 30)),  # before the clocks go forward
+        ("29 March 2027 at 10:00", utc(2027, 3, 29, 9, 0)),  # the day after: BST
+        ("31 October 2027 at 10:00", utc(2027, 10, 31, 10, 0)),  # back to GMT
+        ("3 March at 7pm", utc(2027, 3, 3, 19, 0)),
+        ("3 March 12pm", utc(2027, 3, 3, 12, 0)),
+        ("3 March at 10:00.", utc(2027, 3, 3, 10, 0)),
+    ],
+)
+def test_it_reads_a_day_and_time_in_london_as_a_utc_instant(text: str, expected: datetime) -> None:
+    found = parse_when(text, NOW)
+    assert found == expected
+    assert found.tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("next Tuesday", "a meeting needs a time"),
+        ("3 March", "a meeting needs a time"),
+        ("first Monday of December", "a meeting needs a time"),
+        ("10:00", "give the day as well as the time"),
+        ("2pm", "give the day as well as the time"),
+        ("", "give the day and time"),
+        ("end of November", "'end of November' is not a day"),
+        ("end of November at 10:00", "is not a day"),
+        ("mid-December at 10:00", "is not a day"),
+        ("next week at 10:00", "is not a day"),
+        ("next month at 10:00", "is not a day"),
+        ("gibberish", "I can't read 'gibberish'"),
+        ("christmas at 10:00", "I can't read"),
+        ("March at 10:00", "I can't read"),  # which day of March?
+        ("04/13 10:00", "I can't read"),  # not a day-first date; never swapped
+        ("31 April 10:00", "I can't read"),
+        ("3 March at 7", "could be morning or evening"),
+        ("3 March at 25:00", "has no such time"),
+        ("3 March 13pm", "has no such time"),
+        ("3 March 10:00 11:00", "more than one time"),
+        ("Tuesday 3 March at 10:00", "3 March 2027 is a Wednesday, not a Tuesday"),
+        ("yesterday at 10:00", "Sunday 22 November 2026, 10:00 is in the past"),
+        ("today at 09:00", "is in the past"),
+        ("1 January 2026 at 10:00", "is in the past"),
+        ("3 March 2030 10am", "more than two years ahead"),
+        ("28 March 2027 at 01:30", "01:30 does not exist on 28 March 2027"),
+    ],
+)
+def test_it_refuses_what_it_would_have_to_guess(text: str, message: str) -> None:
+    with pytest.raises(BoardbotError, match=message):
+        parse_when(text, NOW)
+
+
+def test_every_refusal_of_unclear_text_gives_an_example() -> None:
+    for text in ("next Tuesday", "10:00", "gibberish", "end of November", "3 March at 25:00"):
+        with pytest.raises(BoardbotError, match=r"e\.g\. 3 March at 10:00"):
+            parse_when(text, NOW)
+
+
+def test_two_years_ahead_is_the_furthest_it_accepts() -> None:
+    assert parse_when("23 November 2028 at 09:00", NOW) == utc(2028, 11, 23, 9, 0)
+    with pytest.raises(BoardbotError, match="more than two years ahead"):
+        parse_when("23 November 2028 at 11:00", NOW)
+
+
+def test_the_relative_base_is_the_london_day_not_the_utc_one() -> None:
+    # 23:30 UTC on 28 March 2027 is already 00:30 on 29 March in London.
+    late = utc(2027, 3, 28, 23, 30)
+    assert parse_when("tomorrow at 10:00", late) == utc(2027, 3, 30, 9, 0)
+
+
+def test_it_labels_an_instant_in_london_time() -> None:
+    assert london_label(utc(2027, 3, 3, 10, 0)) == "Wednesday 3 March 2027, 10:00"
+    assert london_label(utc(2027, 3, 29, 9, 0)) == "Monday 29 March 2027, 10:00"
+
+
+def test_warming_up_parses_once_without_error() -> None:
+    warm_up()
