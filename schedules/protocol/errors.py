@@ -29,23 +29,26 @@ FIELD_HINTS: dict[str, str] = {
     "schedule": "e.g. {windows: [{opens: sep, closes: nov}]} or {every: quarter}",
     "stages": "a list of stages, each {name, who_acts, response_working_days}",
     "within_working_days": "a whole number of working days, e.g. 10",
+    "clause": 'text; quote numbers so that 5.10 stays 5.10, e.g. clause: "5.3"',
+    "title": "text, e.g. LSCB annual report to the HWB",
     "response_working_days": "a whole number of working days, e.g. 10",
 }
 
+# Hints for the top-level sections of a protocol file; nested fields use FIELD_HINTS.
 PROTOCOL_HINTS: dict[str, str] = {
-    **FIELD_HINTS,
     "partnership": "a mapping such as {key: rutland, name: Rutland partnership}",
     "boards": "a list of boards, each {key: hwb, name: ..., kind: health_and_wellbeing}",
+    "duties": "a list of duties, each {id, title, owners, evidence, clause, schedule}",
 }
 
 
-def _hint(loc: Loc, hints: dict[str, str]) -> str:
+def _hint(loc: Loc, top_level: dict[str, str]) -> str:
     names = [part for part in loc if isinstance(part, str)]
-    if len(names) == 1 and names[0] in hints:
-        return hints[names[0]]
-    for name in reversed(names[1:]):
-        if name in hints:
-            return hints[name]
+    if len(loc) == 1 and names and names[0] in top_level:
+        return top_level[names[0]]
+    for name in reversed(names):
+        if name in FIELD_HINTS:
+            return FIELD_HINTS[name]
     return ""
 
 
@@ -101,11 +104,16 @@ def _model_in(annotation: Any) -> Any:
 def problems_from(
     exc: ValidationError, source: YamlSource, model: type, hints: dict[str, str]
 ) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    seen: set[tuple[int, str]] = set()
     for error in exc.errors():
         loc: Loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        problem = Problem(source.line_of(loc), dotted(loc), "")
+        if (problem.line, problem.field) in seen:
+            continue  # one message per field, even when pydantic tried several types
+        seen.add((problem.line, problem.field))
         message = _describe({**error, "loc": loc}, _allowed_fields(model, loc), hints)
-        problems.append(Problem(source.line_of(loc), dotted(loc), message))
+        problems.append(Problem(problem.line, problem.field, message))
     return problems
 
 

@@ -128,6 +128,7 @@ def cross_check(protocol: Protocol, source: YamlSource) -> Iterator[Problem]:
                     ("duties", index, "schedule", "after_meetings", "of", pos),
                     f"unknown board key '{key}'; use one of {known}",
                 )
+    yield from _repeats_within(protocol, problem)
     for index, meeting in enumerate(protocol.joint_meetings):
         boards = meeting.attendees.boards
         for pos, key in enumerate([] if boards == "all" else boards):
@@ -136,6 +137,30 @@ def cross_check(protocol: Protocol, source: YamlSource) -> Iterator[Problem]:
                     ("joint_meetings", index, "attendees", "boards", pos),
                     f"unknown board key '{key}'; use one of {known}",
                 )
+
+
+def _repeats_within(
+    protocol: Protocol, problem: Callable[[tuple[str | int, ...], str], Problem]
+) -> Iterator[Problem]:
+    """A board named twice in one list is a slip: say where."""
+    lists: list[tuple[tuple[str | int, ...], list[str]]] = []
+    for index, duty in enumerate(protocol.duties):
+        lists += [(("duties", index, "owners"), duty.owners)]
+        lists += [(("duties", index, "counterparts"), duty.counterparts)]
+        if duty.schedule.after_meetings:
+            lists += [
+                (
+                    ("duties", index, "schedule", "after_meetings", "of"),
+                    duty.schedule.after_meetings.of,
+                )
+            ]
+    for index, meeting in enumerate(protocol.joint_meetings):
+        if meeting.attendees.boards != "all":
+            lists += [(("joint_meetings", index, "attendees", "boards"), meeting.attendees.boards)]
+    for loc, keys in lists:
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            yield problem(loc, f"{', '.join(repeated)} is listed twice; name each board once")
 
 
 def _duplicates(

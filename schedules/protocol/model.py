@@ -33,6 +33,14 @@ def parse_month(value: object) -> object:
     return value
 
 
+def sexagesimal_time(value: object) -> object:
+    """YAML 1.1 reads an unquoted 10:30 as the number 630: read it back as the time meant."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        hours, minutes = divmod(value, 60)
+        return f"{hours:02d}:{minutes:02d}"
+    return value
+
+
 Month = Annotated[int, BeforeValidator(parse_month), Field(ge=1, le=12)]
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 Role = Literal["chair", "business_manager", "secretariat", "member"]
@@ -116,12 +124,15 @@ class Partnership(Strict):
 class PromptSettings(Strict):
     """When and how often the cycle speaks; defaults suit most partnerships."""
 
-    send_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    reminders_working_days: list[int] = Field(default=[10, 3], max_length=5)
+    send_time: Annotated[str, BeforeValidator(sexagesimal_time)] = Field(
+        default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$"
+    )
+    reminders_working_days: list[Annotated[int, Field(ge=1, le=60)]] = Field(
+        default=[10, 3], max_length=5
+    )
     overdue_repeat_days: int = Field(default=7, ge=1, le=31)
     close_on_working_day: bool = True
     agenda_pack_working_days: int = Field(default=5, ge=1, le=20)
-    minutes_nudge_working_days: int = Field(default=10, ge=1, le=60)
     agenda_request_nudge_working_days: int = Field(default=5, ge=1, le=20)
 
 

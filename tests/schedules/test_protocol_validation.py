@@ -285,3 +285,51 @@ def test_the_documented_example_is_a_valid_protocol() -> None:
         "after_meetings",
         "on_demand",
     }
+
+
+def rendered(text: str) -> list[str]:
+    with pytest.raises(ProtocolInvalid) as caught:
+        parse_protocol(text, "f.yaml")
+    return [p.render("f.yaml") for p in caught.value.problems]
+
+
+TWO_BOARDS = (
+    "partnership: {key: x, name: X}\n"
+    "boards: [{key: a, name: A, kind: other}, {key: b, name: B, kind: other}]\n"
+)
+
+
+def test_it_refuses_reminders_on_or_after_the_close() -> None:
+    [message] = rendered(TWO_BOARDS + "prompts: {reminders_working_days: [0, 3]}\n")
+    assert message.startswith("f.yaml:3: prompts.reminders_working_days[0]: 0 is not allowed")
+
+
+def test_it_reads_an_unquoted_send_time_as_the_time_meant() -> None:
+    protocol = parse_protocol(TWO_BOARDS + "prompts: {send_time: 10:30}\n", "f.yaml")
+    assert protocol.prompts.send_time == "10:30"
+
+
+def test_it_asks_for_a_numeric_clause_to_be_quoted() -> None:
+    text = TWO_BOARDS + (
+        "duties:\n - {id: d, title: T, owners: [a], evidence: e, clause: 5.3, "
+        "schedule: {every: year}}\n"
+    )
+    [message] = rendered(text)
+    assert 'quote numbers so that 5.10 stays 5.10, e.g. clause: "5.3"' in message
+
+
+def test_it_says_once_what_is_wrong_with_attendee_boards() -> None:
+    text = TWO_BOARDS + (
+        "joint_meetings:\n - {id: m, title: M, clause: c, attendees: {boards: everyone}, "
+        "schedule: {every: year}}\n"
+    )
+    [message] = rendered(text)
+    assert "joint_meetings[0].attendees.boards" in message and "list of board keys" in message
+
+
+def test_it_names_a_board_listed_twice_in_one_list() -> None:
+    text = TWO_BOARDS + (
+        "duties:\n - {id: d, title: T, owners: [a, a], counterparts: [b], evidence: e, "
+        "clause: c, schedule: {every: year}}\n"
+    )
+    assert rendered(text) == ["f.yaml:4: duties[0].owners: a is listed twice; name each board once"]
