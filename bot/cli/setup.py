@@ -1,0 +1,93 @@
+"""`boardbot setup apply|show`: bind a partnership to a Slack workspace's channels and people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, get_args
+
+import typer
+import yaml
+from sqlmodel import Session
+
+from bot.cli.common import app, engine, settings
+from schedules.calendar import utcnow
+from schedules.protocol import ProtocolInvalid
+from schedules.protocol.model import Role
+from schedules.workspace import BoardBinding, SetupFile, apply_setup, parse_setup
+from storage import repo
+from storage.db import transaction
+from storage.errors import BoardbotError
+
+setup_app = typer.Typer(
+    help="Bind a partnership to a Slack workspace: channels and roles.", no_args_is_help=True
+)
+app.add_typer(setup_app, name="setup")
+
+
+@setup_app.command("apply")
+def setup_apply(
+    file: Path = typer.Argument(..., help="A setup file: partnership, digest_channel, boards."),
+) -> None:
+    """Make the database match FILE; running it again changes nothing.
+
+    A bad file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
+    """
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BoardbotError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
+    config = settings()
+    try:
+        with transaction(engine(config)) as session:
+            setup = parse_setup(text, str(file), session=session)
+            report = apply_setup(setup, session=session, now=utcnow(), actor="cli")
+    except ProtocolInvalid as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(report.render())
+
+
+@setup_app.command("show")
+def setup_show(
+    partnership: str = typer.Argument(..., help="The partnership's key, e.g. rutland."),
+) -> None:
+    """Print the current binding as a setup file (`setup apply` takes it back unchanged)."""
+    with transaction(engine(settings())) as session:
+        typer.echo(render_setup(binding_of(partnership, session=session)), nl=False)
+
+
+def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
+    """The partnership's channels and role holders, in the shape of a setup file."""
+    partnership = repo.partnership_by_key(partnership_key, session=session)
+    if partnership is None or partnership.id is None:
+        raise BoardbotError(
+            f"no partnership '{partnership_key}' is loaded; `boardbot setup apply FILE` binds one"
+        )
+    boards = {}
+    for board in repo.boards(partnership.id, session=session):
+        assert board.id is not None
+        held = repo.people_of_board(board.id, session=session)
+        people: dict[str, list[Role]] = {}
+        for role in get_args(Role):  # each role's holders come in the order they were added
+            for person, _ in (p for p in held if p[1] == role):
+                people.setdefault(person.slack_user_id, []).append(role)
+        roles = {user: tuple(names) for user, names in people.items()}
+        boards[board.key] = BoardBinding.model_construct(channel=board.channel_id, people=roles)
+    return SetupFile.model_construct(
+        partnership=partnership.key, digest_channel=partnership.digest_channel, boards=boards
+    )
+
+
+def render_setup(setup: SetupFile) -> str:
+    """YAML in the setup file's shape: one role written bare, several as a list."""
+    data: dict[str, Any] = {"partnership": setup.partnership}
+    if setup.digest_channel:
+        data["digest_channel"] = setup.digest_channel
+    data["boards"] = {
+        key: {
+            **({"channel": binding.channel} if binding.channel else {}),
+            "people": {u: r[0] if len(r) == 1 else list(r) for u, r in binding.people.items()},
+        }
+        for key, binding in setup.boards.items()
+    }
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=100)

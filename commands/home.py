@@ -1,0 +1,221 @@
+"""The App Home tab: the viewer's boards and roles, and what their boards owe, asked and await."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from commands import registry
+from commands.context import ROLE_NAMES, Invocation
+from commands.duties import duty_line, long
+from commands.meetings import meeting_line
+from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
+from schedules import calendar
+from schedules.occurrences import materialise, owed_by
+from storage import repo
+from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Partnership
+
+MAX_LISTED = 10  # per section, so the tab stays far below Slack's 100 blocks
+MAX_BOARDS = 20
+MAX_BLOCKS = 90
+GET_A_ROLE: Line = (
+    "To get a role, ask your board's business manager to run ",
+    Code("/boards role BOARD @you ROLE"),
+    " (roles: chair, business_manager, secretariat, member).",
+)
+
+Held = dict[int, tuple[Board, list[str]]]  # board id -> (board, the viewer's roles on it)
+
+
+def home_blocks(inv: Invocation) -> list[Block]:
+    partnerships = repo.partnerships(session=inv.session)
+    if not partnerships:
+        return not_set_up()
+    held: dict[int, Held] = {}
+    for board, role in repo.memberships_of(inv.user_id, session=inv.session):
+        assert board.id is not None
+        mine = held.setdefault(board.partnership_id, {})
+        mine.setdefault(board.id, (board, []))[1].append(role)
+    if not held:
+        return newcomer(inv.session, partnerships)[:MAX_BLOCKS]
+    blocks: list[Block] = []
+    for partnership in partnerships:
+        if partnership.id in held:
+            blocks += member_home(inv, partnership, held[partnership.id])
+    blocks.append(context(("Commands: ", *commands_line())))
+    return blocks[:MAX_BLOCKS]
+
+
+def not_set_up() -> list[Block]:
+    return [
+        header("boardbot"),
+        lines(
+            "No partnership is set up in this workspace yet, so there is nothing to show.",
+            (
+                "An administrator runs ",
+                Code("boardbot protocols load NAME"),
+                " and then ",
+                Code("boardbot setup apply FILE"),
+                " to bind the boards to their channels and people.",
+            ),
+        ),
+    ]
+
+
+def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
+    """No roles yet: the boards there are, who manages each, and how to be given a role."""
+    blocks: list[Block] = [header("Welcome to boardbot"), lines("You hold no role on a board yet.")]
+    for partnership in partnerships:
+        assert partnership.id is not None
+        boards = repo.boards(partnership.id, session=session)
+        rows = [board_with_managers(session, board) for board in boards[:MAX_BOARDS]]
+        blocks += [lines((Bold(partnership.name),), *rows)]
+    blocks += [lines(GET_A_ROLE), context(("Commands: ", *commands_line()))]
+    return blocks
+
+
+def board_with_managers(session: Session, board: Board) -> Line:
+    assert board.id is not None
+    managers = repo.people_with_role(board.id, "business_manager", session=session)
+    said: Line = (", business manager ",) if managers else ()
+    for number, person in enumerate(managers):
+        said += (", " if number else "", Mention(person.slack_user_id))
+    return (*board_line(board), *said)
+
+
+def board_line(board: Board) -> Line:
+    where: Line = (" · ", ChannelRef(board.channel_id)) if board.channel_id else ()
+    return (Bold(board.key.upper()), f" {board.name}", *where)
+
+
+def member_home(inv: Invocation, partnership: Partnership, held: Held) -> list[Block]:
+    mine = [
+        (*board_line(board), f" · {', '.join(ROLE_NAMES.get(r, r) for r in roles)}")
+        for board, roles in held.values()
+    ]
+    keys = {board.key for board, _ in held.values()}
+    ids = list(held)
+    blocks = [header("Your boards"), lines(*mine[:MAX_BOARDS]), context(partnership.name)]
+    blocks += duties_section(inv, partnership, keys)
+    blocks += agenda_section(inv.session, ids)
+    blocks += escalations_section(inv, ids)
+    blocks += meetings_section(inv, ids)
+    return blocks
+
+
+def section(title: str, rows: list[Line], empty: str, more: str) -> list[Block]:
+    if not rows:
+        return [header(title), context(empty)]
+    blocks = [header(title), lines(*rows[:MAX_LISTED])]
+    if len(rows) > MAX_LISTED:
+        blocks.append(context(f"{len(rows) - MAX_LISTED} more: {more}"))
+    return blocks
+
+
+def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) -> list[Block]:
+    assert partnership.id is not None
+    materialise(partnership, inv.now, session=inv.session)
+    today = calendar.london_date(inv.now)
+    owed = [
+        o
+        for o in owed_by(partnership.id, None, today, session=inv.session)
+        if keys & set(o.duty.owners)
+    ]
+    owed.sort(key=lambda o: o.status != "overdue")  # stable: closest first within each
+    overdue = sum(o.status == "overdue" for o in owed)
+    title = "Duties your boards owe" + (f" ({overdue} overdue)" if overdue else "")
+    return section(
+        title,
+        [duty_line(o) for o in owed],
+        "Nothing is owed by your boards now or in the next month.",
+        "/duties BOARD lists them all",
+    )
+
+
+def keys_of(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.exec(select(Board).where(col(Board.id).in_(ids)))
+    return {b.id: b.key.upper() for b in rows if b.id is not None}
+
+
+def pair(keys: dict[int, str], from_id: int, to_id: int) -> Bold:
+    return Bold(f"{keys.get(from_id, '?')} → {keys.get(to_id, '?')}")
+
+
+def agenda_section(session: Session, ids: list[int]) -> list[Block]:
+    query = select(AgendaRequest).where(
+        AgendaRequest.status == "open",
+        or_(col(AgendaRequest.from_board_id).in_(ids), col(AgendaRequest.to_board_id).in_(ids)),
+    )
+    found = list(
+        session.exec(query.order_by(col(AgendaRequest.requested_at), col(AgendaRequest.id)))
+    )
+    keys = keys_of(session, {b for r in found for b in (r.from_board_id, r.to_board_id)})
+    rows: list[Line] = [
+        (
+            Code(f"#{r.id}"),
+            " ",
+            pair(keys, r.from_board_id, r.to_board_id),
+            f" {r.text} · asked {long(calendar.london_date(r.requested_at))}",
+        )
+        for r in found
+    ]
+    return section(
+        "Open agenda requests",
+        rows,
+        "No agenda request to or from your boards is open.",
+        "/agenda list BOARD",
+    )
+
+
+def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
+    session, today = inv.session, calendar.london_date(inv.now)
+    query = select(Escalation, Ladder).join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
+    query = query.where(
+        Escalation.status == "open",
+        or_(col(Escalation.from_board_id).in_(ids), col(Escalation.to_board_id).in_(ids)),
+    )
+    found = list(session.exec(query.order_by(col(Escalation.stage_deadline), col(Escalation.id))))
+    keys = keys_of(session, {b for r, _ in found for b in (r.from_board_id, r.to_board_id)})
+    rows: list[Line] = []
+    for row, ladder in found:
+        stages = ladder.stages
+        name = stages[row.stage - 1].get("name", "") if 0 < row.stage <= len(stages) else ""
+        late = "past its deadline of" if row.stage_deadline < today else "respond by"
+        stage = f"stage {row.stage}" + (f" ({name})" if name else "")
+        about = f" {row.text} · {stage} · {late} {long(row.stage_deadline)}"
+        rows.append(
+            (Code(f"#{row.id}"), " ", pair(keys, row.from_board_id, row.to_board_id), about)
+        )
+    return section(
+        "Open escalations",
+        rows,
+        "No escalation involving your boards is open.",
+        "/escalate list BOARD",
+    )
+
+
+def meetings_section(inv: Invocation, ids: list[int]) -> list[Block]:
+    query = (
+        select(Meeting, Board)
+        .join(Board, col(Board.id) == col(Meeting.board_id))
+        .where(
+            col(Meeting.board_id).in_(ids),
+            Meeting.status == "scheduled",
+            col(Meeting.starts_at) >= inv.now,
+        )
+        .order_by(col(Meeting.starts_at), col(Meeting.id))
+    )
+    rows = [meeting_line(meeting, board) for meeting, board in inv.session.exec(query)]
+    blocks = section(
+        "Next meetings",
+        rows,
+        "No meeting of your boards is set. Add one: /meetings add BOARD WHEN",
+        "/meetings BOARD",
+    )
+    return blocks + ([context("London time.")] if rows else [])
+
+
+def commands_line() -> Line:
+    parts: Line = ()
+    for number, name in enumerate(registry.FAMILIES):
+        parts += (" · " if number else "", Code(name))
+    return parts

@@ -1,0 +1,340 @@
+"""A partnership bound to a Slack workspace: the setup file, applying it, and showing it back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, ValidationError
+from sqlmodel import Session, col, select
+
+from schedules.protocol.errors import problems_from
+from schedules.protocol.loader import ProtocolInvalid, load_protocol, template_names
+from schedules.protocol.model import ROLES, Protocol, Role, Strict
+from schedules.protocol.store import store_protocol
+from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
+from storage import audit, repo
+from storage.errors import BoardbotError
+from storage.models import Board, Membership, Partnership, Person
+
+ROLE_LIST = ", ".join(ROLES)
+HINTS: dict[str, str] = {
+    "partnership": "a bundled protocol name such as rutland, or the path of a protocol file",
+    "boards": "board keys, each {channel: C0HWB, people: {U0HWBCHAIR: chair}}",
+    "people": f"Slack user ids and their roles, e.g. {{U0HWBCHAIR: chair}}; roles: {ROLE_LIST}",
+}
+
+
+def _slack_id(pattern: str, what: str, example: str) -> AfterValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(f"'{value}' is not a Slack {what} id; write an id such as {example}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _roles(value: object) -> tuple[str, ...]:
+    """One role or a list of roles; the same person may hold several on one board."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise ValueError(f"{value!r} is not a role; write one of {ROLE_LIST}, or a list of them")
+    for name in names:
+        if name not in ROLES:
+            raise ValueError(f"'{name}' is not a role; write one of {ROLE_LIST}")
+    return tuple(dict.fromkeys(names))
+
+
+def _string_keys(value: object) -> object:
+    # YAML reads an unquoted 12345 as a number; say what is wrong with it as an id instead.
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+
+
+ChannelId = Annotated[str, _slack_id(r"^[CG][A-Z0-9]{2,}$", "channel", "C0123ABCD")]
+UserId = Annotated[str, _slack_id(r"^[UW][A-Z0-9]{2,}$", "user", "U0123ABCD")]
+Roles = Annotated[tuple[Role, ...], BeforeValidator(_roles)]
+People = Annotated[dict[UserId, Roles], BeforeValidator(_string_keys)]
+
+
+class BoardBinding(Strict):
+    """A board's channel and exactly who holds which role on it."""
+
+    channel: ChannelId | None = None
+    people: People = Field(default_factory=dict)
+
+
+Boards = Annotated[dict[str, BoardBinding], BeforeValidator(_string_keys)]
+
+
+class SetupFile(Strict):
+    """`boardbot setup apply FILE`: which partnership, its digest channel, its boards."""
+
+    partnership: str = Field(min_length=1, max_length=500)
+    digest_channel: ChannelId | None = None
+    boards: Boards = Field(default_factory=dict)
+    _protocol: Protocol | None = PrivateAttr(default=None)
+    _key: str = PrivateAttr(default="")
+
+    @property
+    def protocol(self) -> Protocol | None:
+        """The protocol to load when the partnership is not in the database yet."""
+        return self._protocol
+
+    @property
+    def partnership_key(self) -> str:
+        return self._key or self.partnership
+
+
+@dataclass
+class SetupInvalid(ProtocolInvalid):
+    """A setup file with problems; each renders as FILE:LINE: field: message."""
+
+
+def parse_setup(
+    text: str, filename: str = "<setup>", *, session: Session | None = None
+) -> SetupFile:
+    """The setup file, with its board keys checked against the partnership's protocol.
+
+    `partnership:` is a bundled name, a protocol file (relative to the setup file or the
+    working directory) or, given a session, the key of a partnership already loaded.
+    """
+    source = _source(text, filename)
+    problems = list(source.duplicates)
+    setup, resolved = None, None
+    try:
+        setup = SetupFile.model_validate(source.data)
+    except ValidationError as exc:
+        problems += [_with_allowed(p) for p in problems_from(exc, source, SetupFile, HINTS)]
+    name = source.data.get("partnership")
+    if isinstance(name, str) and name.strip():
+        try:
+            resolved = _resolve(name, filename, session)
+        except ProtocolInvalid:
+            raise  # the protocol file's own problems, at its own lines
+        except BoardbotError as exc:
+            problems.append(Problem(source.line_of(("partnership",)), "partnership", exc.message))
+        else:
+            problems += _unknown_boards(source.data.get("boards"), resolved[1], source)
+    if setup is not None:
+        problems += _shared_channels(setup, source)
+    if problems or setup is None or resolved is None:
+        raise SetupInvalid(filename, sorted(problems, key=lambda p: p.line))
+    setup._protocol = resolved[0]
+    setup._key = resolved[0].partnership.key if resolved[0] else name
+    return setup
+
+
+def _source(text: str, filename: str) -> YamlSource:
+    try:
+        source = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise SetupInvalid(filename, [exc.problem]) from None
+    if not isinstance(source.data, dict):
+        message = "the file should be a mapping with partnership:, digest_channel:, boards:"
+        raise SetupInvalid(filename, [Problem(1, "", message)])
+    return source
+
+
+def _with_allowed(problem: Problem) -> Problem:
+    # problems_from cannot see through a mapping keyed by board; name the board's fields here.
+    if problem.message == "unknown field" and problem.field.startswith("boards."):
+        allowed = ", ".join(BoardBinding.model_fields)
+        return Problem(problem.line, problem.field, f"unknown field; allowed here: {allowed}")
+    return problem
+
+
+def _resolve(
+    name: str, filename: str, session: Session | None
+) -> tuple[Protocol | None, list[str]]:
+    """(protocol to load if absent, the board keys to bind); the database wins when loaded."""
+    stored = repo.partnership_by_key(name, session=session) if session else None
+    if session is not None and stored is not None:
+        return None, _board_keys(stored, session)
+    nearby = Path(filename).parent / name
+    use_nearby = name not in template_names() and nearby.is_file()
+    protocol = load_protocol(str(nearby) if use_nearby else name)
+    if session is not None:
+        stored = repo.partnership_by_key(protocol.partnership.key, session=session)
+        if stored is not None:
+            return protocol, _board_keys(stored, session)
+    return protocol, protocol.board_keys
+
+
+def _board_keys(partnership: Partnership, session: Session) -> list[str]:
+    assert partnership.id is not None
+    return [b.key for b in repo.boards(partnership.id, session=session)]
+
+
+def _unknown_boards(boards: object, keys: list[str], source: YamlSource) -> list[Problem]:
+    known = ", ".join(keys)
+    return [
+        Problem(
+            source.line_of(("boards", str(key))),
+            f"boards.{key}",
+            f"unknown board key '{key}'; use one of {known}",
+        )
+        for key in (boards if isinstance(boards, dict) else {})
+        if str(key) not in keys
+    ]
+
+
+def _shared_channels(setup: SetupFile, source: YamlSource) -> list[Problem]:
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for key, binding in setup.boards.items():
+        channel = binding.channel
+        if channel and channel in owner:
+            where = ("boards", key, "channel")
+            message = f"{channel} is already {owner[channel]}'s channel; each board needs its own"
+            problems.append(Problem(source.line_of(where), f"boards.{key}.channel", message))
+        elif channel:
+            owner[channel] = key
+    return problems
+
+
+@dataclass
+class SetupReport:
+    """What applying a setup file changed, one line per change."""
+
+    partnership: str
+    changes: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        if not self.changes:
+            return f"{self.partnership}: no changes"
+        count = len(self.changes)
+        return "\n".join([*self.changes, f"{self.partnership}: {count} change" + "s" * (count > 1)])
+
+
+@dataclass
+class _Changes:
+    session: Session
+    now: datetime
+    actor: str
+    partnership_id: int
+    report: SetupReport
+
+    def __call__(self, said: str | None, action: str, row: Any, before: Any, after: Any) -> None:
+        if said:
+            self.report.changes.append(said)
+        audit.record(
+            session=self.session,
+            at=self.now,
+            actor=self.actor,
+            action=action,
+            entity=type(row).__name__.lower(),
+            entity_id=row.id,
+            partnership_id=self.partnership_id,
+            before=before,
+            after=after,
+        )
+
+
+def apply_setup(
+    setup: SetupFile, *, session: Session, now: datetime, actor: str = "cli"
+) -> SetupReport:
+    """Make the database say what the file says; idempotent, audited, in the caller's transaction.
+
+    The protocol is loaded only when absent (`boardbot protocols load` updates it). For each
+    board in the file, the channel and the roles become exactly the file's; other boards stay.
+    """
+    report = SetupReport(setup.partnership_key)
+    partnership = repo.partnership_by_key(setup.partnership_key, session=session)
+    if partnership is None:
+        if setup.protocol is None:
+            raise BoardbotError(f"partnership '{setup.partnership_key}' is not loaded")
+        loaded = store_protocol(setup.protocol, session=session, now=now, actor=actor)
+        report.changes.append(f"protocol loaded: {loaded.summary()}")
+        session.flush()
+        partnership = repo.partnership_by_key(setup.partnership_key, session=session)
+    assert partnership is not None and partnership.id is not None
+    bound = _boards_of(setup, partnership.id, session)
+    change = _Changes(session, now, actor, partnership.id, report)
+    if partnership.digest_channel != setup.digest_channel:
+        before = partnership.digest_channel
+        partnership.digest_channel = setup.digest_channel
+        change(
+            f"{partnership.key}: digest channel {_from_to(before, setup.digest_channel)}",
+            "partnership.digest_channel_set",
+            partnership,
+            {"digest_channel": before},
+            {"digest_channel": setup.digest_channel},
+        )
+    for board, binding in bound:
+        _bind_channel(board, binding.channel, change)
+        _bind_people(board, binding.people, session, change)
+    if report.changes:
+        change(None, "setup.applied", partnership, None, {"changes": list(report.changes)})
+    return report
+
+
+def _from_to(before: str | None, after: str | None) -> str:
+    return f"{before or 'none'} -> {after or 'none'}"
+
+
+def _boards_of(
+    setup: SetupFile, partnership_id: int, session: Session
+) -> list[tuple[Board, BoardBinding]]:
+    """The file's boards as rows, refusing a channel that another board keeps."""
+    bound = []
+    for key, binding in setup.boards.items():
+        board = repo.board_by_key(partnership_id, key, session=session)
+        if board is None:
+            known = ", ".join(b.key for b in repo.boards(partnership_id, session=session))
+            raise BoardbotError(f"boards.{key}: no such board; the boards are {known}")
+        bound.append((board, binding))
+    listed = {board.id for board, _ in bound}
+    for board, binding in bound:
+        found = repo.boards_by_channel(binding.channel, session=session) if binding.channel else []
+        for other in found:
+            if other.id not in listed:
+                raise BoardbotError(
+                    f"boards.{board.key}.channel: {binding.channel} is already "
+                    f"{other.key.upper()}'s channel; each board needs a channel of its own"
+                )
+    return bound
+
+
+def _bind_channel(board: Board, channel: str | None, change: _Changes) -> None:
+    if board.channel_id == channel:
+        return
+    before = board.channel_id
+    board.channel_id = channel
+    action = "board.channel_linked" if channel else "board.channel_unlinked"
+    said = f"{board.key}: channel {_from_to(before, channel)}"
+    change(said, action, board, {"channel_id": before}, {"channel_id": channel})
+
+
+def _bind_people(
+    board: Board, people: Mapping[str, tuple[str, ...]], session: Session, change: _Changes
+) -> None:
+    query = (
+        select(Membership, Person.slack_user_id)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Membership.board_id == board.id)
+        .order_by(col(Membership.id))
+    )
+    held = {(user, m.role): m for m, user in session.exec(query)}
+    wanted = [(user, role) for user, roles in people.items() for role in roles]
+    for user, role in wanted:
+        if (user, role) in held:
+            continue
+        person = repo.ensure_person(user, session=session)
+        assert person.id is not None and board.id is not None
+        membership = Membership(person_id=person.id, board_id=board.id, role=role)
+        session.add(membership)
+        session.flush()
+        fields = {"board": board.key, "user": user, "role": role}
+        change(f"{board.key}: {user} added as {role}", "board.role_added", membership, None, fields)
+    for (user, role), membership in held.items():
+        if (user, role) not in wanted:
+            fields = {"board": board.key, "user": user, "role": role}
+            said = f"{board.key}: {user} removed as {role} (not in the file)"
+            change(said, "board.role_removed", membership, fields, None)
+            session.delete(membership)
