@@ -30,7 +30,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             recipient=Recipient("business_manager", board),
             text=(
                 f"{owners} {verb} due to bring “{duty.title}” to {board.upper()} by "
-                f"{long_date(occurrence.due)}. Is it on an agenda? Clause {duty.clause}."
+                f"{long_date(occurrence.due)}. Is it on an agenda?"
             ),
             **base_fields(occurrence),
         )

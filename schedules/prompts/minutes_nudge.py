@@ -23,7 +23,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
         f"The minutes of the {occurrence.label} are not logged as shared with "
         f"{boards_text(duty.counterparts) or 'the partner boards'} yet (due by "
         f"{long_date(occurrence.due)}). Log them with `/minutes {duty.owners[0]} "
-        f"{occurrence.opens.isoformat()} LINK`. Clause {duty.clause}."
+        f"{occurrence.opens.isoformat()} LINK`."
     )
     return [
         Prompt(KIND, occurrence.due, recipient=r, text=text, **base_fields(occurrence))

@@ -24,15 +24,14 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     if duty.kind == "joint_meeting":
         text = (
             f"“{duty.title}” is due between {long_date(occurrence.opens)} and "
-            f"{long_date(occurrence.due)} ({occurrence.label}): {boards_text(duty.owners)}. "
-            f"Clause {duty.clause}."
+            f"{long_date(occurrence.due)} ({occurrence.label}): {boards_text(duty.owners)}."
         )
     else:
         towards = f" to {boards_text(duty.counterparts)}" if duty.counterparts else ""
         text = (
             f"The window for “{duty.title}” is open ({occurrence.label}): "
             f"{boards_text(duty.owners)}{towards} by {long_date(occurrence.due)}. "
-            f"Evidence: {duty.evidence} Clause {duty.clause}."
+            f"Evidence: {duty.evidence.rstrip('.')}."
         )
     recipients = owner_recipients(duty, "channel", "chair", "business_manager")
     if duty.kind == "joint_meeting":
