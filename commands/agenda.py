@@ -17,7 +17,15 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select, update
 
-from commands.context import CHAIR_ROLES, Invocation, board_arg, clip, require_role, rest_after
+from commands.context import (
+    CHAIR_ROLES,
+    Invocation,
+    board_arg,
+    clip,
+    parse_id,
+    require_role,
+    rest_after,
+)
 from commands.duties import long
 from commands.reply import (
     Bold,
@@ -129,7 +137,7 @@ def request_message(
 
 def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
     """The request a button or modal names, and its boards: open, and the person may answer."""
-    request = inv.session.get(AgendaRequest, int(value)) if value.strip().isdigit() else None
+    request = inv.session.get(AgendaRequest, parse_id(value, "an agenda request"))
     if request is None or request.partnership_id != inv.partnership_id:
         raise BoardbotError(f"there is no agenda request #{value}; `/agenda list` lists them")
     asker = inv.session.get(Board, request.from_board_id)

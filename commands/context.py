@@ -109,6 +109,17 @@ def require_role(inv: Invocation, board: Board, roles: tuple[str, ...], doing: s
     raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {needed}")
 
 
+MAX_ID = 2**31 - 1  # ids are database integers; anything larger names nothing
+
+
+def parse_id(token: str, what: str, *, usage: str | None = None) -> int:
+    """A record id as typed (`12` or `#12`): plain ASCII digits, within the database's range."""
+    number = token.strip().lstrip("#")
+    if not (number.isascii() and number.isdecimal()) or int(number) > MAX_ID:
+        raise BoardbotError(f"'{token}' is not {what} id; ids are numbers, e.g. 12", usage=usage)
+    return int(number)
+
+
 def split_args(text: str) -> list[str]:
     return text.strip().split()
 

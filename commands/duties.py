@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from commands.context import WRITE_ROLES, Invocation, board_arg, clip, require_role, split_args
+from commands.context import (
+    WRITE_ROLES,
+    Invocation,
+    board_arg,
+    clip,
+    parse_id,
+    require_role,
+    split_args,
+)
 from commands.reply import (
     Block,
     Bold,
@@ -105,10 +113,8 @@ def long(day: date) -> str:
 
 
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
-    number = token.lstrip("#")
-    if not number.isdigit():
-        raise BoardbotError(f"'{token}' is not a duty id; ids are numbers, e.g. 12", usage=USAGE)
-    row = inv.session.get(DutyOccurrence, int(number))
+    number = parse_id(token, "a duty", usage=USAGE)
+    row = inv.session.get(DutyOccurrence, number)
     duty = inv.session.get(Duty, row.duty_id) if row else None
     if row is None or duty is None or duty.partnership_id != inv.partnership_id:
         raise BoardbotError(f"there is no duty #{number}; `/duties` lists them", usage=USAGE)

@@ -22,6 +22,7 @@ from commands.context import (
     Invocation,
     board_arg,
     clip,
+    parse_id,
     require_role,
     rest_after,
     split_args,
@@ -297,10 +298,8 @@ def log(inv: Invocation, action: str, entity_id: int | None, before: Any, after:
 
 
 def escalation_arg(inv: Invocation, token: str) -> Escalation:
-    number = token.lstrip("#")
-    if not number.isdigit():
-        raise BoardbotError(f"'{token}' is not an escalation id, e.g. 3", usage=USAGE)
-    row = inv.session.get(Escalation, int(number))
+    number = parse_id(token, "an escalation", usage=USAGE)
+    row = inv.session.get(Escalation, number)
     if row is None or row.partnership_id != inv.partnership_id:
         raise BoardbotError(f"there is no escalation #{number}; see `/escalate list`", usage=USAGE)
     return row

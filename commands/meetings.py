@@ -15,7 +15,15 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from sqlmodel import col, select
 
-from commands.context import WRITE_ROLES, Invocation, board_arg, clip, require_role, split_args
+from commands.context import (
+    WRITE_ROLES,
+    Invocation,
+    board_arg,
+    clip,
+    parse_id,
+    require_role,
+    split_args,
+)
 from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
 from commands.when import london_label, parse_when
 from storage import audit
@@ -164,10 +172,8 @@ def refuse_a_second_meeting_at(
 
 
 def meeting_arg(inv: Invocation, token: str) -> Meeting:
-    number = token.lstrip("#")
-    if not number.isdigit():
-        raise BoardbotError(f"'{token}' is not a meeting id; ids are numbers, e.g. 12", usage=USAGE)
-    meeting = inv.session.get(Meeting, int(number))
+    number = parse_id(token, "a meeting", usage=USAGE)
+    meeting = inv.session.get(Meeting, number)
     board = inv.session.get(Board, meeting.board_id) if meeting else None
     if meeting is None or board is None or board.partnership_id != inv.partnership_id:
         raise BoardbotError(f"there is no meeting #{number}; `/meetings` lists them", usage=USAGE)

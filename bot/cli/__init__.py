@@ -9,6 +9,7 @@ from bot.cli import demo as _demo  # noqa: F401
 from bot.cli import protocols as _protocols  # noqa: F401
 from bot.cli import setup as _setup  # noqa: F401
 from bot.cli import simulate as _simulate  # noqa: F401
+from bot.cli import slack as _slack  # noqa: F401
 from bot.cli.common import app, run_app
 
 

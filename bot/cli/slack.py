@@ -1,0 +1,36 @@
+"""`boardbot web` (HTTP, gunicorn) and `boardbot run` (Socket Mode): the Slack-facing processes."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli.common import app, engine, settings
+
+
+@app.command("web")
+def web_command(
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes."),
+    threads: int = typer.Option(8, "--threads", min=1, help="Threads per worker."),
+    host: str = typer.Option("0.0.0.0", "--host", help="Address to bind; the port is $PORT."),
+) -> None:
+    """Serve Slack over HTTP: POST /slack/events and GET /healthz on $PORT."""
+    from bot.web import serve
+
+    config = settings()
+    config.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    serve(config, host=host, workers=workers, threads=threads)
+
+
+@app.command("run")
+def run_command() -> None:
+    """Serve Slack over Socket Mode (no public URL): needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+    from bot.web import warm_up
+
+    config = settings()
+    config.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    bolt = build_app(config, engine(config), socket_mode=True)
+    warm_up()
+    SocketModeHandler(bolt, config.slack_app_token).start()

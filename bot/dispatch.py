@@ -1,0 +1,192 @@
+"""Running a request as one transaction, answering refusals and failures, delivering replies."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot.render import render_message, render_modal
+from commands import registry
+from commands.context import Invocation
+from commands.reply import ChannelRef, Line, Mention, Message, Modal, Reply, context, lines
+from storage.db import transaction
+from storage.errors import BoardbotError
+
+log = logging.getLogger(__name__)
+Json = dict[str, Any]
+Work = Callable[[Invocation], Reply]
+Clock = Callable[[], datetime]
+
+
+class InFlight:
+    """Requests from Slack being answered in this process, so that work can give way to acks."""
+
+    QUIET = 0.02  # seconds without a request that count as a pause in the traffic
+
+    def __init__(self) -> None:
+        self._count, self._last, self._quiet = 0, 0.0, threading.Condition()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        with self._quiet:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._count, self._last = self._count - 1, time.monotonic()
+                self._quiet.notify_all()
+
+    def wait_quiet(self, limit: float) -> None:
+        """Until no request is being answered and none was for a moment, or `limit` passes."""
+        deadline = time.monotonic() + limit
+        with self._quiet:
+            while (now := time.monotonic()) < deadline:
+                pause = deadline - now
+                if self._count == 0:
+                    pause = min(pause, self._last + self.QUIET - now)
+                    if pause <= 0:
+                        return
+                self._quiet.wait(pause)
+
+
+ACKS = InFlight()
+
+
+ACKS = InFlight()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who acted, where, and the trigger for opening a modal: read from any Slack payload."""
+
+    user_id: str
+    channel_id: str = ""
+    trigger_id: str | None = None
+
+    @classmethod
+    def of(cls, body: Json) -> Caller:
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        channel = channel or (body.get("container") or {}).get("channel_id")
+        return cls(str(user or ""), str(channel or ""), body.get("trigger_id"))
+
+
+def refusal(refused: BoardbotError, hint: str | None = None) -> Reply:
+    said = f":warning: {refused.message}"
+    blocks = [lines(said)]
+    if refused.usage:
+        blocks.append(lines(*refused.usage.splitlines()))
+    elif hint:
+        blocks.append(context(hint))
+    return Reply(Message(f"{said}\n{refused.usage}" if refused.usage else said, blocks))
+
+
+def failure(what: str) -> Reply:
+    """The one error handler: one traceback in the log, a reference the user can quote."""
+    ref = secrets.token_hex(3)
+    log.exception("unexpected error in %s (ref %s)", what, ref)
+    return Reply.say(f"Something went wrong (ref {ref}). Nothing was saved.")
+
+
+class Dispatcher:
+    """Runs a command, button or form as one transaction; never raises."""
+
+    def __init__(self, engine: Engine, now: Clock) -> None:
+        self.engine, self.now = engine, now
+
+    def attempt(self, caller: Caller, work: Work) -> Reply:
+        with transaction(self.engine) as session:
+            user, channel, trigger = caller.user_id, caller.channel_id, caller.trigger_id
+            return work(Invocation(session, user, channel, self.now(), trigger))
+
+    def run(self, caller: Caller, work: Work, *, what: str, hint: str | None = None) -> Reply:
+        try:
+            return self.attempt(caller, work)
+        except BoardbotError as refused:
+            return refusal(refused, hint)
+        except Exception:  # noqa: BLE001 - the single error handler
+            return failure(what)
+
+    def command(self, name: str, text: str, caller: Caller) -> Reply:
+        handler = registry.command_handler(name)
+
+        def work(inv: Invocation) -> Reply:
+            reply: Reply | None = handler(inv, text)
+            return reply if reply is not None else Reply.say(registry.usage(name))
+
+        return self.run(caller, work, what=name, hint=f"`{name} help` shows what it can do.")
+
+
+class Courier:
+    """Delivers a Reply: the modal, the posts (and their hooks), then the answer to the person."""
+
+    def __init__(self, client: WebClient, engine: Engine) -> None:
+        self.client, self.engine = client, engine
+
+    def deliver(
+        self, reply: Reply, caller: Caller, respond: Respond | None, *, public: bool = False
+    ) -> None:
+        notes: list[Line] = []
+        if reply.modal is not None and not self.open_modal(reply.modal, caller):
+            notes.append(("The form could not be opened in time; please try again.",))
+        notes += [note for post in reply.posts if (note := self.post(post, caller))]
+        if reply.modal is not None and not notes:
+            return  # the form is the answer
+        message = reply.message
+        if notes:
+            message = Message(message.text, [*message.blocks, context(*notes)])
+        rendered = render_message(message)
+        if respond is None:
+            self.client.chat_postMessage(channel=caller.user_id, **rendered)
+        elif reply.replace_original:
+            respond(**rendered, replace_original=True)
+        else:
+            respond(**rendered, response_type="in_channel" if public else "ephemeral")
+
+    def open_modal(self, modal: Modal, caller: Caller) -> bool:
+        try:
+            self.client.views_open(trigger_id=caller.trigger_id, view=render_modal(modal))
+        except SlackApiError as exc:
+            log.warning("views.open failed: %s", exc.response.get("error"))
+            return False
+        return True
+
+    def post(self, message: Message, caller: Caller) -> Line | None:
+        """Post or update one message; a note for the person when Slack refuses it."""
+        channel = message.channel or caller.channel_id
+        rendered = render_message(message)
+        try:
+            if message.update_ts:
+                self.client.chat_update(channel=channel, ts=message.update_ts, **rendered)
+                return None
+            sent = self.client.chat_postMessage(
+                channel=channel, metadata=message.metadata, unfurl_links=False, **rendered
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            log.warning("posting to %s failed: %s", channel, error)
+            where = Mention(channel) if channel[:1] in ("U", "W") else ChannelRef(channel)
+            return ("Not posted to ", where, f" ({error}).")
+        self.after_post(message, str(sent["channel"]), str(sent["ts"]))
+        return None
+
+    def after_post(self, message: Message, channel: str, ts: str) -> None:
+        metadata = message.metadata or {}
+        hook = registry.posted_hooks().get(str(metadata.get("event_type")))
+        subject = (metadata.get("event_payload") or {}).get("id")
+        if hook is not None and subject is not None:
+            with transaction(self.engine) as session:
+                hook(session, int(subject), channel, ts)

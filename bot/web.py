@@ -1,0 +1,93 @@
+"""The HTTP face: POST /slack/events to Bolt and GET /healthz, served by gunicorn's threads."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.app import ACKS, build_app
+from bot.settings import Settings, load_settings
+from storage.db import make_engine
+
+EVENTS_PATH, HEALTH_PATH = "/slack/events", "/healthz"
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def wsgi_app(bolt_app: App) -> WsgiApp:
+    """Slack's requests to Bolt, a health check for load balancers, 404 for everything else."""
+    events = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == EVENTS_PATH and method == "POST":
+            with ACKS.answering():
+                return events(environ, start_response)
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _plain(start_response, "200 OK", b"ok")
+        return _plain(start_response, "404 Not Found", b"not found")
+
+    return application
+
+
+def _plain(start_response: Callable[..., Any], status: str, body: bytes) -> list[bytes]:
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    start_response(status, headers)
+    return [body]
+
+
+def create_wsgi_app() -> WsgiApp:
+    """The app a web process serves, built from the environment (once per worker)."""
+    settings = load_settings()
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    app = build_app(settings, make_engine(settings.database_url))
+    warm_up()
+    return wsgi_app(app)
+
+
+def warm_up() -> None:
+    """Pay first-use costs (dateparser's) at start-up, not in someone's first command."""
+    try:
+        when = importlib.import_module("commands.when")
+    except ModuleNotFoundError as missing:
+        if missing.name != "commands.when":
+            raise
+        return
+    when.warm_up()
+
+
+class WebServer(BaseApplication):
+    """gunicorn run programmatically: gthread workers, since Bolt works on after each ack."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WsgiApp:
+        return create_wsgi_app()
+
+
+def serve(settings: Settings, *, host: str, workers: int, threads: int) -> None:
+    """Run until stopped (SIGTERM finishes requests in flight, then exits)."""
+    options = {
+        "bind": f"{host}:{settings.port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "preload_app": False,  # each worker builds its own engine and pool after the fork
+        "accesslog": None,  # request lines would carry nothing useful and bodies never
+        "errorlog": "-",
+        "loglevel": settings.log_level.lower(),
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "proc_name": "boardbot-web",
+    }
+    WebServer(options).run()
