@@ -33,6 +33,7 @@ class Delivery:
     error: str | None = None
     permanent: bool = False
     retry_after: float | None = None
+    uncertain: bool = False  # the request may have reached Slack (a timeout, a dropped line)
 
 
 class Sender(Protocol):
@@ -177,6 +178,10 @@ def settle(row: Notification, delivery: Delivery, now: datetime, report: TickRep
     elif delivery.permanent:
         ledger.mark_failed(row, delivery.error or "failed")
         report.failed += 1
+    elif delivery.uncertain:
+        # Stays in flight: recover_in_flight looks for it in Slack before any resend.
+        row.last_error = (delivery.error or "no answer")[:300]
+        report.retried += 1
     else:
         ledger.mark_retry(row, delivery.error or "no answer", now, delivery.retry_after)
         report.retried += row.status == ledger.PENDING

@@ -1,0 +1,213 @@
+"""`boardbot clock`, `boardbot outbox` and `boardbot digest`: the clock process and its tools."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import typer
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.cli.common import app, engine, settings
+from bot.sender import SlackSender
+from bot.settings import Settings
+from bot.slack_client import make_client
+from schedules import calendar, ledger
+from schedules.clock import QuietHours, TickReport, send_one, tick
+from schedules.digest import build_digest
+from schedules.ledger import Entry, ledger_key
+from storage import repo
+from storage.db import transaction
+from storage.errors import BoardbotError
+from storage.models import Notification
+
+log = logging.getLogger(__name__)
+TICK_MINUTES = 5
+
+
+def parse_at(value: str | None) -> datetime:
+    if value is None:
+        return calendar.utcnow()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BoardbotError(
+            f"--at: '{value}' is not a date and time; write e.g. 2026-09-01T09:00:00+01:00"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=calendar.LONDON)  # a bare time means London time
+    return moment.astimezone(ZoneInfo("UTC"))
+
+
+def quiet_hours(config: Settings) -> QuietHours:
+    return QuietHours(start=config.quiet_start, end=config.quiet_end)
+
+
+@app.command("clock")
+def clock_command(
+    run_once: bool = typer.Option(False, "--run-once", help="Run one tick and exit."),
+    at: str | None = typer.Option(None, "--at", help="With --run-once: tick as of this instant."),
+) -> None:
+    """The clock process: a tick every few minutes and the Monday digest (exactly one clock)."""
+    config = settings()
+    config.require("SLACK_BOT_TOKEN")
+    db = engine(config)
+    sender = clock_sender(config)
+    if run_once:
+        report = tick(db, parse_at(at), sender, quiet=quiet_hours(config))
+        typer.echo(report.summary())
+        return
+    if at is not None:
+        raise BoardbotError("--at goes with --run-once")
+    run_scheduler(db, sender, quiet_hours(config))
+
+
+def clock_sender(config: Settings) -> SlackSender:
+    return SlackSender(make_client(config, resend_on_drop=False))
+
+
+def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours) -> None:
+    def job() -> None:
+        report = tick(db, calendar.utcnow(), sender, quiet=quiet)
+        log.info("tick: %s", report.summary())
+
+    scheduler = BlockingScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
+    )
+    scheduler.add_job(
+        job,
+        "interval",
+        minutes=TICK_MINUTES,
+        id="tick",
+        replace_existing=True,
+        misfire_grace_time=TICK_MINUTES * 60,
+        next_run_time=datetime.now(ZoneInfo("UTC")),
+    )
+    # The digest is recorded by any tick from Monday 09:00; this job makes it punctual.
+    scheduler.add_job(
+        job,
+        CronTrigger(day_of_week="mon", hour=9, minute=0, second=30, timezone="Europe/London"),
+        id="digest",
+        replace_existing=True,
+        misfire_grace_time=3600,
+    )
+    log.info("clock started: a tick every %d minutes", TICK_MINUTES)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+
+
+outbox_app = typer.Typer(help="Prompts waiting, in flight or failed.", invoke_without_command=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.callback()
+def outbox_list(
+    ctx: typer.Context,
+    failed: bool = typer.Option(False, "--failed", help="Only prompts that failed."),
+) -> None:
+    """List pending and failed prompts (`boardbot outbox retry ID` requeues one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    statuses = (ledger.FAILED,) if failed else (ledger.PENDING, ledger.SENDING, ledger.FAILED)
+    with Session(engine(settings())) as session:
+        rows = ledger.listing(session=session, statuses=statuses)
+    if not rows:
+        typer.echo("nothing waiting" if not failed else "no failed prompts")
+    for row in rows:
+        when = row.next_attempt_at.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
+        error = f"  {row.last_error}" if row.last_error else ""
+        typer.echo(
+            f"{row.id:>6} {row.status:<8} {row.kind:<18} {row.recipient_label:<24} "
+            f"due {row.due_on} next {when} tries {row.attempts}{error}"
+        )
+
+
+@outbox_app.command("retry")
+def outbox_retry(notification_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Requeue a failed (or stuck) prompt to be sent on the next tick."""
+    now = calendar.utcnow()
+    with transaction(engine(settings())) as session:
+        row = session.get(Notification, notification_id)
+        if row is None:
+            raise BoardbotError(f"no prompt {notification_id}; `boardbot outbox` lists them")
+        if row.status == ledger.SENT:
+            raise BoardbotError(
+                f"prompt {notification_id} was sent at {row.sent_at}; not resending"
+            )
+        ledger.requeue(row, now)
+    typer.echo(f"prompt {notification_id} requeued")
+
+
+@app.command("digest")
+def digest_command(
+    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP"),
+    at: str | None = typer.Option(None, "--at", help="As of this date (YYYY-MM-DD) or instant."),
+    post: bool = typer.Option(False, "--post", help="Post it to the digest channel now."),
+) -> None:
+    """Print (or post) a partnership's weekly digest."""
+    config = settings()
+    now = parse_at(at if at is None or "T" in at else f"{at}T09:00:00")
+    db = engine(config)
+    with transaction(db) as session:
+        partnership = repo.partnership_by_key(partnership_key, session=session)
+        if partnership is None or partnership.id is None:
+            known = ", ".join(p.key for p in repo.partnerships(session=session)) or "none loaded"
+            raise BoardbotError(f"no partnership '{partnership_key}' ({known})")
+        digest = build_digest(partnership, now, session=session)
+        if not post:
+            typer.echo(digest.text())
+            return
+        if not partnership.digest_channel:
+            raise BoardbotError("this partnership has no digest channel; set it with setup apply")
+        entry = on_demand_digest(
+            partnership.id,
+            partnership.name,
+            partnership.digest_channel,
+            partnership.key,
+            digest.text(),
+            digest.as_payload(),
+            now,
+        )
+        ledger.record([entry], now, session=session)
+        row_id = session.exec(select(Notification.id).where(Notification.key == entry.key)).one()
+        assert row_id is not None
+    config.require("SLACK_BOT_TOKEN")
+    report = TickReport()
+    send_one(db, row_id, calendar.utcnow(), clock_sender(config), report)
+    if report.sent:
+        typer.echo(f"digest posted to {entry.recipient}")
+    else:
+        typer.echo("digest not posted yet; `boardbot outbox` shows why, the clock will retry")
+
+
+def on_demand_digest(
+    partnership_id: int,
+    name: str,
+    channel: str,
+    key: str,
+    text: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> Entry:
+    """A digest posted by hand gets its own ledger row, so it is never confused with Monday's."""
+    stamp = calendar.utcnow()
+    subject = f"digest-on-demand:{key}:{stamp.isoformat()}"
+    day = calendar.london_date(now)
+    return Entry(
+        key=ledger_key("digest", subject, day, channel),
+        partnership_id=partnership_id,
+        kind="digest",
+        subject=subject,
+        due_on=day,
+        recipient=channel,
+        recipient_label="digest",
+        payload={"title": f"Weekly digest: {name}", "text": text, "digest": payload},
+        send_after=stamp,
+    )
