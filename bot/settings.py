@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.errors import BoardbotError
@@ -21,9 +21,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     quiet_start: time = Field(default=time(18, 0), validation_alias="BOARDBOT_QUIET_START")
     quiet_end: time = Field(default=time(8, 0), validation_alias="BOARDBOT_QUIET_END")
-    retention_days: int = Field(
-        default=2190, ge=30, validation_alias=AliasChoices("BOARDBOT_RETENTION_DAYS")
-    )
+    # Days to keep delivered prompts (the ledger); the governance record is kept regardless.
+    retention_days: int = Field(default=400, ge=30, validation_alias="BOARDBOT_RETENTION_DAYS")
     log_level: str = Field(default="INFO", validation_alias="BOARDBOT_LOG_LEVEL")
 
     @field_validator("slack_api_url")

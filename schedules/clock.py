@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine, text
@@ -19,6 +19,7 @@ from schedules import calendar, ledger
 from schedules.planner import plan_partnership
 from storage.db import transaction
 from storage.models import Notification, Partnership
+from storage.retention import purge as retention_purge
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 4_242_001  # any constant shared by every boardbot clock
@@ -65,6 +66,7 @@ class TickReport:
     retried: int = 0
     failed: int = 0
     recovered: int = 0
+    purged: int = 0
     standing_by: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -78,7 +80,12 @@ class TickReport:
 
 
 def tick(
-    engine: Engine, now: datetime, sender: Sender, *, quiet: QuietHours | None = None
+    engine: Engine,
+    now: datetime,
+    sender: Sender,
+    *,
+    quiet: QuietHours | None = None,
+    retention: timedelta | None = None,
 ) -> TickReport:
     report = TickReport()
     with clock_lock(engine) as held:
@@ -89,6 +96,9 @@ def tick(
         record_due(engine, now, report)
         if (quiet or QuietHours()).allows(now):
             send_due(engine, now, sender, report)
+        if retention is not None:
+            with transaction(engine) as session:
+                report.purged = retention_purge(now, retention, session=session)
     return report
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,21 +59,25 @@ def clock_command(
     db = engine(config)
     sender = clock_sender(config)
     if run_once:
-        report = tick(db, parse_at(at), sender, quiet=quiet_hours(config))
+        report = tick(db, parse_at(at), sender, quiet=quiet_hours(config), retention=keep(config))
         typer.echo(report.summary())
         return
     if at is not None:
         raise BoardbotError("--at goes with --run-once")
-    run_scheduler(db, sender, quiet_hours(config))
+    run_scheduler(db, sender, quiet_hours(config), keep(config))
 
 
 def clock_sender(config: Settings) -> SlackSender:
     return SlackSender(make_client(config, resend_on_drop=False))
 
 
-def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours) -> None:
+def keep(config: Settings) -> timedelta:
+    return timedelta(days=config.retention_days)
+
+
+def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours, retention: timedelta) -> None:
     def job() -> None:
-        report = tick(db, calendar.utcnow(), sender, quiet=quiet)
+        report = tick(db, calendar.utcnow(), sender, quiet=quiet, retention=retention)
         log.info("tick: %s", report.summary())
 
     scheduler = BlockingScheduler(

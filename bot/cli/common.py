@@ -51,6 +51,7 @@ def settings() -> Settings:
     logging.basicConfig(
         level=loaded.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report in the CLI's words
     return loaded
 
 

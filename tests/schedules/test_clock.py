@@ -173,3 +173,18 @@ def test_two_clocks_ticking_at_once_send_each_prompt_once(
     keys = [r.key for r in sender.sent]
     assert keys and len(keys) == len(set(keys))
     assert {r.key for r in fetch_all(rutland)} == set(keys)
+
+
+def test_retention_deletes_old_delivered_prompts_and_keeps_the_audit_trail(rutland: Engine) -> None:
+    from storage.models import AuditEntry
+
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    sent = len(fetch_all(rutland))
+    with Session(rutland) as session:
+        audit_before = len(session.exec(select(AuditEntry)).all())
+    report = tick(rutland, SEPT_1_NINE + timedelta(days=40), sender, retention=timedelta(days=30))
+    assert report.purged >= sent
+    assert not [r for r in fetch_all(rutland) if r.due_on == SEPT_1_NINE.date()]
+    with Session(rutland) as session:
+        assert len(session.exec(select(AuditEntry)).all()) == audit_before
