@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
@@ -31,6 +32,9 @@ def run_app(typer_app: Callable[..., Any]) -> int:
     except BoardbotError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2
+    except DBAPIError as exc:
+        typer.echo(f"error: {database_trouble(exc)}", err=True)
+        return 2
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -44,6 +48,16 @@ def run_app(typer_app: Callable[..., Any]) -> int:
             return 2
         raise
     return code if isinstance(code, int) else 0
+
+
+def database_trouble(exc: DBAPIError) -> str:
+    """What a person can do about a database error, without a traceback."""
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if "no such table" in detail or ("does not exist" in detail and "relation" in detail):
+        return "the database has no boardbot tables yet; run `boardbot db upgrade` first"
+    if isinstance(exc, OperationalError):
+        return f"cannot use the database ({detail}); check DATABASE_URL and that it is running"
+    return f"the database refused the request ({detail})"
 
 
 def settings() -> Settings:

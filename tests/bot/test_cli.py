@@ -139,3 +139,16 @@ def test_it_names_a_malformed_environment_variable() -> None:
     result = boardbot("db", "current", env={"PORT": "eighty"})
     assert result.returncode == 2
     assert "PORT" in result.stderr
+
+
+def test_it_asks_for_a_migration_instead_of_printing_a_traceback(tmp_path: Path) -> None:
+    result = boardbot("outbox", env={"DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3"})
+    assert result.returncode == 2
+    assert "run `boardbot db upgrade` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_says_when_the_database_cannot_be_reached() -> None:
+    result = boardbot("outbox", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
+    assert result.returncode == 2
+    assert "check DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
