@@ -2,33 +2,41 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint typecheck pytest simulate clean
 
+# The demo needs only what boardbot runs on; the tests add linters, type checks and a browser driver.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(DEV_STAMP)
+
+# The sandbox: boardbot's web app, a stand-in Slack and a Slack-like page on 127.0.0.1.
 demo: $(STAMP)
+	$(BIN)/boardbot sandbox --port $(PORT)
+
+PORT ?= 8000
+
+# The year of the rutland protocol as a table, without Slack.
+simulate: $(STAMP)
 	$(BIN)/boardbot demo
 
-simulate: $(STAMP)
-	$(BIN)/boardbot db upgrade
-	$(BIN)/boardbot protocols load rutland
-	$(BIN)/boardbot simulate --protocol rutland --from 2026-04-01 --to 2027-03-31
-
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

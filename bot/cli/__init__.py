@@ -8,6 +8,7 @@ from bot.cli import clock as _clock  # noqa: F401 - registers subcommands
 from bot.cli import db as _db  # noqa: F401
 from bot.cli import demo as _demo  # noqa: F401
 from bot.cli import protocols as _protocols  # noqa: F401
+from bot.cli import sandbox as _sandbox  # noqa: F401
 from bot.cli import setup as _setup  # noqa: F401
 from bot.cli import simulate as _simulate  # noqa: F401
 from bot.cli import slack as _slack  # noqa: F401

@@ -1,0 +1,137 @@
+"""The sandbox page in headless Chromium: what someone trying boardbot would do."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import chromium_executable
+
+if chromium_executable() is None:
+    pytest.skip("no Chromium executable (install the chromium package)", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+REQUEST = "/agenda request hwb lrlscb Neglect strategy: progress and shared priorities"
+# Set to a path (docs/sandbox.png) to save the page after the 1 September jump.
+SCREENSHOT = os.environ.get("SANDBOX_SCREENSHOT")
+
+
+def be(page: Page, person: str) -> None:
+    page.select_option("#person", label=person)
+
+
+def open_channel(page: Page, channel: str) -> None:
+    page.click(f".nav-item[data-channel='{channel}']")
+    expect(page.locator("#pane-title")).to_contain_text(channel.removeprefix("C0").lower())
+
+
+def send(page: Page, text: str) -> None:
+    page.fill("#composer", text)
+    page.press("#composer", "Enter")
+
+
+def message(page: Page, text: str) -> Locator:
+    return page.locator(".message", has_text=text)
+
+
+def ask_lrlscb_for_an_item(page: Page) -> None:
+    be(page, "HWB business manager")
+    open_channel(page, "C0HWB")
+    send(page, REQUEST)
+    expect(message(page, "sent to LRLSCB's channel")).to_contain_text("Only visible to you")
+    be(page, "LRLSCB chair")
+    open_channel(page, "C0LRLSCB")
+
+
+def test_the_page_shows_a_channel_per_board(page: Page) -> None:
+    channels = page.locator("#channels .nav-item")
+
+    expect(channels).to_have_text(["# hwb", "# lrlscb", "# lrsab", "# digest"])
+    expect(page.locator("#workspace-name")).to_contain_text("Rutland")
+
+
+def test_duties_answers_only_the_person_who_asked(page: Page) -> None:
+    be(page, "LRLSCB business manager")
+    open_channel(page, "C0LRLSCB")
+
+    send(page, "/duties lrlscb")
+
+    reply = page.locator(".message.ephemeral")
+    expect(reply).to_contain_text("Duties: LRLSCB")
+    expect(reply).to_contain_text("Only visible to you")
+
+
+def test_an_accepted_agenda_request_reaches_the_requester(page: Page) -> None:
+    ask_lrlscb_for_an_item(page)
+    request = message(page, "Agenda request #1")
+
+    request.get_by_role("button", name="Accept").click()
+    modal = page.locator("#modal")
+    expect(modal).to_contain_text("Which LRLSCB meeting")
+    modal.get_by_role("button", name="Accept").click()
+
+    expect(modal).to_be_hidden()
+    expect(request).to_contain_text("accepted for the meeting on")
+    be(page, "HWB business manager")
+    expect(page.locator("#dms .badge")).to_have_text("1")
+    page.click("#dms .nav-item")
+    page.get_by_role("tab", name="Messages").click()
+    expect(message(page, "Your agenda request #1")).to_contain_text("is accepted for the meeting")
+
+
+def test_declining_asks_for_a_reason_and_shows_what_is_missing(page: Page) -> None:
+    ask_lrlscb_for_an_item(page)
+    message(page, "Agenda request #1").get_by_role("button", name="Decline").click()
+    modal = page.locator("#modal")
+
+    modal.get_by_role("button", name="Decline").click()
+    expect(modal.locator(".bk-error")).to_have_text("give the reason the item is declined")
+    modal.get_by_label("Reason").fill("Already on the joint meeting's agenda")
+    modal.get_by_role("button", name="Decline").click()
+
+    expect(modal).to_be_hidden()
+    expect(message(page, "Agenda request #1")).to_contain_text("declined: Already on the joint")
+
+
+def test_agenda_alone_opens_the_request_form(page: Page) -> None:
+    be(page, "HWB business manager")
+    open_channel(page, "C0HWB")
+
+    send(page, "/agenda")
+    modal = page.locator("#modal")
+    expect(modal).to_contain_text("Ask for an agenda item")
+    modal.get_by_label("To board").select_option("lrsab")
+    modal.get_by_label("The item").fill("Transitions from children's to adult services")
+    modal.get_by_role("button", name="Send").click()
+
+    expect(modal).to_be_hidden()
+    open_channel(page, "C0LRSAB")
+    expect(message(page, "Agenda request #1")).to_contain_text("Transitions from children")
+
+
+def test_jumping_to_1_september_opens_the_annual_report_windows(page: Page) -> None:
+    be(page, "LRLSCB business manager")
+    open_channel(page, "C0LRLSCB")
+
+    page.get_by_role("button", name="1 Sep 2026 (annual-report windows open)").click()
+
+    expect(page.locator(".toast")).to_contain_text("Tue 1 Sep 2026")
+    prompt = message(page, "LRLSCB annual report to the HWB")
+    expect(prompt.get_by_role("button", name="Done")).to_be_visible()
+    expect(prompt.get_by_role("button", name="Snooze")).to_be_visible()
+    expect(page.locator(".nav-item[data-channel='C0LRSAB'] .badge")).to_have_text("1")
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT)
+    open_channel(page, "C0LRSAB")
+    expect(message(page, "LRSAB annual report to the HWB")).to_be_visible()
+
+
+def test_the_home_tab_shows_the_persons_boards(page: Page) -> None:
+    be(page, "LRSAB chair")
+
+    page.click("#dms .nav-item")
+
+    expect(page.locator("#home")).to_contain_text("LRSAB")
+    expect(page.get_by_role("tab", name="Home")).to_have_attribute("aria-selected", "true")
