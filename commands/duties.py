@@ -9,7 +9,7 @@ Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 from commands.context import (
     WRITE_ROLES,
@@ -34,7 +34,7 @@ from commands.reply import (
     lines,
 )
 from schedules import calendar
-from schedules.occurrences import OwedDuty, materialise, owed_by
+from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
 from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
@@ -187,6 +187,9 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     require_owner_role(inv, duty, "snooze duty prompts")
     until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
     row.snoozed_until = until
+    if row.status == "pending":  # the clock looks again on the day the snooze ends
+        hours, minutes = settings_of(inv.partnership).send_time.split(":")
+        row.next_prompt_at = calendar.at_local_time(until, time(int(hours), int(minutes)))
     audit.record(
         session=inv.session,
         at=inv.now,
@@ -197,7 +200,7 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
         partnership_id=inv.partnership_id,
         after={"snoozed_until": until.isoformat()},
     )
-    return Reply.say(f"#{row.id} {duty.title}: reminders paused until {long(until)}.")
+    return Reply.say(f"#{row.id} {duty.title}: snoozed; the next reminder comes on {long(until)}.")
 
 
 def parse_link(token: str) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from schedules import calendar
 from schedules.ledger import FAILED, FOLDED, Entry, ledger_key
 from schedules.occurrences import materialise, occurrence_of, settings_of
-from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence
+from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
 from schedules.recipients import Resolver
 from storage.models import Duty, DutyOccurrence, Partnership
 
@@ -93,11 +93,12 @@ def prompts_of(
     partnership: Partnership, row: DutyOccurrence, duty: Duty, horizon: date
 ) -> list[Prompt]:
     ctx = PlanContext(settings_of(partnership), {}, horizon, overdue_repeats=None)
-    prompts = plan_occurrence(occurrence_of(row, duty), ctx)
+    occurrence = occurrence_of(row, duty)
+    prompts = plan_occurrence(occurrence, ctx)
     if row.snoozed_until:
-        prompts = [
-            p for p in prompts if not (p.kind in SNOOZABLE and p.send_on < row.snoozed_until)
-        ]
+        until = row.snoozed_until
+        prompts = [p for p in prompts if not (p.kind in SNOOZABLE and p.send_on < until)]
+        prompts += [p for p in reminder.after_snooze(occurrence, until) if p.send_on <= horizon]
     return [with_occurrence(p, row) for p in prompts]
 
 

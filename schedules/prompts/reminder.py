@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from schedules import calendar
 from schedules.cycle import Occurrence
 from schedules.prompts.base import PlanContext, Prompt, base_fields, long_date, owner_recipients
@@ -37,3 +39,27 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             for r in owner_recipients(duty, "channel", "business_manager")
         ]
     return prompts
+
+
+def after_snooze(occurrence: Occurrence, until: date) -> list[Prompt]:
+    """The reminder a Snooze promised: on the day it ends, if the window is still open."""
+    duty = occurrence.duty
+    if duty.schedule.after_meetings or until > occurrence.due:
+        return []  # past the close, the overdue notices take over
+    days = calendar.working_days_between(until, occurrence.due)
+    text = (
+        f"Reminder after snoozing: “{duty.title}” is due by {long_date(occurrence.due)}, "
+        f"{days} working day{'s' if days != 1 else ''} from now ({occurrence.label})."
+    )
+    return [
+        Prompt(
+            KIND,
+            until,
+            recipient=r,
+            text=text,
+            actions=("done", "snooze"),
+            extra={"working_days_left": days, "after_snooze": True},
+            **base_fields(occurrence),
+        )
+        for r in owner_recipients(duty, "channel", "business_manager")
+    ]

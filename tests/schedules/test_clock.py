@@ -188,3 +188,34 @@ def test_retention_deletes_old_delivered_prompts_and_keeps_the_audit_trail(rutla
     assert not [r for r in fetch_all(rutland) if r.due_on == SEPT_1_NINE.date()]
     with Session(rutland) as session:
         assert len(session.exec(select(AuditEntry)).all()) == audit_before
+
+
+def test_snooze_pauses_reminders_and_reminds_again_three_working_days_later(
+    rutland: Engine,
+) -> None:
+    from commands.context import Invocation
+    from commands.duties import ACTIONS
+
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    monday = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)  # the 10-working-days reminder goes out
+    tick(rutland, monday, sender)
+    with Session(rutland, expire_on_commit=False) as session:
+        occ = session.exec(
+            select(DutyOccurrence).where(DutyOccurrence.period_key == "2026-09-01")
+        ).first()
+        assert occ is not None and occ.id is not None
+        inv = Invocation(session, "U0LSCBBM", "C0LSCB", monday + timedelta(hours=1))
+        reply = ACTIONS["duty_snooze"](inv, "duty_snooze", str(occ.id))
+        session.commit()
+    assert "19 Nov 2026" in reply.message.text
+    sender.sent.clear()
+    day = monday
+    while day < datetime(2026, 11, 27, 10, tzinfo=UTC):
+        day += timedelta(days=1)
+        tick(rutland, day, sender)
+    mine = [r for r in sender.sent if r.payload.get("occurrence_id") == occ.id]
+    assert sorted({(r.due_on.isoformat(), bool(r.payload.get("after_snooze"))) for r in mine}) == [
+        ("2026-11-19", True),
+        ("2026-11-25", False),
+    ]
