@@ -44,7 +44,7 @@ from commands.reply import (
     lines,
 )
 from schedules import calendar
-from storage import audit, repo
+from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board, Meeting
 
@@ -105,7 +105,7 @@ def open_request(inv: Invocation, asker: Board, asked: Board, text: str) -> Repl
     inv.session.add(request)
     inv.session.flush()
     after = {"from": asker.key, "to": asked.key, "text": text, "status": "open"}
-    record(inv, "agenda.requested", request, None, after)
+    inv.audit("agenda.requested", "agenda_request", request.id, after=after)
     post = request_message(request, asker, asked, None)
     post.channel = asked.channel_id
     post.metadata = {"event_type": "agenda_request", "event_payload": {"id": request.id}}
@@ -228,7 +228,9 @@ def decide(
     status = "declined" if reason else "accepted"
     after = {"status": status, "meeting_id": meeting.id if meeting else None, "reason": reason}
     claim(inv, request, **after, decided_by=inv.user_id, decided_at=inv.now)
-    record(inv, f"agenda.{status}", request, {"status": "open"}, after)
+    inv.audit(
+        f"agenda.{status}", "agenda_request", request.id, before={"status": "open"}, after=after
+    )
     outcome = outcome_text(inv, request)
     if status == "accepted" and meeting is None:
         outcome += f"; {asked.key.upper()} has no meeting scheduled, so it will need one"
@@ -349,26 +351,6 @@ def remember_post(session: Session, request_id: int, channel: str, ts: str) -> N
     request = session.get(AgendaRequest, request_id)
     if request is not None:
         request.message_channel, request.message_ts = channel, ts
-
-
-def record(
-    inv: Invocation,
-    action: str,
-    request: AgendaRequest,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-) -> None:
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action=action,
-        entity="agenda_request",
-        entity_id=request.id,
-        partnership_id=inv.partnership_id,
-        before=before,
-        after=after,
-    )
 
 
 ACTIONS = {"agenda_accept": on_accept, "agenda_decline": on_decline}

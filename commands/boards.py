@@ -24,7 +24,7 @@ from commands.context import (
     user_arg,
 )
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
-from storage import audit, repo
+from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Person
 
@@ -107,7 +107,9 @@ def link(inv: Invocation, board: Board, channel: str) -> Reply:
         raise BoardbotError(f"that channel is already {board.key.upper()}'s channel")
     before = {"channel_id": board.channel_id}
     board.channel_id = channel
-    record(inv, "board.channel_linked", "board", board.id, before, {"channel_id": channel})
+    inv.audit(
+        "board.channel_linked", "board", board.id, before=before, after={"channel_id": channel}
+    )
     said: Line = (ChannelRef(channel), " is now ", Bold(board.key.upper()), "'s channel.")
     return Reply(
         Message(f"That channel is now {board.key.upper()}'s channel.", [lines(said)]),
@@ -126,9 +128,7 @@ def add_role(inv: Invocation, board: Board, user: str, role: str) -> Reply:
     membership = Membership(person_id=person.id, board_id=board.id, role=role)
     inv.session.add(membership)
     inv.session.flush()
-    record(
-        inv, "board.role_added", "membership", membership.id, None, role_fields(board, user, role)
-    )
+    inv.audit("board.role_added", "membership", membership.id, after=role_fields(board, user, role))
     said: Line = (Mention(user), " is now ", Bold(key), f"'s {ROLE_NAMES[role]}.")
     return Reply(Message(f"{key} has a new {ROLE_NAMES[role]}.", [lines(said)]), ephemeral=False)
 
@@ -148,7 +148,7 @@ def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
         )
     for membership in memberships:
         fields = role_fields(board, user, membership.role)
-        record(inv, "board.role_removed", "membership", membership.id, fields, None)
+        inv.audit("board.role_removed", "membership", membership.id, before=fields)
         inv.session.delete(membership)
     names = ", ".join(ROLE_NAMES[m.role] for m in memberships)
     said: Line = (Mention(user), " no longer holds a role on ", Bold(key), f" (was {names}).")
@@ -167,24 +167,3 @@ def memberships_on(inv: Invocation, board: Board, user: str) -> list[Membership]
 
 def role_fields(board: Board, user: str, role: str) -> dict[str, Any]:
     return {"board": board.key, "user": user, "role": role}
-
-
-def record(
-    inv: Invocation,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        partnership_id=inv.partnership_id,
-        before=before,
-        after=after,
-    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
-from storage import repo
+from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Partnership
 
@@ -45,6 +46,28 @@ class Invocation:
     def partnership_id(self) -> int:
         assert self.partnership.id is not None
         return self.partnership.id
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """One audit entry for this person's change, in this request's transaction."""
+        audit.record(
+            session=self.session,
+            at=self.now,
+            actor=self.user_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            partnership_id=self.partnership_id,
+            before=before,
+            after=after,
+        )
 
 
 def resolve_partnership(inv: Invocation) -> Partnership:

@@ -35,7 +35,7 @@ from commands.reply import (
 )
 from schedules import calendar
 from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
-from storage import audit, repo
+from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 
@@ -165,17 +165,8 @@ def complete(
     before = {"status": row.status}
     row.status, row.evidence_link, row.note = status, link, note
     row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action=f"duty.{status}",
-        entity="duty_occurrence",
-        entity_id=row.id,
-        partnership_id=inv.partnership_id,
-        before=before,
-        after={"status": status, "evidence_link": link, "note": note},
-    )
+    after = {"status": status, "evidence_link": link, "note": note}
+    inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
     evidence: Line = (" Evidence: ", Link(link)) if link else ()
     why: Line = (f" Reason: {note}",) if note else ()
     summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}.")
@@ -190,16 +181,7 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     if row.status == "pending":  # the clock looks again on the day the snooze ends
         hours, minutes = settings_of(inv.partnership).send_time.split(":")
         row.next_prompt_at = calendar.at_local_time(until, time(int(hours), int(minutes)))
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action="duty.snoozed",
-        entity="duty_occurrence",
-        entity_id=row.id,
-        partnership_id=inv.partnership_id,
-        after={"snoozed_until": until.isoformat()},
-    )
+    inv.audit("duty.snoozed", "duty_occurrence", row.id, after={"snoozed_until": until.isoformat()})
     return Reply.say(f"#{row.id} {duty.title}: snoozed; the next reminder comes on {long(until)}.")
 
 

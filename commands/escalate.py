@@ -31,7 +31,7 @@ from commands.duties import long
 from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
 from commands.when import london_label
 from schedules import calendar
-from storage import audit, repo
+from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep, Ladder
 
@@ -215,7 +215,7 @@ def partnership_ladder(inv: Invocation) -> Ladder:
         inv.session.add(ladder)
         inv.session.flush()
         after = {"key": ladder.key, "name": ladder.name, "stages": ladder.stages}
-        log(inv, "ladder.created", ladder.id, {}, after)
+        inv.audit("ladder.created", "ladder", ladder.id, after=after)
     return ladder
 
 
@@ -274,27 +274,18 @@ def record_step(
         at=inv.now,
     )
     inv.session.add(step)
-    log(inv, f"escalation.{action}", row.id, before, snapshot(row) | {"note": note})
+    inv.audit(
+        f"escalation.{action}",
+        "escalation",
+        row.id,
+        before=before,
+        after=snapshot(row) | {"note": note},
+    )
 
 
 def snapshot(row: Escalation) -> dict[str, Any]:
     """What the audit trail keeps of an escalation: enough to answer an inspector on its own."""
     return row.model_dump(mode="json", include=AUDITED)
-
-
-def log(inv: Invocation, action: str, entity_id: int | None, before: Any, after: Any) -> None:
-    """One audit entry; the entity is the action's first word (`ladder`, `escalation`)."""
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action=action,
-        entity=action.split(".")[0],
-        entity_id=entity_id,
-        partnership_id=inv.partnership_id,
-        before=before,
-        after=after,
-    )
 
 
 def escalation_arg(inv: Invocation, token: str) -> Escalation:

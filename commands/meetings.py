@@ -26,7 +26,6 @@ from commands.context import (
 )
 from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
 from commands.when import london_label, parse_when
-from storage import audit
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
 
@@ -114,7 +113,7 @@ def add(inv: Invocation, rest: str) -> Reply:
     inv.session.add(meeting)
     inv.session.flush()
     after = {"board": board.key, "starts_at": starts_at.isoformat(), "venue": venue}
-    record(inv, "meeting.added", meeting, {}, after)
+    inv.audit("meeting.added", "meeting", meeting.id, after=after)
     return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} added")
 
 
@@ -124,14 +123,26 @@ def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
     refuse_a_second_meeting_at(inv, board, starts_at, moving=meeting)
     before = {"starts_at": meeting.starts_at.isoformat()}
     meeting.starts_at = starts_at
-    record(inv, "meeting.moved", meeting, before, {"starts_at": starts_at.isoformat()})
+    inv.audit(
+        "meeting.moved",
+        "meeting",
+        meeting.id,
+        before=before,
+        after={"starts_at": starts_at.isoformat()},
+    )
     return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} moved")
 
 
 def cancel(inv: Invocation, meeting: Meeting) -> Reply:
     board = changeable(inv, meeting, "cancel")
     meeting.status = "cancelled"
-    record(inv, "meeting.cancelled", meeting, {"status": "scheduled"}, {"status": "cancelled"})
+    inv.audit(
+        "meeting.cancelled",
+        "meeting",
+        meeting.id,
+        before={"status": "scheduled"},
+        after={"status": "cancelled"},
+    )
     return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled")
 
 
@@ -178,19 +189,3 @@ def meeting_arg(inv: Invocation, token: str) -> Meeting:
     if meeting is None or board is None or board.partnership_id != inv.partnership_id:
         raise BoardbotError(f"there is no meeting #{number}; `/meetings` lists them", usage=USAGE)
     return meeting
-
-
-def record(
-    inv: Invocation, action: str, meeting: Meeting, before: dict[str, str], after: dict[str, str]
-) -> None:
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action=action,
-        entity="meeting",
-        entity_id=meeting.id,
-        partnership_id=inv.partnership_id,
-        before=before,
-        after=after,
-    )

@@ -19,7 +19,7 @@ from commands.duties import LINK_PATTERN, long, parse_link
 from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
 from schedules.occurrences import OPEN_STATUSES, active_duties, materialise
-from storage import audit, repo
+from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 
@@ -147,7 +147,7 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
     )
     inv.session.add(share)
     inv.session.flush()
-    record(inv, "minutes.shared", "minute_share", share.id, after=share_fields(share))
+    inv.audit("minutes.shared", "minute_share", share.id, after=share_fields(share))
     done = complete_duties(inv, duties, meeting, share) if meeting else []
     return share_reply(board, share, counterparts, done)
 
@@ -178,30 +178,8 @@ def complete_duties(
         row.status, row.evidence_link, row.note = "done", share.link, f"minutes share #{share.id}"
         row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
         after = {"status": "done", "evidence_link": share.link, "note": row.note}
-        record(inv, "duty.done", "duty_occurrence", row.id, before=before, after=after)
+        inv.audit("duty.done", "duty_occurrence", row.id, before=before, after=after)
     return done
-
-
-def record(
-    inv: Invocation,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any],
-) -> None:
-    audit.record(
-        session=inv.session,
-        at=inv.now,
-        actor=inv.user_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        partnership_id=inv.partnership_id,
-        before=before,
-        after=after,
-    )
 
 
 def share_reply(
