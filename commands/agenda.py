@@ -10,48 +10,50 @@ Example: `/agenda request lrlscb hwb Neglect strategy: progress and shared prior
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
-from sqlmodel import Session, col, or_, select, update
+from sqlmodel import Session, col, or_, select
 
+from commands.agenda_answers import (
+    MAX_TEXT,
+    accept_meeting_view,
+    decline_reason_view,
+    meeting_label,
+    on_accept,
+    on_decline,
+    outcome_text,
+    request_message,
+    upcoming_meetings,
+)
 from commands.context import (
     CHAIR_ROLES,
     Invocation,
     board_arg,
     clip,
-    parse_id,
+    field_error,
     require_role,
     rest_after,
 )
-from commands.duties import long
 from commands.reply import (
     Bold,
-    Button,
     Code,
-    FieldError,
     Line,
-    Mention,
     Message,
     Modal,
     ModalInput,
     Reply,
-    buttons,
     context,
     header,
     lines,
 )
-from schedules import calendar
 from storage import repo
 from storage.errors import BoardbotError
-from storage.models import AgendaRequest, Board, Meeting
+from storage.models import AgendaRequest, Board
 
 USAGE = "Usage: `/agenda request FROM TO TEXT`, `/agenda list [BOARD]`, `/agenda BOARD`, `/agenda`"
-ASKING, DECIDING = "ask for an agenda item", "answer agenda requests"
+ASKING = "ask for an agenda item"
 RECENT = timedelta(days=90)
-MAX_LISTED, MAX_TEXT, MAX_OPTIONS = 20, 300, 100
+MAX_LISTED = 20
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -112,149 +114,6 @@ def open_request(inv: Invocation, asker: Board, asked: Board, text: str) -> Repl
     said = f" sent to {asked.key.upper()}'s channel for an answer."
     reply = Message(f"Agenda request #{request.id}{said}", [lines((Code(f"#{request.id}"), said))])
     return Reply(reply, posts=[post])
-
-
-def request_message(
-    request: AgendaRequest, asker: Board, asked: Board, outcome: Line | None
-) -> Message:
-    """The message in the asked board's channel: buttons while open, the outcome once decided."""
-    title: Line = (
-        Bold(f"Agenda request #{request.id}"),
-        f" from {asker.key.upper()} for {asked.key.upper()}'s agenda",
-    )
-    on = long(calendar.london_date(request.requested_at))
-    blocks = [
-        lines(title, request.text),
-        context(("Asked by ", Mention(request.requested_by), f" on {on}")),
-    ]
-    if outcome is None:
-        accept = Button("Accept", "agenda_accept", str(request.id), "primary")
-        blocks.append(buttons(accept, Button("Decline", "agenda_decline", str(request.id))))
-    else:
-        blocks.append(lines(outcome))
-    return Message(f"{asker.key.upper()} asks {asked.key.upper()}: {request.text}", blocks)
-
-
-def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
-    """The request a button or modal names, and its boards: open, and the person may answer."""
-    request = inv.session.get(AgendaRequest, parse_id(value, "an agenda request"))
-    if request is None or request.partnership_id != inv.partnership_id:
-        raise BoardbotError(f"there is no agenda request #{value}; `/agenda list` lists them")
-    asker = inv.session.get(Board, request.from_board_id)
-    asked = inv.session.get(Board, request.to_board_id)
-    assert asker is not None and asked is not None
-    require_role(inv, asked, CHAIR_ROLES, DECIDING)
-    if request.status != "open":
-        raise BoardbotError(f"agenda request #{request.id} is already {outcome_text(inv, request)}")
-    return request, asker, asked
-
-
-def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
-    if request.status == "declined":
-        return f"declined: {request.reason}"
-    if request.status != "accepted":
-        return f"{request.status} since {long(calendar.london_date(request.requested_at))}"
-    meeting = inv.session.get(Meeting, request.meeting_id) if request.meeting_id else None
-    return f"accepted for the meeting on {meeting_label(meeting)}" if meeting else "accepted"
-
-
-def upcoming_meetings(inv: Invocation, board: Board) -> list[Meeting]:
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
-        col(Meeting.starts_at) > inv.now,
-    )
-    return list(inv.session.exec(query.order_by(col(Meeting.starts_at)).limit(MAX_OPTIONS)))
-
-
-def meeting_label(meeting: Meeting) -> str:
-    at = meeting.starts_at.astimezone(calendar.LONDON)
-    venue = f", {meeting.venue}" if meeting.venue else ""
-    return f"{long(at.date())} at {at:%H:%M}{venue}"[:75]
-
-
-def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
-    """Accept for the asked board's next meeting, or ask which one when it has several."""
-    request, asker, asked = request_arg(inv, value)
-    upcoming = upcoming_meetings(inv, asked)
-    if len(upcoming) <= 1:
-        return decide(inv, request, asker, asked, meeting=upcoming[0] if upcoming else None)
-    options = tuple((str(m.id), meeting_label(m)) for m in upcoming)
-    choice = ModalInput("meeting", "Meeting", "select", options, initial=options[0][0])
-    intro = f"Which {asked.key.upper()} meeting should take request #{request.id}?"
-    modal = Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice])
-    modal.private_metadata, modal.intro = str(request.id), intro
-    return Reply(Message(intro), modal=modal)
-
-
-def accept_meeting_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
-    request, asker, asked = request_arg(inv, private_metadata)
-    chosen = {str(m.id): m for m in upcoming_meetings(inv, asked)}.get(values.get("meeting", ""))
-    if chosen is None:
-        raise FieldError("meeting", f"choose one of {asked.key.upper()}'s upcoming meetings")
-    return decide(inv, request, asker, asked, meeting=chosen)
-
-
-def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
-    request, _, asked = request_arg(inv, value)
-    reason = ModalInput(
-        "reason", "Reason", "long_text", hint="The governance reason; never case details."
-    )
-    intro = f"Why is {asked.key.upper()} declining request #{request.id}? The requester is told."
-    modal = Modal("agenda_decline_reason", "Decline agenda item", "Decline", [reason])
-    modal.private_metadata, modal.intro = str(request.id), intro
-    return Reply(Message(intro), modal=modal)
-
-
-def decline_reason_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
-    request, asker, asked = request_arg(inv, private_metadata)
-    with field_error("reason"):
-        reason = clip(values.get("reason", ""), MAX_TEXT)
-    if not reason:
-        raise FieldError("reason", "give the reason the item is declined")
-    return decide(inv, request, asker, asked, reason=reason)
-
-
-def decide(
-    inv: Invocation,
-    request: AgendaRequest,
-    asker: Board,
-    asked: Board,
-    *,
-    meeting: Meeting | None = None,
-    reason: str | None = None,
-) -> Reply:
-    """Record the answer, update the request's message and tell the requester."""
-    status = "declined" if reason else "accepted"
-    after = {"status": status, "meeting_id": meeting.id if meeting else None, "reason": reason}
-    claim(inv, request, **after, decided_by=inv.user_id, decided_at=inv.now)
-    inv.audit(
-        f"agenda.{status}", "agenda_request", request.id, before={"status": "open"}, after=after
-    )
-    outcome = outcome_text(inv, request)
-    if status == "accepted" and meeting is None:
-        outcome += f"; {asked.key.upper()} has no meeting scheduled, so it will need one"
-    said = f"Agenda request #{request.id} from {asker.key.upper()} is {outcome}."
-    told = f"Your agenda request #{request.id} to {asked.key.upper()} is {outcome}."
-    posts = [Message(told, [lines(told)], channel=request.requested_by)]
-    if request.message_channel and request.message_ts:
-        answer: Line = ("By ", Mention(inv.user_id), f": {outcome}.")
-        edited = request_message(request, asker, asked, answer)
-        edited.channel, edited.update_ts = request.message_channel, request.message_ts
-        posts.insert(0, edited)
-    return Reply(Message(said, [lines(said)]), posts=posts)
-
-
-def claim(inv: Invocation, request: AgendaRequest, **answer: Any) -> None:
-    """Two people may answer at once: the conditional UPDATE lets exactly one answer count."""
-    result = inv.session.execute(
-        update(AgendaRequest)
-        .where(col(AgendaRequest.id) == request.id, col(AgendaRequest.status) == "open")
-        .values(**answer)
-    )
-    if int(getattr(result, "rowcount", 0) or 0) != 1:
-        raise BoardbotError(f"agenda request #{request.id} was answered a moment ago")
-    inv.session.refresh(request)
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
@@ -334,15 +193,6 @@ def request_form_view(inv: Invocation, values: dict[str, str], private_metadata:
     with field_error("text"):
         text = item_text(values.get("text", ""))
     return open_request(inv, asker, asked, text)
-
-
-@contextmanager
-def field_error(block_id: str) -> Iterator[None]:
-    """In a modal, a refusal is shown under the input it concerns."""
-    try:
-        yield
-    except BoardbotError as refused:
-        raise FieldError(block_id, refused.message) from refused
 
 
 def remember_post(session: Session, request_id: int, channel: str, ts: str) -> None:

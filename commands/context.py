@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from commands.reply import FieldError
 from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Partnership
@@ -141,6 +144,15 @@ def parse_id(token: str, what: str, *, usage: str | None = None) -> int:
     if not (number.isascii() and number.isdecimal()) or int(number) > MAX_ID:
         raise BoardbotError(f"'{token}' is not {what} id; ids are numbers, e.g. 12", usage=usage)
     return int(number)
+
+
+@contextmanager
+def field_error(block_id: str) -> Iterator[None]:
+    """In a modal, a refusal is shown under the input it concerns."""
+    try:
+        yield
+    except BoardbotError as refused:
+        raise FieldError(block_id, refused.message) from refused
 
 
 def split_args(text: str) -> list[str]:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import col, select, update
 
-from commands.agenda import ACTIONS, VIEWS, decide, remember_post, request_arg
+from commands.agenda import ACTIONS, VIEWS, remember_post
+from commands.agenda_answers import decide, request_arg
 from commands.reply import Button, FieldError, Reply
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, AuditEntry, Board, Meeting
