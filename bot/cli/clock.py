@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,11 +101,14 @@ def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours, retention:
         replace_existing=True,
         misfire_grace_time=3600,
     )
+    # Platforms stop a process with SIGTERM: let a tick that is sending finish first.
+    signal.signal(signal.SIGTERM, lambda signum, frame: scheduler.shutdown(wait=True))
     log.info("clock started: a tick every %d minutes", TICK_MINUTES)
     try:
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+    except KeyboardInterrupt:
+        scheduler.shutdown(wait=True)
+    log.info("clock stopped")
 
 
 outbox_app = typer.Typer(help="Prompts waiting, in flight or failed.", invoke_without_command=True)

@@ -183,3 +183,39 @@ def test_a_dm_goes_to_the_persons_conversation(
     assert fake.calls_to("conversations.open")
     chair = [r for r in ledger_rows(engine) if r.recipient == "U0LSCBCHAIR"]
     assert chair and chair[0].slack_channel and chair[0].slack_channel.startswith("D")
+
+
+def test_the_clock_process_ticks_at_start_and_stops_cleanly_on_sigterm(
+    fake: FakeSlack, rutland: tuple[Engine, str]
+) -> None:
+    import signal
+    import time
+
+    _, url = rutland
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake.base_url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from bot.cli import main; main()", "clock"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 30
+        assert process.stderr is not None
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            lines.append(line)
+            if "tick: recorded" in line:
+                break
+        assert any("tick: recorded" in line for line in lines), "".join(lines)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "clock stopped" in rest
