@@ -12,6 +12,7 @@ import re
 from datetime import date, time, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from commands.context import WRITE_ROLES, Invocation, board_arg, require_role, split_args
@@ -146,7 +147,12 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         logged_at=inv.now,
     )
     inv.session.add(share)
-    inv.session.flush()
+    try:
+        inv.session.flush()
+    except IntegrityError:  # logged by someone else a moment ago, in another request
+        raise BoardbotError(
+            f"{board.key.upper()}'s minutes of {long(day)} were logged a moment ago"
+        ) from None
     inv.audit("minutes.shared", "minute_share", share.id, after=share_fields(share))
     done = complete_duties(inv, duties, meeting, share) if meeting else []
     return share_reply(board, share, counterparts, done)

@@ -99,6 +99,8 @@ class DutyOccurrence(SQLModel, table=True):
 
 
 class MinuteShare(SQLModel, table=True):
+    # One log per board and meeting day, even when two people log it at once.
+    __table_args__ = (UniqueConstraint("board_id", "meeting_on", name="uq_minuteshare_board_day"),)
     id: int | None = Field(default=None, primary_key=True)
     board_id: int = Field(foreign_key="board.id", index=True)
     meeting_on: date

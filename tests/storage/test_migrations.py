@@ -58,3 +58,26 @@ def test_it_sends_postgres_urls_to_psycopg_three() -> None:
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url(None).startswith("sqlite:///")
+
+
+def test_a_second_minute_share_for_the_same_meeting_day_is_refused_by_the_database(
+    engine: Engine,
+) -> None:
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.models import Board, MinuteShare
+
+    at = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    with Session(engine) as session:
+        session.add(Partnership(key="p", name="P", loaded_at=at))
+        session.flush()
+        session.add(Board(partnership_id=1, key="hwb", name="HWB", kind="other"))
+        session.flush()
+        for _ in range(2):
+            session.add(
+                MinuteShare(board_id=1, meeting_on=date(2026, 11, 19), logged_by="U1", logged_at=at)
+            )
+        with pytest.raises(IntegrityError):
+            session.commit()
