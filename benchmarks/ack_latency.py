@@ -46,7 +46,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Membership
 
-TOKEN, SECRET = "xoxb-bench-token", "bench-signing-secret"
+TOKEN, SECRET = "xoxb-fake-benchmark", "fake-benchmark-signing-secret"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 USER, CHANNEL = "U0LSCBBM", "C0LSCB"
 _keys = itertools.count(1)

@@ -92,7 +92,7 @@ def start_new_occurrences(
 def prompts_of(
     partnership: Partnership, row: DutyOccurrence, duty: Duty, horizon: date
 ) -> list[Prompt]:
-    ctx = PlanContext(settings_of(partnership), {}, horizon, overdue_repeats=None)
+    ctx = PlanContext(settings_of(partnership), horizon, overdue_repeats=None)
     occurrence = occurrence_of(row, duty)
     prompts = plan_occurrence(occurrence, ctx)
     if row.snoozed_until:

@@ -16,7 +16,6 @@ KIND_ORDER = {kind: index for index, kind in enumerate(OCCURRENCE_KINDS)}
 def plan_context(protocol: Protocol, horizon: date, overdue_repeats: int | None) -> PlanContext:
     return PlanContext(
         settings=protocol.prompts,
-        board_names={board.key: board.name for board in protocol.boards},
         horizon=horizon,
         overdue_repeats=overdue_repeats,
     )

@@ -66,10 +66,9 @@ class Prompt:
 
 @dataclass(frozen=True)
 class PlanContext:
-    """What planning needs besides the occurrence: settings, board names, how far to look."""
+    """What planning needs besides the occurrence: the settings and how far to look."""
 
     settings: PromptSettings
-    board_names: dict[str, str]
     horizon: date
     overdue_repeats: int | None = None  # None: weekly until the horizon
 

@@ -45,6 +45,16 @@ def posts(fake: FakeSlack) -> list[dict[str, Any]]:
     return [c.params for c in fake.calls_to("chat.postMessage") if c.fault is None]
 
 
+def clock_env(fake: FakeSlack, url: str) -> dict[str, str]:
+    """The environment of a real boardbot clock process pointed at the stand-in Slack."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake.base_url,
+    }
+
+
 def ledger_rows(engine: Engine) -> list[Notification]:
     with Session(engine) as session:
         return list(session.exec(select(Notification)))
@@ -58,12 +68,7 @@ def test_run_once_posts_the_window_openings_and_a_second_run_posts_nothing(
     fake: FakeSlack, rutland: tuple[Engine, str]
 ) -> None:
     _, url = rutland
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": fake.base_url,
-    }
+    env = clock_env(fake, url)
     command = [
         sys.executable,
         "-c",
@@ -192,12 +197,7 @@ def test_the_clock_process_ticks_at_start_and_stops_cleanly_on_sigterm(
     import time
 
     _, url = rutland
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": fake.base_url,
-    }
+    env = clock_env(fake, url)
     process = subprocess.Popen(
         [sys.executable, "-c", "from bot.cli import main; main()", "clock"],
         env=env,
