@@ -70,6 +70,11 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def long_date(day: date) -> str:
+    """30 November 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def financial_year(day: date, start_month: int = 4) -> int:
     """The calendar year in which `day`'s financial year starts (2026 for 2026/27)."""
     return day.year if day.month >= start_month else day.year - 1

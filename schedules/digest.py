@@ -10,13 +10,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from schedules import calendar
-from schedules.prompts.base import long_date
+from schedules.calendar import long_date
 from storage.models import (
     AgendaRequest,
     Board,
     Duty,
     DutyOccurrence,
     Escalation,
+    EscalationStep,
     Ladder,
     Meeting,
     MinuteShare,
@@ -171,17 +172,35 @@ def _escalations(pid: int, today: date, keys: dict[Any, str], session: Session) 
         .where(Escalation.partnership_id == pid, Escalation.status == "open")
         .order_by(col(Escalation.opened_at))
     )
-    for escalation, ladder in session.exec(query):
+    rows = list(session.exec(query))
+    started = stage_starts([e.id for e, _ in rows if e.id is not None], session)
+    for escalation, ladder in rows:
         stage = ladder.stages[min(escalation.stage, len(ladder.stages)) - 1]
-        waiting = calendar.working_days_between(calendar.london_date(escalation.opened_at), today)
+        since = started.get(escalation.id, escalation.opened_at)
+        waiting = calendar.working_days_between(calendar.london_date(since), today)
         late = " (past its deadline)" if escalation.stage_deadline < today else ""
         section.add(
             f"#{escalation.id} {keys.get(escalation.from_board_id, '?')} → "
             f"{keys.get(escalation.to_board_id, '?')}: "
             f"stage {escalation.stage}/{len(ladder.stages)} {stage['name']}, "
-            f"{waiting} working days open{late}"
+            f"waiting {waiting} working days at this stage{late}"
         )
     return section
+
+
+def stage_starts(ids: list[int], session: Session) -> dict[int | None, datetime]:
+    """When each escalation reached its current stage: its latest 'opened' or 'advanced' step."""
+    if not ids:
+        return {}
+    query = (
+        select(EscalationStep.escalation_id, func.max(EscalationStep.at))
+        .where(
+            col(EscalationStep.escalation_id).in_(ids),
+            col(EscalationStep.action).in_(("opened", "advanced")),
+        )
+        .group_by(col(EscalationStep.escalation_id))
+    )
+    return {escalation_id: at for escalation_id, at in session.exec(query)}
 
 
 def _minutes(pid: int, today: date, keys: dict[Any, str], session: Session) -> Section:

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from storage.db import make_engine
 from storage.migrate import upgrade
+from tests.commands.conftest import Workspace, build_workspace
 
 ENV_PREFIXES = ("SLACK_", "BOARDBOT_")
 ENV_NAMES = ("DATABASE_URL", "PORT")
@@ -88,3 +89,11 @@ def engine(database_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture
+def workspace(engine: Engine) -> Iterator[Workspace]:
+    """The rutland partnership with channels and role holders (tests/commands/conftest.py)."""
+    with Session(engine, expire_on_commit=False) as session:
+        build_workspace(session)
+        yield Workspace(session)

@@ -22,6 +22,7 @@ from schedules import calendar, ledger
 from schedules.clock import QuietHours, TickReport, send_one, tick
 from schedules.digest import build_digest
 from schedules.ledger import Entry, ledger_key
+from schedules.occurrences import materialise
 from storage import repo
 from storage.db import transaction
 from storage.errors import BoardbotError
@@ -168,6 +169,7 @@ def digest_command(
         if partnership is None or partnership.id is None:
             known = ", ".join(p.key for p in repo.partnerships(session=session)) or "none loaded"
             raise BoardbotError(f"no partnership '{partnership_key}' ({known})")
+        materialise(partnership, now, session=session)  # as the clock does before a digest
         digest = build_digest(partnership, now, session=session)
         if not post:
             typer.echo(digest.text())

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from schedules import calendar
-from schedules.prompts.base import Prompt, Recipient, long_date
+from schedules.calendar import long_date
+from schedules.prompts.base import Prompt, Recipient
 from storage.models import AgendaRequest, Board, Partnership
 
 KIND = "agenda_nudge"

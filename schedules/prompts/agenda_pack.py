@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from schedules import calendar
-from schedules.prompts.base import Prompt, Recipient, long_date
+from schedules.calendar import long_date
+from schedules.prompts.base import Prompt, Recipient
 from storage.models import AgendaRequest, Board, Duty, DutyOccurrence, Meeting, Partnership
 
 KIND = "agenda_pack"

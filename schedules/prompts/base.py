@@ -84,10 +84,6 @@ def boards_text(keys: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def owner_recipients(duty: DutySpec, *roles: str) -> list[Recipient]:
     """Owners' channels and role holders; a joint meeting's attendees instead of owners."""
     if duty.kind == "joint_meeting":

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from schedules import calendar
+from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import (
-    PlanContext,
-    Prompt,
-    Recipient,
-    base_fields,
-    boards_text,
-    long_date,
-)
+from schedules.prompts.base import PlanContext, Prompt, Recipient, base_fields, boards_text
 
 KIND = "counterpart_notice"
 

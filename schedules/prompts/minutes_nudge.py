@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
+from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import (
-    PlanContext,
-    Prompt,
-    base_fields,
-    boards_text,
-    long_date,
-    owner_recipients,
-)
+from schedules.prompts.base import PlanContext, Prompt, base_fields, boards_text, owner_recipients
 
 KIND = "minutes_nudge"
 

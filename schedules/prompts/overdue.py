@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schedules import calendar
+from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, long_date, owner_recipients
+from schedules.prompts.base import PlanContext, Prompt, base_fields, owner_recipients
 
 KIND = "overdue"
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from commands.context import Invocation
@@ -67,10 +64,3 @@ def build_workspace(session: Session) -> None:
             assert person.id
             session.add(Membership(person_id=person.id, board_id=board.id, role=role))
     session.commit()
-
-
-@pytest.fixture
-def workspace(engine: Engine) -> Iterator[Workspace]:
-    with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
-        yield Workspace(session)

@@ -1,0 +1,108 @@
+"""The weekly digest says what the boards owe, meet about, ask and escalate this week."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import select
+
+from commands.registry import command_handler
+from schedules.digest import build_digest
+from schedules.occurrences import materialise
+from storage import repo
+from storage.models import Board, Ladder, Meeting, Notification
+from tests.commands.conftest import NOW, Workspace
+
+STAGES = [
+    {"name": "Formal written request", "who_acts": "Either chair", "response_working_days": 10},
+    {"name": "Agenda item", "who_acts": "Either chair", "response_working_days": 20},
+    {"name": "Chairs' meeting", "who_acts": "The chairs", "response_working_days": 20},
+]
+
+
+def run_at(ws: Workspace, when: datetime, command: str, text: str, user: str) -> None:
+    inv = ws.invocation(user, now=when)
+    command_handler(command)(inv, text)
+    ws.session.commit()
+
+
+def sections(ws: Workspace) -> dict[str, list[str]]:
+    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    assert partnership is not None
+    materialise(partnership, NOW, session=ws.session)  # as the clock does before a digest
+    digest = build_digest(partnership, NOW, session=ws.session)
+    assert digest.week_of == date(2026, 11, 23)
+    return {s.title: s.items for s in digest.sections}
+
+
+def test_it_lists_overdue_duties_this_weeks_meetings_and_open_requests(
+    workspace: Workspace,
+) -> None:
+    workspace.run("/meetings", "add hwb 26 November at 14:00; Council Chamber", "U0HWBBM")
+    workspace.run("/agenda", "request lrlscb hwb Neglect strategy progress", "U0LSCBBM")
+    found = sections(workspace)
+    assert any("Refreshed plans shared" in item for item in found["Overdue duties"])
+    assert found["Meetings this week"] == ["HWB Thu 26 Nov 14:00, Council Chamber"]
+    [request] = found["Open agenda requests"]
+    assert "LRLSCB → HWB: Neglect strategy progress" in request
+
+
+def test_it_counts_the_days_an_escalation_has_waited_at_its_current_stage(
+    workspace: Workspace,
+) -> None:
+    partnership = repo.partnership_by_key("rutland", session=workspace.session)
+    assert partnership is not None and partnership.id is not None
+    workspace.session.add(
+        Ladder(
+            partnership_id=partnership.id,
+            key="mutual-challenge",
+            name="Mutual challenge",
+            stages=STAGES,
+        )
+    )
+    workspace.session.commit()
+    opened = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    run_at(workspace, opened, "/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")
+    run_at(
+        workspace,
+        datetime(2026, 11, 16, 10, tzinfo=UTC),
+        "/escalate",
+        "advance 1 no reply",
+        "U0HWBBM",
+    )
+    [line] = sections(workspace)["Open escalations"]
+    # Advanced on Monday 16 November: five working days to Monday 23rd, not fifteen.
+    assert "stage 2/3 Agenda item, waiting 5 working days at this stage" in line
+
+
+def test_it_names_meetings_without_minutes_and_prompts_that_failed(workspace: Workspace) -> None:
+    hwb = workspace.session.exec(select(Board).where(Board.key == "hwb")).one()
+    assert hwb.id is not None
+    workspace.session.add(
+        Meeting(
+            board_id=hwb.id, starts_at=datetime(2026, 11, 12, 14, tzinfo=UTC), created_by="U0HWBBM"
+        )
+    )
+    partnership = repo.partnership_by_key("rutland", session=workspace.session)
+    assert partnership is not None and partnership.id is not None
+    workspace.session.add(
+        Notification(
+            key="k",
+            partnership_id=partnership.id,
+            kind="window_opens",
+            subject="s",
+            due_on=date(2026, 11, 20),
+            recipient="C0SAB",
+            recipient_label="channel:lrsab",
+            status="failed",
+            last_error="is_archived",
+            next_attempt_at=NOW - timedelta(days=3),
+            created_at=NOW - timedelta(days=3),
+        )
+    )
+    workspace.session.commit()
+    found = sections(workspace)
+    assert found["Minutes not yet shared"] == ["HWB meeting of 12 November 2026"]
+    assert found["Prompts that could not be sent"] == [
+        "window_opens for channel:lrsab: is_archived"
+    ]
