@@ -9,7 +9,7 @@ Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 
 from commands.context import (
     WRITE_ROLES,
@@ -179,8 +179,8 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
     row.snoozed_until = until
     if row.status == "pending":  # the clock looks again on the day the snooze ends
-        hours, minutes = settings_of(inv.partnership).send_time.split(":")
-        row.next_prompt_at = calendar.at_local_time(until, time(int(hours), int(minutes)))
+        send_clock = settings_of(inv.partnership).send_clock
+        row.next_prompt_at = calendar.at_local_time(until, send_clock)
     inv.audit("duty.snoozed", "duty_occurrence", row.id, after={"snoozed_until": until.isoformat()})
     return Reply.say(f"#{row.id} {duty.title}: snoozed; the next reminder comes on {long(until)}.")
 

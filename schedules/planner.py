@@ -26,8 +26,7 @@ class PlanSettings:
 
     @classmethod
     def of(cls, partnership: Partnership, now: datetime) -> PlanSettings:
-        hours, minutes = settings_of(partnership).send_time.split(":")
-        return cls(time(int(hours), int(minutes)), calendar.london_date(now))
+        return cls(settings_of(partnership).send_clock, calendar.london_date(now))
 
 
 def plan_partnership(partnership: Partnership, now: datetime, *, session: Session) -> list[Entry]:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.calendar import long_date
+from schedules.occurrences import settings_of
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import AgendaRequest, Board, Partnership
 
@@ -15,7 +16,7 @@ KIND = "agenda_nudge"
 
 
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
-    days = int(partnership.protocol.get("prompts", {}).get("agenda_request_nudge_working_days", 5))
+    days = settings_of(partnership).agenda_request_nudge_working_days
     today = calendar.london_date(now)
     query = (
         select(AgendaRequest, Board)

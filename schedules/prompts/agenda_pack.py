@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.calendar import long_date
+from schedules.occurrences import settings_of
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import AgendaRequest, Board, Duty, DutyOccurrence, Meeting, Partnership
 
@@ -16,7 +17,7 @@ LOOKAHEAD_DAYS = 21
 
 
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
-    days = partnership_settings_days(partnership)
+    days = settings_of(partnership).agenda_pack_working_days
     today = calendar.london_date(now)
     query = (
         select(Meeting, Board)
@@ -35,10 +36,6 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         if send_on <= today:
             prompts.append(pack_for(meeting, board, held, send_on, session=session))
     return prompts
-
-
-def partnership_settings_days(partnership: Partnership) -> int:
-    return int(partnership.protocol.get("prompts", {}).get("agenda_pack_working_days", 5))
 
 
 def pack_for(

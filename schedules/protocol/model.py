@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from datetime import time
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -134,6 +135,12 @@ class PromptSettings(Strict):
     close_on_working_day: bool = True
     agenda_pack_working_days: int = Field(default=5, ge=1, le=20)
     agenda_request_nudge_working_days: int = Field(default=5, ge=1, le=20)
+
+    @property
+    def send_clock(self) -> time:
+        """send_time as a time of day (London)."""
+        hours, minutes = self.send_time.split(":")
+        return time(int(hours), int(minutes))
 
 
 class Board(Strict):
