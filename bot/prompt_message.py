@@ -17,6 +17,7 @@ from commands.reply import (
     header,
     lines,
 )
+from schedules.calendar import short_date
 from storage.models import Notification
 
 METADATA_EVENT = "boardbot_prompt"
@@ -94,5 +95,4 @@ def digest_blocks(digest: dict[str, Any]) -> list[Block]:
 
 
 def short(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b %Y}"
+    return short_date(date.fromisoformat(iso))

@@ -8,7 +8,6 @@ from typing import Any
 from sqlmodel import col, select, update
 
 from commands.context import CHAIR_ROLES, Invocation, clip, field_error, parse_id, require_role
-from commands.duties import long
 from commands.reply import (
     Bold,
     Button,
@@ -24,6 +23,7 @@ from commands.reply import (
     lines,
 )
 from schedules import calendar
+from schedules.calendar import short_date
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board, Meeting
 
@@ -39,7 +39,7 @@ def request_message(
         Bold(f"Agenda request #{request.id}"),
         f" from {asker.key.upper()} for {asked.key.upper()}'s agenda",
     )
-    on = long(calendar.london_date(request.requested_at))
+    on = short_date(calendar.london_date(request.requested_at))
     blocks = [
         lines(title, request.text),
         context(("Asked by ", Mention(request.requested_by), f" on {on}")),
@@ -70,7 +70,7 @@ def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
     if request.status == "declined":
         return f"declined: {request.reason}"
     if request.status != "accepted":
-        return f"{request.status} since {long(calendar.london_date(request.requested_at))}"
+        return f"{request.status} since {short_date(calendar.london_date(request.requested_at))}"
     meeting = inv.session.get(Meeting, request.meeting_id) if request.meeting_id else None
     return f"accepted for the meeting on {meeting_label(meeting)}" if meeting else "accepted"
 
@@ -87,7 +87,7 @@ def upcoming_meetings(inv: Invocation, board: Board) -> list[Meeting]:
 def meeting_label(meeting: Meeting) -> str:
     at = meeting.starts_at.astimezone(calendar.LONDON)
     venue = f", {meeting.venue}" if meeting.venue else ""
-    return f"{long(at.date())} at {at:%H:%M}{venue}"[:75]
+    return f"{short_date(at.date())} at {at:%H:%M}{venue}"[:75]
 
 
 def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:

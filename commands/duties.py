@@ -9,7 +9,6 @@ Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from commands.context import (
     WRITE_ROLES,
@@ -34,6 +33,7 @@ from commands.reply import (
     lines,
 )
 from schedules import calendar
+from schedules.calendar import short_date
 from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
 from storage import repo
 from storage.errors import BoardbotError
@@ -100,16 +100,12 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 def duty_line(owed: OwedDuty) -> Line:
     occ, duty = owed.occurrence, owed.duty
     towards = f" → {', '.join(k.upper() for k in duty.counterparts)}" if duty.counterparts else ""
-    when = f"due {long(occ.due)}"
+    when = f"due {short_date(occ.due)}"
     if owed.status == "upcoming":
-        when = f"opens {long(occ.opens)}"
+        when = f"opens {short_date(occ.opens)}"
     elif owed.status == "open":
         when += f" ({owed.working_days_left} working days)"
     return (Code(f"#{occ.id}"), " ", Bold(duty.title), f"{towards} · {occ.label} · {when}")
-
-
-def long(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
@@ -182,7 +178,9 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
         send_clock = settings_of(inv.partnership).send_clock
         row.next_prompt_at = calendar.at_local_time(until, send_clock)
     inv.audit("duty.snoozed", "duty_occurrence", row.id, after={"snoozed_until": until.isoformat()})
-    return Reply.say(f"#{row.id} {duty.title}: snoozed; the next reminder comes on {long(until)}.")
+    return Reply.say(
+        f"#{row.id} {duty.title}: snoozed; the next reminder comes on {short_date(until)}."
+    )
 
 
 def parse_link(token: str) -> str:

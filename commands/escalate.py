@@ -27,10 +27,10 @@ from commands.context import (
     rest_after,
     split_args,
 )
-from commands.duties import long
 from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
 from commands.when import london_label
 from schedules import calendar
+from schedules.calendar import short_date
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep, Ladder
@@ -168,13 +168,13 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], today: date) -> Line:
     boards = Bold(f"{keys[row.from_board_id]} → {keys[row.to_board_id]}")
     if row.status == "resolved":
-        when = long(calendar.london_date(row.resolved_at or inv.now))
+        when = short_date(calendar.london_date(row.resolved_at or inv.now))
         return (Code(f"#{row.id}"), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
     waiting = calendar.working_days_between(calendar.london_date(stage_started(inv, row)), today)
     days = f"{waiting} working day{'' if waiting == 1 else 's'} waiting"
     late = "past its deadline of" if row.stage_deadline < today else "respond by"
     stage = stage_label(row, ladder_of(inv, row))
-    about = f" {row.text} · stage {stage} · {days} · {late} {long(row.stage_deadline)}"
+    about = f" {row.text} · stage {stage} · {days} · {late} {short_date(row.stage_deadline)}"
     return (Code(f"#{row.id}"), " ", boards, about)
 
 
@@ -193,7 +193,9 @@ def show(inv: Invocation, row: Escalation) -> Reply:
     if row.status == "resolved":
         state = f"resolved: {row.outcome}"
     else:
-        state = f"open at stage {stage_label(row, ladder)}, respond by {long(row.stage_deadline)}"
+        state = (
+            f"open at stage {stage_label(row, ladder)}, respond by {short_date(row.stage_deadline)}"
+        )
     title = f"Escalation #{row.id}: {keys[row.from_board_id]} → {keys[row.to_board_id]}"
     body = lines(row.text, f"{ladder.name}: {state}")
     return Reply.say(f"{title}, {state}", header(title), body, lines((Bold("History"),), *history))
@@ -239,7 +241,7 @@ def stage_text(row: Escalation, ladder: Ladder) -> str:
     stage = ladder.stages[row.stage - 1]
     return (
         f"Stage {stage_label(row, ladder)}; who acts: {stage['who_acts']}; "
-        f"respond by {long(row.stage_deadline)}."
+        f"respond by {short_date(row.stage_deadline)}."
     )
 
 

@@ -6,10 +6,11 @@ from sqlmodel import Session, col, or_, select
 
 from commands import registry
 from commands.context import ROLE_NAMES, Invocation
-from commands.duties import duty_line, long
+from commands.duties import duty_line
 from commands.meetings import meeting_line
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
 from schedules import calendar
+from schedules.calendar import short_date
 from schedules.occurrences import materialise, owed_by
 from storage import repo
 from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Partnership
@@ -154,7 +155,7 @@ def agenda_section(session: Session, ids: list[int]) -> list[Block]:
             Code(f"#{r.id}"),
             " ",
             pair(keys, r.from_board_id, r.to_board_id),
-            f" {r.text} · asked {long(calendar.london_date(r.requested_at))}",
+            f" {r.text} · asked {short_date(calendar.london_date(r.requested_at))}",
         )
         for r in found
     ]
@@ -181,7 +182,7 @@ def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
         name = stages[row.stage - 1].get("name", "") if 0 < row.stage <= len(stages) else ""
         late = "past its deadline of" if row.stage_deadline < today else "respond by"
         stage = f"stage {row.stage}" + (f" ({name})" if name else "")
-        about = f" {row.text} · {stage} · {late} {long(row.stage_deadline)}"
+        about = f" {row.text} · {stage} · {late} {short_date(row.stage_deadline)}"
         rows.append(
             (Code(f"#{row.id}"), " ", pair(keys, row.from_board_id, row.to_board_id), about)
         )

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from commands.context import WRITE_ROLES, Invocation, board_arg, require_role, split_args
-from commands.duties import LINK_PATTERN, long, parse_link
+from commands.duties import LINK_PATTERN, parse_link
 from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
+from schedules.calendar import short_date
 from schedules.occurrences import OPEN_STATUSES, active_duties, materialise
 from storage import repo
 from storage.errors import BoardbotError
@@ -73,7 +74,8 @@ def parse_day(text: str, today: date) -> date:
         raise BoardbotError(f"'{text}' is not a date I can read; {DATE_EXAMPLE}", usage=USAGE)
     if day > today:
         raise BoardbotError(
-            f"{long(day)} is in the future; log minutes once the meeting has happened", usage=USAGE
+            f"{short_date(day)} is in the future; log minutes once the meeting has happened",
+            usage=USAGE,
         )
     return day
 
@@ -129,9 +131,9 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         select(MinuteShare).where(MinuteShare.board_id == board.id, MinuteShare.meeting_on == day)
     ).first()
     if earlier is not None:
-        logged = long(calendar.london_date(earlier.logged_at))
+        logged = short_date(calendar.london_date(earlier.logged_at))
         raise BoardbotError(
-            f"{board.key.upper()}'s minutes of {long(day)} were already logged on {logged}"
+            f"{board.key.upper()}'s minutes of {short_date(day)} were already logged on {logged}"
         )
     duties = minute_duties(inv, board)
     counterparts = counterparts_of(inv, board, duties)
@@ -151,7 +153,7 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         inv.session.flush()
     except IntegrityError:  # logged by someone else a moment ago, in another request
         raise BoardbotError(
-            f"{board.key.upper()}'s minutes of {long(day)} were logged a moment ago"
+            f"{board.key.upper()}'s minutes of {short_date(day)} were logged a moment ago"
         ) from None
     inv.audit("minutes.shared", "minute_share", share.id, after=share_fields(share))
     done = complete_duties(inv, duties, meeting, share) if meeting else []
@@ -191,7 +193,7 @@ def complete_duties(
 def share_reply(
     board: Board, share: MinuteShare, counterparts: list[Board], done: list[DutyOccurrence]
 ) -> Reply:
-    key, held = board.key.upper(), long(share.meeting_on)
+    key, held = board.key.upper(), short_date(share.meeting_on)
     names = ", ".join(b.key.upper() for b in counterparts) or "no other board"
     evidence: Line = (" ", Link(share.link, "Minutes")) if share.link else ()
     shared = f"'s minutes of its meeting on {held} are logged as shared with {names}."
@@ -235,13 +237,13 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 
 def share_line(share: MinuteShare, board: Board) -> Line:
     towards = ", ".join(k.upper() for k in share.shared_with) or "no other board"
-    logged = long(calendar.london_date(share.logged_at))
+    logged = short_date(calendar.london_date(share.logged_at))
     evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
     return (
         Code(f"#{share.id}"),
         " ",
         Bold(board.key.upper()),
-        f" meeting {long(share.meeting_on)} → {towards} · logged {logged} by ",
+        f" meeting {short_date(share.meeting_on)} → {towards} · logged {logged} by ",
         Mention(share.logged_by),
         *evidence,
     )

@@ -75,6 +75,11 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def short_date(day: date) -> str:
+    """30 Nov 2026."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def financial_year(day: date, start_month: int = 4) -> int:
     """The calendar year in which `day`'s financial year starts (2026 for 2026/27)."""
     return day.year if day.month >= start_month else day.year - 1
