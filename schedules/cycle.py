@@ -6,6 +6,7 @@ import calendar as monthcal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from schedules import calendar
 from schedules.protocol.model import Protocol, Schedule
@@ -26,6 +27,19 @@ class DutySpec:
     clause: str
     schedule: Schedule
     attendee_roles: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The duty's fields as stored and as `protocols show --json` prints them."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "owners": list(self.owners),
+            "counterparts": list(self.counterparts),
+            "evidence": self.evidence,
+            "clause": self.clause,
+            "schedule": self.schedule.model_dump(mode="json", exclude_defaults=True),
+            "attendee_roles": list(self.attendee_roles),
+        }
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,6 @@ MEETING_LOOKBACK = timedelta(days=120)
 
 
 def spec_of(duty: Duty) -> DutySpec:
-    schedule: dict[str, Any] = dict(duty.schedule)
-    roles = tuple(schedule.pop("attendee_roles", ()))
     return DutySpec(
         duty.key,
         duty.kind,
@@ -29,8 +27,8 @@ def spec_of(duty: Duty) -> DutySpec:
         tuple(duty.counterparts),
         duty.evidence,
         duty.clause,
-        Schedule.model_validate(schedule),
-        roles,
+        Schedule.model_validate(duty.schedule),
+        tuple(duty.attendee_roles),
     )
 
 

@@ -74,6 +74,7 @@ class Duty(SQLModel, table=True):
     evidence: str = Field(default="", max_length=500)
     clause: str = Field(default="", max_length=200)
     schedule: dict[str, Any] = json_field(default_factory=dict)
+    attendee_roles: list[str] = json_field()  # a joint meeting's: who meets (e.g. chairs)
     retired_at: datetime | None = utc_field(nullable=True)
 
 

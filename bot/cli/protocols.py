@@ -38,20 +38,7 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
         "timezone": protocol.partnership.timezone,
         "year_start_month": protocol.partnership.year_start_month,
         "boards": dump["boards"],
-        "duties": [
-            {
-                "id": spec.key,
-                "kind": spec.kind,
-                "title": spec.title,
-                "owners": list(spec.owners),
-                "counterparts": list(spec.counterparts),
-                "evidence": spec.evidence,
-                "clause": spec.clause,
-                "schedule": spec.schedule.model_dump(mode="json", exclude_defaults=True),
-                **({"attendee_roles": list(spec.attendee_roles)} if spec.attendee_roles else {}),
-            }
-            for spec in duty_specs(protocol)
-        ],
+        "duties": [{"id": spec.key, **spec.as_json()} for spec in duty_specs(protocol)],
         "ladders": dump["ladders"],
         "prompts": dump["prompts"],
     }

@@ -100,19 +100,7 @@ def _store_duties(
 ) -> None:
     existing = {d.key: d for d in session.exec(select(Duty).where(Duty.partnership_id == pid))}
     for spec in duty_specs(protocol):
-        values: dict[str, Any] = {
-            "kind": spec.kind,
-            "title": spec.title,
-            "owners": list(spec.owners),
-            "counterparts": list(spec.counterparts),
-            "evidence": spec.evidence,
-            "clause": spec.clause,
-            "schedule": {
-                **spec.schedule.model_dump(mode="json", exclude_defaults=True),
-                **({"attendee_roles": list(spec.attendee_roles)} if spec.attendee_roles else {}),
-            },
-            "retired_at": None,
-        }
+        values: dict[str, Any] = {**spec.as_json(), "retired_at": None}
         duty = existing.pop(spec.key, None)
         if duty is None:
             session.add(Duty(partnership_id=pid, key=spec.key, **values))

@@ -1,5 +1,6 @@
 """Tables come from Alembic, and the migrations build exactly what the models declare."""
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -81,3 +82,31 @@ def test_a_second_minute_share_for_the_same_meeting_day_is_refused_by_the_databa
             )
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+def test_migration_0003_moves_attendee_roles_out_of_the_schedule_and_back(tmp_path: object) -> None:
+    url = "sqlite:///" + str(tmp_path) + "/roles.sqlite3"
+    upgrade(url, "0002")
+    engine = make_engine(url)
+    at = "2026-11-23 10:00:00"
+    schedule = '{"every": "quarter", "attendee_roles": ["business_manager"]}'
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO partnership (id, key, name, timezone, year_start_month, source, protocol,"
+            f" loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{{}}', '{at}')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO duty (id, partnership_id, key, kind, title, owners, counterparts,"
+            f" evidence, clause, schedule) VALUES (1, 1, 'm', 'joint_meeting', 'M', '[]', '[]',"
+            f" 'e', 'c', '{schedule}')"
+        )
+    upgrade(url)
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql("SELECT schedule, attendee_roles FROM duty").one()
+    assert json.loads(row[0]) == {"every": "quarter"}
+    assert json.loads(row[1]) == ["business_manager"]
+    downgrade(url, "0002")
+    with engine.connect() as connection:
+        restored = connection.exec_driver_sql("SELECT schedule FROM duty").scalar_one()
+    assert json.loads(restored) == {"every": "quarter", "attendee_roles": ["business_manager"]}
+    engine.dispose()
