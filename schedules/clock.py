@@ -167,7 +167,9 @@ def send_one(
 ) -> None:
     """Claim one pending row and send it; a lost claim means another clock has it."""
     with Session(engine, expire_on_commit=False) as session:
-        if not ledger.claim(notification_id, now, session=session):
+        won = ledger.claim(notification_id, now, session=session)
+        session.commit()  # the claim must be visible before Slack is called
+        if not won:
             return
         row = session.get(Notification, notification_id)
         assert row is not None

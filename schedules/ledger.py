@@ -85,13 +85,14 @@ def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
 
 
 def claim(notification_id: int, now: datetime, *, session: Session) -> bool:
-    """Mark one row in flight; exactly one caller wins (the conditional UPDATE)."""
+    """Mark one row in flight; exactly one caller wins (the conditional UPDATE).
+
+    The caller commits before sending, so that the claim is visible to every other clock."""
     result = session.execute(
         update(Notification)
         .where(col(Notification.id) == notification_id, col(Notification.status) == PENDING)
         .values(status=SENDING, claimed_at=now, attempts=Notification.attempts + 1)
     )
-    session.commit()
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
