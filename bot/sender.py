@@ -38,6 +38,7 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 HISTORY_SLACK = timedelta(minutes=2)
+HISTORY_PAGES = 25
 
 
 class SlackSender:
@@ -76,15 +77,24 @@ class SlackSender:
     def find_sent(self, row: Notification) -> tuple[str, str] | None:
         channel = row.slack_channel or self.channel_for(row.recipient)
         since = (row.claimed_at or row.created_at) - HISTORY_SLACK
-        response = self.client.conversations_history(
-            channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200
-        )
-        messages: list[dict[str, Any]] = response.get("messages") or []
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_payload", {}).get("key") == row.key:
-                return channel, str(message["ts"])
-        return None
+        cursor = None
+        for _ in range(HISTORY_PAGES):  # a busy channel: read every page since the claim
+            response = self.client.conversations_history(
+                channel=channel,
+                oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+            )
+            messages: list[dict[str, Any]] = response.get("messages") or []
+            for message in messages:
+                metadata = message.get("metadata") or {}
+                if metadata.get("event_payload", {}).get("key") == row.key:
+                    return channel, str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        raise RuntimeError(f"too much history to search in {channel}; not resending blindly")
 
 
 def classify(exc: SlackApiError) -> Delivery:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from commands.context import (
     WRITE_ROLES,
     Invocation,
@@ -121,6 +124,8 @@ def require_owner_role(inv: Invocation, duty: Duty, doing: str) -> Board:
     """A business manager or secretariat of any owner board may record a duty's outcome."""
     owners = [repo.board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
     boards = [b for b in owners if b is not None]
+    if not boards:
+        raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
     for board in boards:
         assert board.id is not None
         if repo.roles_on(board.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
@@ -159,8 +164,22 @@ def complete(
     if row.status in ("done", "waived"):
         raise BoardbotError(f"#{row.id} is already {row.status}")
     before = {"status": row.status}
-    row.status, row.evidence_link, row.note = status, link, note
-    row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
+    # Conditional, so that of two people pressing Done at once only one records an outcome.
+    recorded = inv.session.execute(
+        update(DutyOccurrence)
+        .where(col(DutyOccurrence.id) == row.id, col(DutyOccurrence.status) == row.status)
+        .values(
+            status=status,
+            evidence_link=link,
+            note=note,
+            completed_by=inv.user_id,
+            completed_at=inv.now,
+            next_prompt_at=None,
+        )
+    )
+    if int(getattr(recorded, "rowcount", 0) or 0) != 1:
+        raise BoardbotError(f"#{row.id} was recorded by someone else a moment ago")
+    inv.session.refresh(row)
     after = {"status": status, "evidence_link": link, "note": note}
     inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
     evidence: Line = (" Evidence: ", Link(link)) if link else ()
@@ -172,11 +191,12 @@ def complete(
 
 def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     require_owner_role(inv, duty, "snooze duty prompts")
+    if row.status != "pending":
+        raise BoardbotError(f"#{row.id} is already {row.status}; there is nothing to snooze")
     until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
     row.snoozed_until = until
-    if row.status == "pending":  # the clock looks again on the day the snooze ends
-        send_clock = settings_of(inv.partnership).send_clock
-        row.next_prompt_at = calendar.at_local_time(until, send_clock)
+    # The clock looks again on the day the snooze ends.
+    row.next_prompt_at = calendar.at_local_time(until, settings_of(inv.partnership).send_clock)
     inv.audit("duty.snoozed", "duty_occurrence", row.id, after={"snoozed_until": until.isoformat()})
     return Reply.say(
         f"#{row.id} {duty.title}: snoozed; the next reminder comes on {short_date(until)}."

@@ -202,9 +202,13 @@ def show(inv: Invocation, row: Escalation) -> Reply:
 
 
 def partnership_ladder(inv: Invocation) -> Ladder:
-    """The partnership's first ladder; a single stage between chairs when its protocol has none."""
+    """The protocol's first ladder; a single stage between chairs when its protocol has none.
+
+    A protocol ladder loaded after the default was made takes over for new escalations."""
     query = (
-        select(Ladder).where(Ladder.partnership_id == inv.partnership_id).order_by(col(Ladder.id))
+        select(Ladder)
+        .where(Ladder.partnership_id == inv.partnership_id)
+        .order_by(col(Ladder.key) == DEFAULT_LADDER_KEY, col(Ladder.id))
     )
     ladder = inv.session.exec(query).first()
     if ladder is None:
@@ -233,12 +237,17 @@ def deadline_for(inv: Invocation, ladder: Ladder, stage: int) -> date:
     return calendar.add_working_days(calendar.london_date(inv.now), days)
 
 
+def stage_of(ladder: Ladder, number: int) -> dict[str, Any]:
+    """Stage `number` (from 1); a reloaded, shorter ladder gives its last stage, never an error."""
+    return ladder.stages[min(max(number, 1), len(ladder.stages)) - 1]
+
+
 def stage_label(row: Escalation, ladder: Ladder) -> str:
-    return f"{row.stage}/{len(ladder.stages)} {ladder.stages[row.stage - 1]['name']}"
+    return f"{row.stage}/{len(ladder.stages)} {stage_of(ladder, row.stage)['name']}"
 
 
 def stage_text(row: Escalation, ladder: Ladder) -> str:
-    stage = ladder.stages[row.stage - 1]
+    stage = stage_of(ladder, row.stage)
     return (
         f"Stage {stage_label(row, ladder)}; who acts: {stage['who_acts']}; "
         f"respond by {short_date(row.stage_deadline)}."
@@ -264,7 +273,7 @@ def record_step(
     """One line of the stage history, and its audit entry."""
     assert row.id is not None
     deadline = None if action == "resolved" else row.stage_deadline
-    name = ladder_of(inv, row).stages[row.stage - 1]["name"]
+    name = stage_of(ladder_of(inv, row), row.stage)["name"]
     step = EscalationStep(
         escalation_id=row.id,
         stage=row.stage,

@@ -140,6 +140,7 @@ def owed_by(
         .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
         .where(
             Duty.partnership_id == partnership_id,
+            col(Duty.retired_at).is_(None),
             col(DutyOccurrence.status).in_(OPEN_STATUSES),
             col(DutyOccurrence.opens) <= today + timedelta(days=ahead_days),
         )

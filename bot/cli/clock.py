@@ -162,6 +162,8 @@ def digest_command(
 ) -> None:
     """Print (or post) a partnership's weekly digest."""
     config = settings()
+    if post:
+        config.require("SLACK_BOT_TOKEN")  # before anything is queued
     now = parse_at(at if at is None or "T" in at else f"{at}T09:00:00")
     db = engine(config)
     with transaction(db) as session:
@@ -188,7 +190,6 @@ def digest_command(
         ledger.record([entry], now, session=session)
         row_id = session.exec(select(Notification.id).where(Notification.key == entry.key)).one()
         assert row_id is not None
-    config.require("SLACK_BOT_TOKEN")
     report = TickReport()
     send_one(db, row_id, calendar.utcnow(), clock_sender(config), report)
     if report.sent:

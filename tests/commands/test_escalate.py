@@ -262,3 +262,36 @@ def test_help_and_a_bare_command_give_the_usage(workspace: Workspace) -> None:
     for text in ("", "help"):
         reply = workspace.run("/escalate", text, OUTSIDER)
         assert "/escalate open FROM TO TEXT" in reply.message.text
+
+
+def test_a_protocol_ladder_loaded_later_takes_over_from_the_default(workspace: Workspace) -> None:
+    from storage import repo
+    from storage.models import Ladder
+
+    workspace.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")  # makes 'default'
+    partnership = repo.partnership_by_key("rutland", session=workspace.session)
+    assert partnership is not None and partnership.id is not None
+    stages = [
+        {"name": "Formal written request", "who_acts": "Either chair", "response_working_days": 10},
+        {"name": "Chairs' meeting", "who_acts": "The chairs", "response_working_days": 20},
+    ]
+    workspace.session.add(
+        Ladder(partnership_id=partnership.id, key="mutual-challenge", name="Mutual", stages=stages)
+    )
+    workspace.session.commit()
+    reply = workspace.run("/escalate", "open hwb lrsab Plans not shared", "U0HWBBM")
+    assert "Formal written request" in str(reply.message.blocks)
+
+
+def test_a_shortened_ladder_does_not_break_an_open_escalation(workspace: Workspace) -> None:
+    from storage.models import Escalation, Ladder
+
+    workspace.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")
+    escalation = workspace.session.get(Escalation, 1)
+    assert escalation is not None
+    escalation.stage = 3  # as if a reload had cut a longer ladder down to one stage
+    workspace.session.commit()
+    assert workspace.session.get(Ladder, escalation.ladder_id) is not None
+    shown = workspace.run("/escalate", "show 1", "U0HWBBM")
+    listed = workspace.run("/escalate", "list", "U0HWBBM")
+    assert "3/1" in str(shown.message.blocks) and "#1" in str(listed.message.blocks)
