@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,6 @@ from bot.render import (
 from bot.settings import Settings
 from bot.slack_client import make_client
 from commands import registry
-from commands.context import Invocation
 from commands.home import home_blocks
 from commands.reply import (
     FieldError,
@@ -38,7 +37,6 @@ from storage.models import SlackDelivery
 
 log = logging.getLogger(__name__)
 Json = dict[str, Any]
-Work = Callable[[Invocation], Reply]
 Clock = Callable[[], datetime]
 # Work after the ack runs on a pool; it takes CPU (and the GIL) from the acks, so while Slack
 # is waiting for acks it waits too, a little (benchmarks/ack_latency.py shows why).
@@ -107,6 +105,13 @@ class Edge:
         ack()
         self.later(self.courier.deliver, reply, caller, None)
 
+    def home_once(self, event_id: str, caller: Caller) -> None:
+        """After the ack: Slack may deliver an event again; any process answers it once."""
+        if event_id and not self.first_delivery(event_id):
+            log.info("skipped a repeated delivery of an event")
+            return
+        self.home(caller)
+
     def home(self, caller: Caller) -> None:
         reply = self.dispatcher.run(
             caller, lambda inv: Reply(Message("Home", home_blocks(inv))), what="app_home"
@@ -145,14 +150,6 @@ def build_app(
 def register(app: App, edge: Edge) -> None:
     """Every listener: each acks at once, then hands the work to the pool."""
 
-    def once_per_delivery(body: Json, next: Callable[[], BoltResponse | None]) -> Any:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not edge.first_delivery(str(event_id)):
-            log.info("skipped a repeated delivery of an event")
-            return BoltResponse(status=200, body="")
-        return next()
-
-    app.middleware(once_per_delivery)
     for name in registry.FAMILIES:
         app.command(name)(command_listener(edge, name))
 
@@ -170,9 +167,10 @@ def register(app: App, edge: Edge) -> None:
         edge.submit(ack, body, view)
 
     @app.event("app_home_opened")
-    def on_home(event: Json) -> None:
+    def on_home(body: Json, event: Json) -> None:
         if event.get("tab") == "home":
-            edge.later(edge.home, Caller(str(event.get("user")), str(event.get("channel") or "")))
+            caller = Caller(str(event.get("user")), str(event.get("channel") or ""))
+            edge.later(edge.home_once, str(body.get("event_id") or ""), caller)
 
 
 def command_listener(edge: Edge, name: str) -> Callable[..., None]:

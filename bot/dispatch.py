@@ -65,9 +65,6 @@ class InFlight:
 ACKS = InFlight()
 
 
-ACKS = InFlight()
-
-
 @dataclass(frozen=True)
 class Caller:
     """Who acted, where, and the trigger for opening a modal: read from any Slack payload."""

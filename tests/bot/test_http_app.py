@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from bot.fakeslack import FakeSlack
-from commands import agenda, duties
+from commands import duties
 from commands.context import Invocation
 from commands.reply import Reply
 from storage.models import AgendaRequest, AuditEntry, DutyOccurrence, SlackDelivery
@@ -192,10 +192,7 @@ def test_an_empty_agenda_command_opens_its_form_and_a_bad_submission_shows_error
     assert count(edge.engine, AgendaRequest) == 0
 
 
-def test_a_good_submission_posts_the_request_and_runs_the_posted_hook(
-    edge: Edge, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(agenda, "POSTED", {"agenda_request": agenda.remember_post}, raising=False)
+def test_a_good_submission_posts_the_request_and_runs_the_posted_hook(edge: Edge) -> None:
     edge.slack.command("/agenda", "", "U0HWBCHAIR", "C0HWB")
     [opened] = edge.fake.wait_for(lambda: edge.fake.calls_to("views.open"))
     values = {

@@ -15,7 +15,6 @@ MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 # bot has not joined; conversations.history reads public, private and direct conversations).
 NEEDED_SCOPES = {
     "chat.postMessage": {"chat:write", "chat:write.public"},
-    "views.publish": set(),
     "conversations.history": {"channels:history", "groups:history", "im:history"},
     "conversations.open": {"im:write"},
     "slash commands": {"commands"},

@@ -42,6 +42,9 @@ def test_a_huge_digest_stays_within_fifty_blocks_and_slacks_limits() -> None:
         prompt_message(row("digest", {"title": "Weekly digest: P", "digest": digest}))
     )
     assert len(rendered["blocks"]) <= 50
+    shown = str(rendered["blocks"])
+    assert all(f"Section {n}" in shown for n in range(8)), "a section was cut"
+    assert "not shown" not in shown
     assert errors_only(validate_message(rendered["text"], rendered["blocks"])) == []
     assert rendered["text"]
 
