@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
 
 from commands.context import Invocation
 from commands.registry import command_handler
@@ -13,6 +14,7 @@ from commands.reply import Reply
 from schedules.protocol import load_protocol
 from schedules.protocol.store import store_protocol
 from storage import repo
+from storage.errors import BoardbotError
 from storage.models import Membership
 
 # 23 November 2026, a Monday, 10:00 in London (GMT).
@@ -38,15 +40,34 @@ class Workspace:
         return Invocation(self.session, user, channel, now or self.now, trigger_id="T.trigger")
 
     def run(self, command: str, text: str, user: str, channel: str = "C0ELSEWHERE") -> Reply:
-        """Run a slash command as one transaction, as the Slack edge does."""
+        """Run a slash command as one transaction, as the Slack edge does.
+
+        A refusal must come before any write: that is checked here, inside the transaction,
+        before the rollback that would otherwise hide a half-written record."""
         inv = self.invocation(user, channel)
+        before = row_counts(self.session)
         try:
             reply = command_handler(command)(inv, text)
             self.session.commit()
+        except BoardbotError:
+            modified = [o for o in self.session.dirty if self.session.is_modified(o)]
+            pending = list(self.session.new) + list(self.session.deleted) + modified
+            after = row_counts(self.session)
+            self.session.rollback()
+            assert not pending and after == before, f"{command} {text!r} wrote before refusing"
+            raise
         except BaseException:
             self.session.rollback()
             raise
         return reply
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    """Rows per table as this transaction sees them."""
+    return {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in SQLModel.metadata.sorted_tables
+    }
 
 
 def build_workspace(session: Session) -> None:
