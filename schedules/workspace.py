@@ -132,7 +132,7 @@ def parse_setup(
 
 def _source(text: str, filename: str) -> YamlSource:
     try:
-        source = parse_yaml(text)
+        source = parse_yaml(text, "setup files")
     except YamlSyntaxError as exc:
         raise SetupInvalid(filename, [exc.problem]) from None
     if not isinstance(source.data, dict):

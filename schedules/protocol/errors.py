@@ -6,7 +6,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schedules.protocol.yamlsource import Loc, Problem, YamlSource, dotted
+from schedules.protocol.yamlsource import (
+    EXCERPT_CHARS,
+    Loc,
+    Problem,
+    YamlSource,
+    dotted,
+    excerpt,
+)
 
 # How to write a field, shown after what was wrong with it.
 FIELD_HINTS: dict[str, str] = {
@@ -59,22 +66,24 @@ def _describe(error: dict[str, Any], allowed: list[str], hints: dict[str, str]) 
         message = "is required but missing"
     elif kind == "extra_forbidden":
         return f"unknown field; allowed here: {', '.join(allowed)}" if allowed else "unknown field"
-    elif kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
+    elif kind == "value_error":  # our validators' messages quote the value: cut it short
+        message = str(error["msg"]).removeprefix("Value error, ")
+        text = str(value)
+        return message.replace(text, excerpt(text)[1:-1]) if len(text) > EXCERPT_CHARS else message
     elif kind in {"model_type", "dict_type", "model_attributes_type"}:
         message = f"should be a mapping (key: value lines), not {type(value).__name__}"
     elif kind == "list_type":
-        message = f"should be a list, e.g. [a, b], not {value!r}"
+        message = f"should be a list, e.g. [a, b], not {excerpt(value)}"
     elif kind == "string_pattern_mismatch":
-        message = f"{value!r} is not a valid key or time"
+        message = f"{excerpt(value)} is not a valid key or time"
     elif kind == "literal_error":
-        message = f"{value!r} is not one of the allowed values"
+        message = f"{excerpt(value)} is not one of the allowed values"
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
-        message = f"{value!r} should be a whole number"
+        message = f"{excerpt(value)} should be a whole number"
     elif kind in {"too_short", "too_long"}:
         message = str(error["msg"]).lower()
     else:
-        message = f"{value!r} is not allowed: {str(error['msg']).lower()}"
+        message = f"{excerpt(value)} is not allowed: {str(error['msg']).lower()}"
     hint = _hint(error["loc"], hints)
     return f"{message}; write {hint}" if hint else message
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from schedules.protocol.errors import PROTOCOL_HINTS, problems_from
 from schedules.protocol.model import Protocol
 from schedules.protocol.yamlsource import (
+    MAX_FILE_BYTES,
     Problem,
     YamlSource,
     YamlSyntaxError,
@@ -21,6 +22,7 @@ from schedules.protocol.yamlsource import (
 from storage.errors import BoardbotError
 
 TEMPLATE_PACKAGE = "schedules.protocol.templates"
+MAX_PROBLEMS_SHOWN = 20  # a file that is wrong everywhere is not another format's echo chamber
 
 
 @dataclass
@@ -34,7 +36,11 @@ class ProtocolInvalid(BoardbotError):
         super().__init__(self.render())
 
     def render(self) -> str:
-        return "\n".join(problem.render(self.filename) for problem in self.problems)
+        shown = [problem.render(self.filename) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        hidden = self.problems[MAX_PROBLEMS_SHOWN:]
+        if hidden:
+            shown.append(f"{self.filename}:{hidden[0].line}: and {len(hidden)} more problems")
+        return "\n".join(shown)
 
 
 def template_names() -> list[str]:
@@ -56,10 +62,25 @@ def read_source(name_or_path: str) -> tuple[str, str]:
             f"no protocol called '{name_or_path}': give a bundled name ({known}) "
             "or the path of a protocol YAML file"
         )
+    return str(path), read_file(path, "protocol files")
+
+
+def read_file(path: Path, kind: str) -> str:
+    """A YAML file's text: at most MAX_FILE_BYTES of UTF-8, or one line saying why not."""
     try:
-        return str(path), path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BoardbotError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise BoardbotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        limit = f"{kind} are at most {MAX_FILE_BYTES // 1_000_000} MB"
+        raise ProtocolInvalid(str(path), [Problem(1, "", f"the file is too large; {limit}")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); {kind} are UTF-8 YAML"
+        raise ProtocolInvalid(str(path), [Problem(line, "", message)]) from None
 
 
 def load_protocol(name_or_path: str) -> Protocol:
@@ -69,7 +90,7 @@ def load_protocol(name_or_path: str) -> Protocol:
 
 def parse_protocol(text: str, filename: str = "<protocol>") -> Protocol:
     try:
-        source = parse_yaml(text)
+        source = parse_yaml(text, "protocol files")
     except YamlSyntaxError as exc:
         raise ProtocolInvalid(filename, [exc.problem]) from None
     if source.data is None:
@@ -77,9 +98,12 @@ def parse_protocol(text: str, filename: str = "<protocol>") -> Protocol:
             filename, [Problem(1, "", "the file is empty; start with a partnership: mapping")]
         )
     if not isinstance(source.data, dict):
-        raise ProtocolInvalid(
-            filename, [Problem(1, "", "the file should be a mapping with partnership:, boards:")]
-        )
+        message = "the file should be a mapping with partnership:, boards:"
+        raise ProtocolInvalid(filename, [Problem(1, "", message)])
+    if not any(str(key) in Protocol.model_fields for key in source.data):
+        sections = ", ".join(f"{name}:" for name in Protocol.model_fields)
+        message = f"not a protocol file: it has none of the sections {sections}"
+        raise ProtocolInvalid(filename, [Problem(source.line_of(()), "", message)])
     problems = list(source.duplicates)
     try:
         protocol = Protocol.model_validate(source.data)
