@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.common import app, engine, settings
-from storage.db import normalise_url
+from bot.cli.common import app, engine, settings, subcommands
 from storage.errors import BoardbotError
-from storage.migrate import current_revision, model_drift, upgrade
 
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = subcommands("Database schema (Alembic migrations).")
 app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
-    """Apply migrations up to REVISION (default: the newest)."""
+def db_upgrade(revision: str = typer.Argument("head", metavar="REVISION", hidden=True)) -> None:
+    """Apply migrations up to REVISION (default: head, the newest)."""
+    from storage.db import normalise_url
+    from storage.migrate import upgrade
+
     config = settings()
+    engine(config).dispose()  # a DATABASE_URL that is not one stops here, by name
     upgrade(config.database_url, revision)
     typer.echo(f"database at {_safe(normalise_url(config.database_url))} is at {revision}")
 
@@ -24,12 +26,16 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the revision the database is at."""
+    from storage.migrate import current_revision
+
     typer.echo(current_revision(engine(settings())) or "empty (run: boardbot db upgrade)")
 
 
 @db_app.command("check")
 def db_check() -> None:
-    """Exit 1 when the models and the migrated schema disagree."""
+    """Exit 2 when the models and the migrated schema disagree."""
+    from storage.migrate import model_drift
+
     drift = model_drift(engine(settings()))
     if drift:
         for item in drift:

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.cli.common import app, engine, settings
-from schedules.calendar import utcnow
-from schedules.cycle import duty_specs
-from schedules.protocol import Protocol, ProtocolInvalid, load_protocol, template_names
-from schedules.protocol.store import store_protocol
-from storage.db import transaction
+from bot.cli.common import USAGE, app, engine, settings, subcommands
 
-protocols_app = typer.Typer(
-    help="Protocol files: bundled templates and your own.", no_args_is_help=True
-)
+if TYPE_CHECKING:
+    from schedules.protocol import Protocol
+
+protocols_app = subcommands("Protocol files: bundled templates and your own.")
 app.add_typer(protocols_app, name="protocols")
+NAME = typer.Argument(..., metavar="NAME", hidden=True)  # described in each docstring
 
 
 @protocols_app.command("list")
 def protocols_list() -> None:
     """The bundled protocol templates."""
+    from schedules.protocol import load_protocol, template_names
+
     for name in template_names():
         protocol = load_protocol(name)
         boards = ", ".join(protocol.board_keys)
@@ -31,6 +30,8 @@ def protocols_list() -> None:
 
 
 def protocol_json(protocol: Protocol) -> dict[str, Any]:
+    from schedules.cycle import duty_specs
+
     dump = protocol.model_dump(mode="json")
     return {
         "key": protocol.partnership.key,
@@ -46,10 +47,16 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
 
 @protocols_app.command("show")
 def protocols_show(
-    name: str = typer.Argument(..., help="A bundled name (rutland, ...) or a protocol file."),
+    name: str = NAME,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """A protocol's boards, duties and escalation ladders."""
+    """A protocol's boards, duties and escalation ladders.
+
+    NAME is a bundled protocol (rutland, ...) or the path of a protocol file.
+    """
+    from schedules.cycle import duty_specs
+    from schedules.protocol import load_protocol
+
     protocol = load_protocol(name)
     if as_json:
         typer.echo(json.dumps(protocol_json(protocol), indent=2))
@@ -95,9 +102,15 @@ def describe_schedule(schedule: dict[str, Any]) -> str:
 
 @protocols_app.command("validate")
 def protocols_validate(
-    files: list[Path] = typer.Argument(..., help="Protocol YAML files (or bundled names)."),
+    files: list[Path] = typer.Argument(..., metavar="FILE", hidden=True),
 ) -> None:
-    """Exit 0 when every file is valid; otherwise exit 2 with FILE:LINE: field: problem lines."""
+    """Exit 0 when every FILE (or bundled name) is valid.
+
+    Otherwise exit 2 with a FILE:LINE: field: problem line for each problem.
+    """
+    from schedules.cycle import duty_specs
+    from schedules.protocol import ProtocolInvalid, load_protocol
+
     failed = False
     for file in files:
         try:
@@ -111,14 +124,21 @@ def protocols_validate(
             f"{len(protocol.ladders)} ladders)"
         )
     if failed:
-        raise typer.Exit(2)
+        raise typer.Exit(USAGE)
 
 
 @protocols_app.command("load")
-def protocols_load(
-    name: str = typer.Argument(..., help="A bundled name (rutland, ...) or a protocol file."),
-) -> None:
-    """Put a protocol into the database; loading again updates it in place."""
+def protocols_load(name: str = NAME) -> None:
+    """Put a protocol into the database.
+
+    Loading it again updates it in place. NAME is a bundled protocol (rutland, ...) or the path
+    of a protocol file.
+    """
+    from schedules.calendar import utcnow
+    from schedules.protocol import load_protocol
+    from schedules.protocol.store import store_protocol
+    from storage.db import transaction
+
     protocol = load_protocol(name)
     config = settings()
     with transaction(engine(config)) as session:

@@ -14,12 +14,17 @@ from storage.errors import BoardbotError
 
 @app.command("sandbox")
 def sandbox_command(
-    port: int = typer.Option(8000, "--port", help="Port for the page, on 127.0.0.1."),
+    port: int = typer.Option(
+        8000, "--port", min=1, max=65535, metavar="PORT", help="Port for the page, on 127.0.0.1."
+    ),
     protocol: str = typer.Option(
-        "rutland", "--protocol", help="A bundled name or a protocol file."
+        "rutland", "--protocol", metavar="NAME", help="A bundled protocol or a protocol file."
     ),
 ) -> None:
-    """Try boardbot without a Slack workspace: open the printed URL; Ctrl-C stops it."""
+    """Try boardbot in a browser, without a Slack workspace.
+
+    Open the printed URL; Ctrl-C stops it.
+    """
     from bot.sandbox.server import Sandbox  # the sandbox's imports are for this command only
 
     stopping = threading.Event()

@@ -3,61 +3,62 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any
 
 import typer
-import yaml
-from sqlmodel import Session
 
-from bot.cli.common import app, engine, settings
-from schedules.calendar import utcnow
-from schedules.protocol import ProtocolInvalid
-from schedules.protocol.model import Role
-from schedules.workspace import BoardBinding, SetupFile, apply_setup, parse_setup
-from storage import repo
-from storage.db import transaction
+from bot.cli.common import app, engine, settings, subcommands
 from storage.errors import BoardbotError
 
-setup_app = typer.Typer(
-    help="Bind a partnership to a Slack workspace: channels and roles.", no_args_is_help=True
-)
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from schedules.workspace import SetupFile
+
+setup_app = subcommands("Bind a partnership to a Slack workspace: channels and roles.")
 app.add_typer(setup_app, name="setup")
 
 
 @setup_app.command("apply")
-def setup_apply(
-    file: Path = typer.Argument(..., help="A setup file: partnership, digest_channel, boards."),
-) -> None:
-    """Make the database match FILE; running it again changes nothing.
+def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -> None:
+    """Make the database match the setup FILE; running it again changes nothing.
 
-    A bad file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
+    FILE names the partnership, its digest_channel and each board's channel and people. A bad
+    file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
     """
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BoardbotError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
+    from schedules.calendar import utcnow
+    from schedules.protocol.loader import read_file
+    from schedules.workspace import apply_setup, parse_setup
+    from storage.db import transaction
+
+    text = read_file(file, "setup files")
     config = settings()
-    try:
-        with transaction(engine(config)) as session:
-            setup = parse_setup(text, str(file), session=session)
-            report = apply_setup(setup, session=session, now=utcnow(), actor="cli")
-    except ProtocolInvalid as exc:
-        typer.echo(exc.render(), err=True)
-        raise typer.Exit(2) from None
+    with transaction(engine(config)) as session:
+        setup = parse_setup(text, str(file), session=session)
+        report = apply_setup(setup, session=session, now=utcnow(), actor="cli")
     typer.echo(report.render())
 
 
 @setup_app.command("show")
-def setup_show(
-    partnership: str = typer.Argument(..., help="The partnership's key, e.g. rutland."),
-) -> None:
-    """Print the current binding as a setup file (`setup apply` takes it back unchanged)."""
+def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True)) -> None:
+    """Print the current binding of PARTNERSHIP (its key, e.g. rutland) as a setup file.
+
+    `setup apply` takes the output back unchanged.
+    """
+    from storage.db import transaction
+
     with transaction(engine(settings())) as session:
         typer.echo(render_setup(binding_of(partnership, session=session)), nl=False)
 
 
 def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     """The partnership's channels and role holders, in the shape of a setup file."""
+    from typing import get_args
+
+    from schedules.protocol.model import Role
+    from schedules.workspace import BoardBinding, SetupFile
+    from storage import repo
+
     partnership = repo.partnership_by_key(partnership_key, session=session)
     if partnership is None or partnership.id is None:
         raise BoardbotError(
@@ -80,6 +81,8 @@ def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
 
 def render_setup(setup: SetupFile) -> str:
     """YAML in the setup file's shape: one role written bare, several as a list."""
+    import yaml
+
     data: dict[str, Any] = {"partnership": setup.partnership}
     if setup.digest_channel:
         data["digest_channel"] = setup.digest_channel

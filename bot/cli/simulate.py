@@ -8,22 +8,32 @@ import textwrap
 import typer
 
 from bot.cli.common import app, parse_day
-from schedules.protocol import load_protocol
-from schedules.simulate import simulate
 from storage.errors import BoardbotError
 
 
 @app.command("simulate")
 def simulate_command(
-    protocol_name: str = typer.Option(..., "--protocol", help="A bundled name or a protocol file."),
-    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
-    end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD."),
+    protocol_name: str = typer.Option(
+        ..., "--protocol", metavar="NAME", help="A bundled protocol (rutland, ...) or a file."
+    ),
+    start: str = typer.Option(..., "--from", metavar="YYYY-MM-DD", help="The first day."),
+    end: str = typer.Option(..., "--to", metavar="YYYY-MM-DD", help="The last day."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON array."),
     overdue_repeats: int = typer.Option(
-        0, "--overdue-repeats", min=0, help="Weekly overdue repeats to show after the first notice."
+        0,
+        "--overdue-repeats",
+        min=0,
+        metavar="N",
+        help="Weekly overdue repeats to show after the first notice.",
     ),
 ) -> None:
-    """The prompts that would be sent, in date order (Europe/London dates)."""
+    """The prompts a protocol would send, in date order.
+
+    Dates are Europe/London dates, from --from to --to inclusive.
+    """
+    from schedules.protocol import load_protocol
+    from schedules.simulate import simulate
+
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if last < first:
         raise BoardbotError("--to is before --from; write e.g. --from 2026-04-01 --to 2027-03-31")

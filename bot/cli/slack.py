@@ -9,11 +9,16 @@ from bot.cli.common import app, engine, settings
 
 @app.command("web")
 def web_command(
-    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes."),
-    threads: int = typer.Option(8, "--threads", min=1, help="Threads per worker."),
-    host: str = typer.Option("0.0.0.0", "--host", help="Address to bind; the port is $PORT."),
+    workers: int = typer.Option(2, "--workers", min=1, metavar="N", help="Worker processes."),
+    threads: int = typer.Option(8, "--threads", min=1, metavar="N", help="Threads per worker."),
+    host: str = typer.Option(
+        "0.0.0.0", "--host", metavar="ADDRESS", help="Address to bind; the port is $PORT."
+    ),
 ) -> None:
-    """Serve Slack over HTTP: POST /slack/events and GET /healthz on $PORT."""
+    """Serve Slack over HTTP, with gunicorn.
+
+    POST /slack/events and GET /healthz on $PORT; needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
+    """
     from bot.web import serve
 
     config = settings()
@@ -23,7 +28,10 @@ def web_command(
 
 @app.command("run")
 def run_command() -> None:
-    """Serve Slack over Socket Mode (no public URL): needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN."""
+    """Serve Slack over Socket Mode (no public URL needed).
+
+    Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN.
+    """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import build_app

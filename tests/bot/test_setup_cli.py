@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,48 +10,43 @@ from sqlmodel import Session
 from bot.cli.setup import binding_of, render_setup
 from schedules.workspace import apply_setup, parse_setup
 from storage.db import make_engine
-from tests.bot.test_cli import boardbot
+from tests.bot.test_cli import Boardbot, boardbot
 from tests.schedules.test_workspace import NOW, SETUP
+from tests.schedules.test_yamlsource import HOSTILE
+
+__all__ = ["boardbot"]  # the fixture
 
 
-@pytest.fixture(scope="module")
-def upgraded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database migrated by `boardbot db upgrade`; each test gets a copy."""
-    path = tmp_path_factory.mktemp("setup-cli") / "cli.sqlite3"
-    assert boardbot("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{path}"}).returncode == 0
-    return path
-
-
-@pytest.fixture
-def env(tmp_path: Path, upgraded: Path) -> dict[str, str]:
-    shutil.copy(upgraded, tmp_path / "cli.sqlite3")
-    return {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"}
+@pytest.fixture(autouse=True)
+def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's `boardbot` uses its own migrated SQLite database."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
 
 
 def test_it_applies_a_setup_file_once_and_then_reports_no_changes(
-    tmp_path: Path, env: dict[str, str]
+    boardbot: Boardbot, tmp_path: Path
 ) -> None:
     setup = tmp_path / "setup.yaml"
     setup.write_text(SETUP)
-    first = boardbot("setup", "apply", str(setup), env=env)
-    assert first.returncode == 0, first.stderr
-    lines = first.stdout.splitlines()
+    first = boardbot("setup", "apply", str(setup))
+    assert first.code == 0, first.err
+    lines = first.out.splitlines()
     assert lines[0].startswith("protocol loaded: rutland: ")
     assert "hwb: U0HWBCHAIR added as chair" in lines
     assert lines[-1] == "rutland: 9 changes"
-    again = boardbot("setup", "apply", str(setup), env=env)
-    assert (again.returncode, again.stdout) == (0, "rutland: no changes\n")
+    again = boardbot("setup", "apply", str(setup))
+    assert (again.code, again.out) == (0, "rutland: no changes\n")
 
 
 def test_show_prints_the_binding_in_the_setup_files_shape(
-    tmp_path: Path, env: dict[str, str]
+    boardbot: Boardbot, tmp_path: Path
 ) -> None:
     setup = tmp_path / "setup.yaml"
     setup.write_text(SETUP)
-    boardbot("setup", "apply", str(setup), env=env)
-    shown = boardbot("setup", "show", "rutland", env=env)
-    assert shown.returncode == 0, shown.stderr
-    assert shown.stdout == (
+    boardbot("setup", "apply", str(setup))
+    shown = boardbot("setup", "show", "rutland")
+    assert shown.code == 0, shown.err
+    assert shown.out == (
         "partnership: rutland\n"
         "digest_channel: C0DIGEST\n"
         "boards:\n"
@@ -66,43 +60,64 @@ def test_show_prints_the_binding_in_the_setup_files_shape(
         "    people: {}\n"
     )
     copy = tmp_path / "shown.yaml"
-    copy.write_text(shown.stdout)
-    assert boardbot("setup", "apply", str(copy), env=env).stdout == "rutland: no changes\n"
+    copy.write_text(shown.out)
+    assert boardbot("setup", "apply", str(copy)).out == "rutland: no changes\n"
 
 
 def test_a_bad_file_exits_two_with_file_line_messages_and_writes_nothing(
-    tmp_path: Path, env: dict[str, str]
+    boardbot: Boardbot, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(SETUP.replace("  lrlscb:", "  lscb:").replace("C0DIGEST", "digest"))
-    result = boardbot("setup", "apply", str(bad), env=env)
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [
+    result = boardbot("setup", "apply", str(bad))
+    assert result.code == 2
+    assert result.err.splitlines() == [
         f"{bad}:2: digest_channel: 'digest' is not a Slack channel id; "
         "write an id such as C0123ABCD",
         f"{bad}:7: boards.lscb: unknown board key 'lscb'; use one of hwb, lrlscb, lrsab",
     ]
-    assert "Traceback" not in result.stdout + result.stderr
-    nothing = boardbot("setup", "show", "rutland", env=env)
-    assert nothing.returncode == 2 and "no partnership 'rutland' is loaded" in nothing.stderr
+    nothing = boardbot("setup", "show", "rutland")
+    assert nothing.code == 2 and "no partnership 'rutland' is loaded" in nothing.err
 
 
 @pytest.mark.parametrize("content", ["", "\x00\x01", "a: [", "partnership: 3\n", "{{{{"])
 def test_it_never_prints_a_traceback_for_any_setup_file(
-    tmp_path: Path, env: dict[str, str], content: str
+    boardbot: Boardbot, tmp_path: Path, content: str
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(content)
-    result = boardbot("setup", "apply", str(bad), env=env)
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"{bad}:")
-    assert "Traceback" not in result.stdout + result.stderr
+    result = boardbot("setup", "apply", str(bad))
+    assert result.code == 2
+    assert result.err.startswith(f"{bad}:")
 
 
-def test_a_missing_file_is_named(tmp_path: Path, env: dict[str, str]) -> None:
-    result = boardbot("setup", "apply", str(tmp_path / "absent.yaml"), env=env)
-    assert result.returncode == 2
-    assert "absent.yaml: cannot be read" in result.stderr
+@pytest.mark.parametrize("name", HOSTILE)
+def test_apply_refuses_a_hostile_file_in_one_line(
+    boardbot: Boardbot, tmp_path: Path, name: str
+) -> None:
+    case, file = HOSTILE[name], tmp_path / f"{name}.yaml"
+    file.write_text(case.text)
+    result = boardbot("setup", "apply", str(file))
+    expected = f"{file}:{case.line}: " + case.message.format(kind="setup files")
+    assert (result.code, result.out, result.err) == (2, "", expected + "\n")
+
+
+def test_apply_refuses_a_file_too_large_without_reading_it_all(
+    boardbot: Boardbot, tmp_path: Path
+) -> None:
+    file = tmp_path / "large.yaml"
+    file.write_text("partnership: rutland\n# " + "x" * 2_000_000 + "\n")
+    result = boardbot("setup", "apply", str(file))
+    assert (result.code, result.err) == (
+        2,
+        f"{file}:1: the file is too large; setup files are at most 1 MB\n",
+    )
+
+
+def test_a_missing_file_is_named(boardbot: Boardbot, tmp_path: Path) -> None:
+    result = boardbot("setup", "apply", str(tmp_path / "absent.yaml"))
+    assert result.code == 2
+    assert "absent.yaml: cannot be read" in result.err
 
 
 def test_show_round_trips_several_roles_on_both_databases(database_url: str) -> None:
