@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from commands.context import Invocation
+from commands.registry import command_handler
 from schedules import ledger
 from schedules.clock import Delivery, QuietHours, tick
-from storage.models import DutyOccurrence, Notification
+from storage.models import Duty, DutyOccurrence, Notification
 from tests.commands.conftest import build_workspace
 from tests.schedules.clock_helpers import RecordingSender
 
@@ -120,22 +122,27 @@ def test_after_three_days_off_it_sends_each_missed_prompt_once_marked_late(rutla
     assert len([r for r in sender.sent if r.kind == "reminder"]) == len(reminders)
 
 
-def test_a_duty_marked_done_stops_its_prompts(rutland: Engine) -> None:
+def test_a_duty_marked_done_with_the_command_stops_its_prompts(rutland: Engine) -> None:
     sender = RecordingSender()
     tick(rutland, SEPT_1_NINE, sender)
-    with Session(rutland) as session:
+    done_at = SEPT_1_NINE + timedelta(days=30)
+    with Session(rutland, expire_on_commit=False) as session:
         occ = session.exec(
-            select(DutyOccurrence).where(DutyOccurrence.period_key == "2026-09-01")
-        ).first()
-        assert occ is not None
-        occ.status, occ.next_prompt_at = "done", None
-        session.add(occ)
+            select(DutyOccurrence)
+            .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+            .where(Duty.key == "lrlscb-annual-report-to-hwb")
+            .where(DutyOccurrence.period_key == "2026-09-01")
+        ).one()
+        inv = Invocation(session, "U0LSCBBM", "C0LSCB", done_at)
+        reply = command_handler("/duties")(inv, f"done {occ.id} https://example.org/report.pdf")
         session.commit()
-        done_id = occ.id
+    assert "is done" in reply.message.text
     sender.sent.clear()
-    for day in range(60, 100):
+    for day in range(31, 100):
         tick(rutland, SEPT_1_NINE + timedelta(days=day), sender)
-    assert not [r for r in sender.sent if r.payload.get("occurrence_id") == done_id]
+    assert not [r for r in sender.sent if r.payload.get("occurrence_id") == occ.id]
+    # The other safeguarding board's report, not done, is still reminded over the same days.
+    assert {r.kind for r in sender.sent if r.payload.get("occurrence_id") != occ.id} >= {"reminder"}
 
 
 def fetch_all(engine: Engine) -> list[Notification]:
