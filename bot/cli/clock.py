@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from bot.cli.common import app, engine, settings
 from bot.sender import SlackSender
 from bot.settings import Settings
-from bot.slack_client import make_client
+from bot.slack_client import clock_client
 from schedules import calendar, ledger
 from schedules.clock import QuietHours, TickReport, send_one, tick
 from schedules.digest import build_digest
@@ -70,7 +70,7 @@ def clock_command(
 
 
 def clock_sender(config: Settings) -> SlackSender:
-    return SlackSender(make_client(config, resend_on_drop=False))
+    return SlackSender(clock_client(config))
 
 
 def keep(config: Settings) -> timedelta:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from bot.fakeslack import FakeSlack
 from bot.sender import SlackSender
-from bot.slack_client import make_client
+from bot.slack_client import clock_client
 from schedules import ledger
 from schedules.clock import tick
 from storage.db import make_engine
@@ -38,7 +38,7 @@ def rutland(sqlite_url: str) -> Iterator[tuple[Engine, str]]:
 
 
 def sender_for(fake: FakeSlack, url: str, timeout: int = 5) -> SlackSender:
-    return SlackSender(make_client(settings_for(fake, url), timeout=timeout, resend_on_drop=False))
+    return SlackSender(clock_client(settings_for(fake, url), timeout=timeout))
 
 
 def posts(fake: FakeSlack) -> list[dict[str, Any]]:
