@@ -1,6 +1,14 @@
-"""The one Web API client factory: Slack's base URL or a stand-in's, with slack_sdk's retries."""
+"""The Web API client factories: Slack's base URL or a stand-in's, and when a call may repeat.
+
+A call that posts may have been carried out even when its answer is a 5xx or a dropped line,
+so no client repeats one on those: the web process tells the person, and the clock's ledger
+looks the message up before any resend. A 429 means Slack did not act, so repeating is safe.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -9,27 +17,90 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.settings import Settings
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
+# Methods that create something each time they are called.
+POSTING_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "chat.meMessage",
+        "views.open",
+        "views.push",
+        "files.upload",
+        "files.completeUploadExternal",
+    }
+)
+RATE_LIMIT_WAIT = 10  # seconds: the web process waits out a Retry-After up to this, no longer
+CLOCK_CALL_TIMEOUT = 3  # seconds: the clock's tick has a budget of a few seconds in all
 
 
-def make_client(
-    settings: Settings, *, timeout: int = 10, max_retries: int = 2, resend_on_drop: bool = True
-) -> WebClient:
-    """Retries within a call: 429 (honouring Retry-After) and 5xx; the ledger retries across
-    ticks, so a call never waits long. The clock passes resend_on_drop=False: a connection
-    dropped mid-request may already have posted, and a prompt must never be sent twice."""
+def make_client(settings: Settings, *, timeout: int = 10, max_retries: int = 2) -> WebClient:
+    """The web process's client: a short 429 is waited out in the call (the ack has gone
+    already); a 5xx or a dropped connection is retried only for calls that do not post."""
     handlers: list[RetryHandler] = [
-        RateLimitErrorRetryHandler(max_retry_count=max_retries),
-        ServerErrorRetryHandler(max_retry_count=max_retries),
+        ShortRateLimitRetryHandler(max_retry_count=max_retries),
+        UnlessPosting(ServerErrorRetryHandler(max_retry_count=max_retries)),
+        UnlessPosting(ConnectionErrorRetryHandler(max_retry_count=max_retries)),
     ]
-    if resend_on_drop:
-        handlers.append(ConnectionErrorRetryHandler(max_retry_count=max_retries))
+    return client_for(settings, timeout=timeout, retry_handlers=handlers)
+
+
+def clock_client(settings: Settings, *, timeout: int = CLOCK_CALL_TIMEOUT) -> WebClient:
+    """The clock's client: one try per call, a short timeout, and no sleeping; the ledger
+    carries every retry to a later tick and honours Retry-After there."""
+    return client_for(settings, timeout=timeout, retry_handlers=[])
+
+
+def client_for(
+    settings: Settings, *, timeout: int, retry_handlers: list[RetryHandler]
+) -> WebClient:
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url or DEFAULT_BASE_URL,
         timeout=timeout,
-        retry_handlers=handlers,
+        retry_handlers=retry_handlers,
     )
+
+
+def method_of(request: HttpRequest) -> str:
+    return urlsplit(request.url).path.rsplit("/", 1)[-1]
+
+
+class UnlessPosting(RetryHandler):
+    """Another handler's retries, for every method except those that post."""
+
+    def __init__(self, inner: RetryHandler) -> None:
+        super().__init__(inner.max_retry_count, inner.interval_calculator)
+        self.inner = inner
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, **kwargs: Any) -> bool:
+        if method_of(request) in POSTING_METHODS:
+            return False
+        return self.inner._can_retry(state=state, request=request, **kwargs)
+
+
+class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Waits out a 429 only when Slack's Retry-After is short; a longer one fails the call."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        header = {k.lower(): v for k, v in response.headers.items()}.get("retry-after") or ["1"]
+        try:
+            return int(header[0]) <= RATE_LIMIT_WAIT
+        except ValueError:
+            return False

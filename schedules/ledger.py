@@ -1,12 +1,13 @@
 """The prompt ledger: each prompt is recorded once, claimed by one sender, and sent at most once.
 
 Statuses: pending (to send), sending (claimed; in flight), sent, failed (permanent Slack
-error, surfaced in the digest and `boardbot outbox`), folded (missed so long ago that the digest
-carries it instead).
+error, or an outcome that could not be settled; surfaced in the digest and `boardbot outbox`),
+folded (missed so long ago that the digest carries it instead).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,8 +19,14 @@ from sqlmodel import Session, col, select
 from storage.models import Notification
 
 PENDING, SENDING, SENT, FAILED, FOLDED = "pending", "sending", "sent", "failed", "folded"
-STALE_CLAIM = timedelta(minutes=5)
+STALE_CLAIM = timedelta(minutes=5)  # a claim this old without an answer is looked up in Slack
+UNRESOLVED_LIMIT = timedelta(days=1)  # an in-flight prompt not settled by then is failed
 MAX_ATTEMPTS = 8
+MAX_BACKOFF = 3600  # seconds
+# Bound parameters one statement may carry: SQLite builds before 3.32 allow 999, PostgreSQL 65,535.
+PARAMETER_LIMITS = {"sqlite": 999, "postgresql": 65_535}
+MAX_BATCH_ROWS = 200  # drivers prepare a few short statements faster than one long one
+LOOKUP_FAILED = "; look-up failed: "
 
 
 @dataclass(frozen=True)
@@ -39,39 +46,58 @@ class Entry:
     status: str = PENDING
     error: str | None = None
 
+    def row(self, now: datetime) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "partnership_id": self.partnership_id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "due_on": self.due_on,
+            "recipient": self.recipient,
+            "recipient_label": self.recipient_label,
+            "payload": self.payload,
+            "status": self.status,
+            "attempts": 0,
+            "next_attempt_at": self.send_after,
+            "late": self.late,
+            "last_error": self.error,
+            "created_at": now,
+        }
+
 
 def ledger_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
     return f"{kind}|{subject}|{due_on.isoformat()}|{recipient}"
 
 
-def record(entries: list[Entry], now: datetime, *, session: Session) -> int:
-    """Insert the entries whose key is new; an existing key is left alone. Returns inserted."""
+def record(entries: Sequence[Entry], now: datetime, *, session: Session) -> int:
+    """Insert the entries whose key is new; an existing key is left alone. Returns how many
+    rows were inserted, counted from what the database returns (a driver's rowcount is not
+    reliable for INSERT … ON CONFLICT DO NOTHING)."""
     if not entries:
         return 0
-    rows = [
-        {
-            "key": e.key,
-            "partnership_id": e.partnership_id,
-            "kind": e.kind,
-            "subject": e.subject,
-            "due_on": e.due_on,
-            "recipient": e.recipient,
-            "recipient_label": e.recipient_label,
-            "payload": e.payload,
-            "status": e.status,
-            "attempts": 0,
-            "next_attempt_at": e.send_after,
-            "late": e.late,
-            "last_error": e.error,
-            "created_at": now,
-        }
-        for e in entries
-    ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["key"])
-    result = session.execute(statement)
-    return int(getattr(result, "rowcount", 0) or 0)
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(col(Notification.id))
+    )
+    inserted = 0
+    for batch in batches(entries, rows_per_statement(dialect, columns=len(entries[0].row(now)))):
+        inserted += len(session.execute(statement, [entry.row(now) for entry in batch]).all())
+    return inserted
+
+
+def rows_per_statement(dialect: str, *, columns: int) -> int:
+    limit = PARAMETER_LIMITS.get(dialect, PARAMETER_LIMITS["sqlite"]) // columns
+    return max(1, min(limit, MAX_BATCH_ROWS))
+
+
+def batches(entries: Sequence[Entry], size: int) -> Iterator[Sequence[Entry]]:
+    # A catch-up after long downtime can hold thousands of rows: one statement would exceed
+    # the database's limit on bound parameters.
+    for start in range(0, len(entries), size):
+        yield entries[start : start + size]
 
 
 def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
@@ -96,9 +122,18 @@ def claim(notification_id: int, now: datetime, *, session: Session) -> bool:
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
+def release(row: Notification) -> None:
+    """Undo a claim that never reached Slack's decision (the token was refused): the row is
+    pending again as it was, and the attempt is not counted."""
+    row.status, row.attempts = PENDING, max(0, row.attempts - 1)
+
+
 def stale_claims(now: datetime, *, session: Session) -> list[Notification]:
-    query = select(Notification).where(
-        Notification.status == SENDING, col(Notification.claimed_at) <= now - STALE_CLAIM
+    """Rows in flight longer than STALE_CLAIM, oldest claim first."""
+    query = (
+        select(Notification)
+        .where(Notification.status == SENDING, col(Notification.claimed_at) <= now - STALE_CLAIM)
+        .order_by(col(Notification.claimed_at), col(Notification.id))
     )
     return list(session.exec(query))
 
@@ -108,14 +143,53 @@ def mark_sent(row: Notification, channel: str, ts: str, now: datetime) -> None:
     row.last_error = None
 
 
+def backoff(attempts: int) -> timedelta:
+    """30 s after the first attempt, doubling, at most an hour."""
+    return timedelta(seconds=min(MAX_BACKOFF, 30 * 2 ** max(0, attempts - 1)))
+
+
 def mark_retry(row: Notification, error: str, now: datetime, retry_after: float | None) -> None:
-    """Back to pending with backoff; after MAX_ATTEMPTS it fails for a person to look at."""
+    """Back to pending: after Slack's Retry-After when it gave one, else with backoff; after
+    MAX_ATTEMPTS it fails for a person to look at."""
     if row.attempts >= MAX_ATTEMPTS:
         mark_failed(row, f"gave up after {row.attempts} attempts: {error}")
         return
-    backoff = retry_after if retry_after is not None else min(3600, 30 * 2 ** (row.attempts - 1))
+    wait = timedelta(seconds=retry_after) if retry_after is not None else backoff(row.attempts)
     row.status, row.last_error = PENDING, error[:300]
-    row.next_attempt_at = now + timedelta(seconds=backoff)
+    row.next_attempt_at = now + wait
+
+
+def mark_uncertain(row: Notification, error: str) -> None:
+    """Slack may have posted it: it stays in flight until its key is looked up in the channel."""
+    row.last_error = error[:300]
+
+
+def resend(row: Notification, now: datetime) -> None:
+    """An in-flight row Slack has no trace of goes out again, within MAX_ATTEMPTS."""
+    if row.attempts >= MAX_ATTEMPTS:
+        mark_failed(row, f"gave up after {row.attempts} attempts: {send_error(row)}")
+        return
+    row.status, row.next_attempt_at, row.last_error = PENDING, now, send_error(row) or None
+
+
+def note_lookup_failure(row: Notification, reason: str, now: datetime) -> bool:
+    """Record why an in-flight row could not be looked up; True when the reason is new.
+
+    Past UNRESOLVED_LIMIT from its claim the row fails with both reasons, never staying in
+    flight: a person checks the channel before `boardbot outbox retry`."""
+    noted = f"{send_error(row) or 'no answer'}{LOOKUP_FAILED}{reason}"
+    if row.claimed_at is not None and now - row.claimed_at >= UNRESOLVED_LIMIT:
+        mark_failed(row, f"outcome unknown after a day: {noted}")
+        return False
+    noted = noted[:300]
+    new = row.last_error != noted
+    row.last_error = noted
+    return new
+
+
+def send_error(row: Notification) -> str:
+    """The send's own error, without any look-up failure noted after it."""
+    return (row.last_error or "").split(LOOKUP_FAILED)[0]
 
 
 def mark_failed(row: Notification, error: str) -> None:
@@ -123,7 +197,8 @@ def mark_failed(row: Notification, error: str) -> None:
 
 
 def requeue(row: Notification, now: datetime) -> None:
-    row.status, row.next_attempt_at, row.last_error = PENDING, now, None
+    """A person's `boardbot outbox retry`: pending now, with a fresh count of attempts."""
+    row.status, row.next_attempt_at, row.last_error, row.attempts = PENDING, now, None, 0
 
 
 def listing(

@@ -213,3 +213,12 @@ class SlackDelivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     delivery_key: str = Field(max_length=200, unique=True)
     received_at: datetime = utc_field()
+
+
+class SendingPause(SQLModel, table=True):
+    """A workspace whose token Slack refuses: its prompts wait, pending, until it works again."""
+
+    workspace: str = Field(primary_key=True, max_length=40)  # the Slack team id
+    error: str = Field(max_length=100)
+    since: datetime = utc_field()
+    checked_at: datetime = utc_field()

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 from bot.cli.common import app, engine, settings
 from bot.sender import SlackSender
 from bot.settings import Settings
-from bot.slack_client import make_client
-from schedules import calendar, ledger
+from bot.slack_client import clock_client
+from schedules import calendar, ledger, pauses
 from schedules.clock import QuietHours, TickReport, send_one, tick
 from schedules.digest import build_digest
 from schedules.ledger import Entry, ledger_key
@@ -63,6 +63,10 @@ def clock_command(
     if run_once:
         report = tick(db, parse_at(at), sender, quiet=quiet_hours(config), retention=keep(config))
         typer.echo(report.summary())
+        if not report.ok:
+            for problem in troubles(report):
+                typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(1)
         return
     if at is not None:
         raise BoardbotError("--at goes with --run-once")
@@ -70,7 +74,18 @@ def clock_command(
 
 
 def clock_sender(config: Settings) -> SlackSender:
-    return SlackSender(make_client(config, resend_on_drop=False))
+    return SlackSender(clock_client(config))
+
+
+def troubles(report: TickReport) -> list[str]:
+    """What a person should look at after a tick, one line each."""
+    lines = [f"planning failed for {error}; the log has the details" for error in report.errors]
+    if report.paused:
+        lines.append(
+            f"Slack refuses the bot token ({report.paused}): nothing is sent, and the prompts "
+            "wait until it works again (`boardbot outbox` lists them)"
+        )
+    return lines
 
 
 def keep(config: Settings) -> timedelta:
@@ -127,6 +142,15 @@ def outbox_list(
     statuses = (ledger.FAILED,) if failed else (ledger.PENDING, ledger.SENDING, ledger.FAILED)
     with Session(engine(settings())) as session:
         rows = ledger.listing(session=session, statuses=statuses)
+        paused = pauses.listing(session=session)
+    for pause in paused:
+        since = pause.since.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
+        checked = pause.checked_at.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
+        typer.echo(
+            f"sending paused for workspace {pause.workspace} since {since}: Slack refuses the "
+            f"bot token ({pause.error}); last checked {checked}. Prompts wait, pending, and go "
+            "out once the token works."
+        )
     if not rows:
         typer.echo("nothing waiting" if not failed else "no failed prompts")
     for row in rows:
@@ -194,6 +218,8 @@ def digest_command(
     send_one(db, row_id, calendar.utcnow(), clock_sender(config), report)
     if report.sent:
         typer.echo(f"digest posted to {entry.recipient}")
+    elif report.paused:
+        typer.echo(f"digest not posted: Slack refuses the bot token ({report.paused}); it waits")
     else:
         typer.echo("digest not posted yet; `boardbot outbox` shows why, the clock will retry")
 

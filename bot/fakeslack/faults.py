@@ -11,15 +11,20 @@ from bot.fakeslack.wire import Reply
 
 @dataclass
 class Fault:
-    """One queued fault; `remaining` counts the calls it still applies to."""
+    """One queued fault; `remaining` counts the calls it still applies to.
+
+    An `applied` fault lets the call take effect first and then answers with the fault, as Slack
+    may do when it records a message and then fails (a 503, `fatal_error`, `internal_error`)."""
 
     kind: str
     value: Any
     remaining: int
+    applied: bool = False
 
     @property
     def label(self) -> str:
-        return "ratelimited" if self.kind == "ratelimit" else f"{self.kind}:{self.value}"
+        label = "ratelimited" if self.kind == "ratelimit" else f"{self.kind}:{self.value}"
+        return f"{label}+applied" if self.applied else label
 
 
 class FaultPlan:
@@ -32,6 +37,9 @@ class FaultPlan:
         self._faults: dict[str, list[Fault]] = {}
         # Delays sit in their own queue because they combine with, rather than replace, an answer.
         self._delays: dict[str, list[Fault]] = {}
+        # Standing faults answer every call to a method until they are lifted.
+        self._standing: dict[str, Fault] = {}
+        self.revoked: dict[str, str] = {}  # token -> the error every call with it gets
 
     def add(self, method: str, fault: Fault) -> None:
         if fault.remaining < 1:
@@ -39,12 +47,18 @@ class FaultPlan:
         queue = self._delays if fault.kind == "delay" else self._faults
         queue.setdefault(method, []).append(fault)
 
+    def stand(self, method: str, fault: Fault) -> None:
+        self._standing[method] = fault
+
+    def lift(self, method: str) -> None:
+        self._standing.pop(method, None)
+
     def pending(self, method: str) -> int:
         queued = self._faults.get(method, []) + self._delays.get(method, [])
         return sum(fault.remaining for fault in queued)
 
     def take_fault(self, method: str) -> Fault | None:
-        return take(self._faults, method)
+        return take(self._faults, method) or self._standing.get(method)
 
     def take_delay(self, method: str) -> Fault | None:
         return take(self._delays, method)

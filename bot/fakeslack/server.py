@@ -6,6 +6,7 @@ import copy
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
@@ -77,6 +78,16 @@ class FakeSlack(LoopbackService):
         self._workspace.bot_id = value
 
     @property
+    def clock(self) -> Callable[[], datetime] | None:
+        """What time Slack thinks it is when it stamps a message (default: a fixed epoch)."""
+        return self._workspace.clock
+
+    @clock.setter
+    def clock(self, value: Callable[[], datetime] | None) -> None:
+        with self._cond:
+            self._workspace.clock = value
+
+    @property
     def strict_channels(self) -> bool:
         return self._workspace.strict_channels
 
@@ -120,11 +131,40 @@ class FakeSlack(LoopbackService):
 
     # -- fault injection -------------------------------------------------------------------
 
-    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
-        self._queue(method, Fault("error", error, times))
+    def fail_next(
+        self,
+        method: str,
+        error: str = "channel_not_found",
+        times: int = 1,
+        *,
+        applied: bool = False,
+    ) -> None:
+        """Answer the next calls with `error`; `applied`: carry each call out first."""
+        self._queue(method, Fault("error", error, times, applied))
 
-    def status_next(self, method: str, status: int = 503, times: int = 1) -> None:
-        self._queue(method, Fault("status", status, times))
+    def status_next(
+        self, method: str, status: int = 503, times: int = 1, *, applied: bool = False
+    ) -> None:
+        """Answer the next calls with an HTTP status; `applied`: carry each call out first."""
+        self._queue(method, Fault("status", status, times, applied))
+
+    def fail_always(self, method: str, error: str) -> None:
+        """Answer every call to `method` with `error` (as a missing scope does) until lifted."""
+        with self._cond:
+            self._faults.stand(method, Fault("error", error, 1))
+
+    def stop_failing(self, method: str) -> None:
+        with self._cond:
+            self._faults.lift(method)
+
+    def revoke_token(self, token: str, error: str = "token_revoked") -> None:
+        """Refuse a token on every call with `error` (token_revoked, account_inactive, …)."""
+        with self._cond:
+            self._faults.revoked[token] = error
+
+    def restore_token(self, token: str) -> None:
+        with self._cond:
+            self._faults.revoked.pop(token, None)
 
     def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         self._queue(method, Fault("ratelimit", retry_after, times))
@@ -245,21 +285,29 @@ class FakeSlack(LoopbackService):
         if route is None:
             return Reply(200, {"ok": False, "error": "unknown_method"}), None
         fault = self._faults.take_fault(method)
-        if fault is not None:
+        if fault is not None and not fault.applied:
             return fault_reply(fault), fault
         auth_error = None if method == RESPONSE_URL_METHOD else self._auth_error(params, headers)
         if auth_error is not None:
             return Reply(200, {"ok": False, "error": auth_error}), None
+        reply = self._carry_out(route, params)
+        if fault is not None:  # Slack did it, then answered badly
+            return fault_reply(fault), fault
+        return reply, None
+
+    def _carry_out(self, route: Callable[[Workspace, Json], Json], params: Json) -> Reply:
         try:
-            return Reply(200, {"ok": True, **route(self._workspace, params)}), None
+            return Reply(200, {"ok": True, **route(self._workspace, params)})
         except ApiError as exc:
-            return Reply(exc.status, {"ok": False, "error": exc.error, **exc.extra}), None
+            return Reply(exc.status, {"ok": False, "error": exc.error, **exc.extra})
         except (ValueError, TypeError, KeyError, AttributeError):
-            return Reply(200, {"ok": False, "error": "invalid_arguments"}), None
+            return Reply(200, {"ok": False, "error": "invalid_arguments"})
 
     def _auth_error(self, params: Json, headers: dict[str, str]) -> str | None:
         auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else params.get("token")
         if not token:
             return "not_authed"
+        if token in self._faults.revoked:
+            return self._faults.revoked[token]
         return None if token in self._tokens else "invalid_auth"

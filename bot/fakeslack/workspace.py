@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,10 @@ class Workspace:
         self.strict_channels = strict_channels
         self.channels: dict[str, Json] = {}
         self.users: dict[str, Json] = {}
-        self._ts = self._view_seq = self._hash_seq = 0
+        # Message timestamps count up from TS_BASE, or follow `clock` (a test's "now") when set.
+        self.clock: Callable[[], datetime] | None = None
+        self._ts = TS_BASE
+        self._view_seq = self._hash_seq = 0
         self.clear()
 
     def clear(self) -> None:
@@ -94,8 +98,11 @@ class Workspace:
     # -- messages and ids ------------------------------------------------------------------
 
     def next_ts(self) -> str:
+        """A message timestamp: after every earlier one, and not before `clock` says it is."""
         self._ts += 100
-        seconds, micros = divmod(TS_BASE + self._ts, 1_000_000)
+        if self.clock is not None:
+            self._ts = max(self._ts, int(self.clock().timestamp() * 1_000_000))
+        seconds, micros = divmod(self._ts, 1_000_000)
         return f"{seconds}.{micros:06d}"
 
     def next_view_id(self) -> str:

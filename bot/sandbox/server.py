@@ -23,7 +23,7 @@ from bot.sandbox.relay import Json, SlackRelay
 from bot.sandbox.workspace import DemoWorkspace, add_to_fake, apply_demo, demo_workspace
 from bot.sender import SlackSender
 from bot.settings import Settings
-from bot.slack_client import make_client
+from bot.slack_client import clock_client
 from bot.web import WsgiApp, warm_up, wsgi_app
 from commands.registry import FAMILIES, usage
 from schedules import calendar
@@ -123,7 +123,7 @@ class Sandbox:
         )
         self.bot_url = f"http://127.0.0.1:{bot.server_port}/slack/events"
         self.relay = SlackRelay(self.fake, self.bot_url, self.signing_secret, self.workspace)
-        self.sender = SlackSender(make_client(self.settings, resend_on_drop=False))
+        self.sender = SlackSender(clock_client(self.settings))
         self._servers.append(bot)
         self._serve(bot)
         self._serve(api)

@@ -1,26 +1,32 @@
-"""The clock against the stand-in Slack over real HTTP: delivered once through every fault."""
+"""The clock against the stand-in Slack over real HTTP: each prompt is posted exactly once
+through every fault, as counted in the messages the stand-in holds."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import Engine, event
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner, Result
 
+from bot.cli import app
 from bot.fakeslack import FakeSlack
 from bot.sender import SlackSender
-from bot.slack_client import make_client
+from bot.slack_client import clock_client
 from schedules import ledger
-from schedules.clock import tick
+from schedules.clock import TickReport, tick
 from storage.db import make_engine
-from storage.models import Notification
+from storage.models import Notification, Partnership
 from tests.bot.conftest import TOKEN, settings_for
 from tests.commands.conftest import build_workspace
 
@@ -37,12 +43,33 @@ def rutland(sqlite_url: str) -> Iterator[tuple[Engine, str]]:
     engine.dispose()
 
 
-def sender_for(fake: FakeSlack, url: str, timeout: int = 5) -> SlackSender:
-    return SlackSender(make_client(settings_for(fake, url), timeout=timeout, resend_on_drop=False))
+def sender_for(fake: FakeSlack, url: str, timeout: int = 3) -> SlackSender:
+    return SlackSender(clock_client(settings_for(fake, url), timeout=timeout))
 
 
-def posts(fake: FakeSlack) -> list[dict[str, Any]]:
-    return [c.params for c in fake.calls_to("chat.postMessage") if c.fault is None]
+def tick_at(
+    engine: Engine, at: datetime, fake: FakeSlack, sender: SlackSender, **options: Any
+) -> TickReport:
+    """A tick at `at`, with the stand-in stamping messages as Slack would at that moment."""
+    fake.clock = lambda: at
+    return tick(engine, at, sender, **options)
+
+
+def delivered(fake: FakeSlack) -> list[str]:
+    """The ledger key of every message the stand-in holds, in every channel and DM."""
+    messages = fake.state()["messages"].values()
+    return [m["metadata"]["event_payload"]["key"] for ms in messages for m in ms]
+
+
+def ledger_rows(engine: Engine) -> list[Notification]:
+    with Session(engine) as session:
+        return list(session.exec(select(Notification)))
+
+
+def assert_each_prompt_posted_once(fake: FakeSlack, engine: Engine, count: int) -> None:
+    keys = delivered(fake)
+    assert len(keys) == len(set(keys)) == count
+    assert set(keys) == {r.key for r in ledger_rows(engine) if r.status == ledger.SENT}
 
 
 def clock_env(fake: FakeSlack, url: str) -> dict[str, str]:
@@ -55,30 +82,21 @@ def clock_env(fake: FakeSlack, url: str) -> dict[str, str]:
     }
 
 
-def ledger_rows(engine: Engine) -> list[Notification]:
-    with Session(engine) as session:
-        return list(session.exec(select(Notification)))
+def run_once(fake: FakeSlack, url: str, at: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from bot.cli import main; main()", "clock", "--run-once"]
+    return subprocess.run(
+        [*command, "--at", at], env=clock_env(fake, url), capture_output=True, text=True, timeout=60
+    )
 
 
-def keys_posted(fake: FakeSlack) -> list[str]:
-    return [p["metadata"]["event_payload"]["key"] for p in posts(fake)]
+# -- the ordinary day ----------------------------------------------------------------------------
 
 
 def test_run_once_posts_the_window_openings_and_a_second_run_posts_nothing(
     fake: FakeSlack, rutland: tuple[Engine, str]
 ) -> None:
     _, url = rutland
-    env = clock_env(fake, url)
-    command = [
-        sys.executable,
-        "-c",
-        "from bot.cli import main; main()",
-        "clock",
-        "--run-once",
-        "--at",
-        "2026-09-01T09:00:00+01:00",
-    ]
-    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    first = run_once(fake, url, "2026-09-01T09:00:00+01:00")
     assert first.returncode == 0, first.stderr
     lscb = fake.messages("C0LSCB")
     assert len(lscb) == 1 and "LRLSCB annual report to the HWB" in lscb[0]["text"]
@@ -88,9 +106,9 @@ def test_run_once_posts_the_window_openings_and_a_second_run_posts_nothing(
     assert buttons == ["duty_done", "duty_snooze"]
     assert len(fake.messages("C0SAB")) == 1
     assert len(fake.messages("U0LSCBCHAIR")) == 1 and len(fake.messages("U0SABCHAIR")) == 1
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    second = run_once(fake, url, "2026-09-01T09:00:00+01:00")
     assert second.returncode == 0, second.stderr
-    assert len(posts(fake)) == EXPECTED_POSTS
+    assert len(delivered(fake)) == EXPECTED_POSTS
     assert "sent 0" in second.stdout
 
 
@@ -111,43 +129,69 @@ def test_two_concurrent_runs_post_each_prompt_once(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert len(keys_posted(fake)) == len(set(keys_posted(fake))) == EXPECTED_POSTS
+    assert len(delivered(fake)) == len(set(delivered(fake))) == EXPECTED_POSTS
 
 
-def test_a_429_with_retry_after_still_delivers_every_prompt_once(
+def test_a_dm_goes_to_the_persons_conversation(
     fake: FakeSlack, rutland: tuple[Engine, str]
 ) -> None:
     engine, url = rutland
-    fake.rate_limit_next("chat.postMessage", retry_after=1, times=1)
-    report = tick(engine, SEPT_1, sender_for(fake, url))
-    assert report.sent == EXPECTED_POSTS
-    assert sorted(keys_posted(fake)) == sorted(set(keys_posted(fake)))
-    assert len(fake.calls_to("chat.postMessage")) == EXPECTED_POSTS + 1  # one answered 429
-
-
-def test_a_429_storm_is_carried_by_the_ledger_to_a_later_tick(
-    fake: FakeSlack, rutland: tuple[Engine, str]
-) -> None:
-    engine, url = rutland
-    fake.rate_limit_next("chat.postMessage", retry_after=1, times=3)  # outlasts the in-call retries
-    first = tick(engine, SEPT_1, sender_for(fake, url))
-    assert first.retried == 1 and first.sent == EXPECTED_POSTS - 1
-    waiting = [r for r in ledger_rows(engine) if r.status == ledger.PENDING]
-    assert len(waiting) == 1 and waiting[0].last_error == "ratelimited"
-    tick(engine, SEPT_1 + timedelta(minutes=5), sender_for(fake, url))
-    assert len(set(keys_posted(fake))) == len(keys_posted(fake)) == EXPECTED_POSTS
-
-
-def test_server_errors_are_retried_and_nothing_is_lost(
-    fake: FakeSlack, rutland: tuple[Engine, str]
-) -> None:
-    engine, url = rutland
-    fake.status_next("chat.postMessage", status=503, times=4)
     tick(engine, SEPT_1, sender_for(fake, url))
-    tick(engine, SEPT_1 + timedelta(minutes=5), sender_for(fake, url))
-    tick(engine, SEPT_1 + timedelta(minutes=10), sender_for(fake, url))
-    assert len(set(keys_posted(fake))) == len(keys_posted(fake)) == EXPECTED_POSTS
-    assert all(r.status == ledger.SENT for r in ledger_rows(engine))
+    assert fake.calls_to("conversations.open")
+    chair = [r for r in ledger_rows(engine) if r.recipient == "U0LSCBCHAIR"]
+    assert chair and chair[0].slack_channel and chair[0].slack_channel.startswith("D")
+
+
+# -- Slack asks us to wait -----------------------------------------------------------------------
+
+
+def test_a_429_returns_at_once_and_the_ledger_waits_out_retry_after(
+    fake: FakeSlack, rutland: tuple[Engine, str]
+) -> None:
+    engine, url = rutland
+    sender = sender_for(fake, url)
+    fake.rate_limit_next("chat.postMessage", retry_after=20)
+    started = time.monotonic()
+    first = tick_at(engine, SEPT_1, fake, sender)
+    assert time.monotonic() - started < 20  # nothing sleeps Retry-After inside the tick
+    assert len(fake.calls_to("chat.postMessage")) == 1  # not repeated inside the call
+    assert (first.sent, first.retried, first.left) == (0, 1, EXPECTED_POSTS - 1)
+    [limited] = [r for r in ledger_rows(engine) if r.last_error == "ratelimited"]
+    assert limited.status == ledger.PENDING
+    assert limited.next_attempt_at == SEPT_1 + timedelta(seconds=20)
+    tick_at(engine, SEPT_1 + timedelta(seconds=10), fake, sender)
+    assert limited.key not in delivered(fake) and len(delivered(fake)) == EXPECTED_POSTS - 1
+    tick_at(engine, SEPT_1 + timedelta(seconds=25), fake, sender)
+    assert_each_prompt_posted_once(fake, engine, EXPECTED_POSTS)
+
+
+# -- answers that leave it unknown whether Slack posted ------------------------------------------
+
+
+def inject(fake: FakeSlack, fault: str, *, applied: bool) -> None:
+    if fault == "503":
+        fake.status_next("chat.postMessage", 503, applied=applied)
+    else:
+        fake.fail_next("chat.postMessage", fault, applied=applied)
+
+
+@pytest.mark.parametrize("applied", [True, False], ids=["slack-posted-it", "slack-did-not"])
+@pytest.mark.parametrize("fault", ["503", "fatal_error", "internal_error"])
+def test_an_uncertain_answer_is_settled_from_channel_history_and_posted_once(
+    fake: FakeSlack, rutland: tuple[Engine, str], fault: str, applied: bool
+) -> None:
+    engine, url = rutland
+    sender = sender_for(fake, url)
+    inject(fake, fault, applied=applied)
+    first = tick_at(engine, SEPT_1, fake, sender)
+    assert (first.sent, first.retried) == (EXPECTED_POSTS - 1, 1)
+    [in_flight] = [r for r in ledger_rows(engine) if r.status == ledger.SENDING]
+    assert (in_flight.key in delivered(fake)) is applied
+    later = tick_at(engine, SEPT_1 + timedelta(minutes=5), fake, sender)
+    assert later.recovered == 1 and fake.calls_to("conversations.history")
+    assert_each_prompt_posted_once(fake, engine, EXPECTED_POSTS)
+    posts = len(fake.calls_to("chat.postMessage"))
+    assert posts == EXPECTED_POSTS + (0 if applied else 1)  # a resend only when Slack had none
 
 
 def test_a_timeout_after_slack_accepted_is_found_in_history_not_resent(
@@ -155,15 +199,43 @@ def test_a_timeout_after_slack_accepted_is_found_in_history_not_resent(
 ) -> None:
     engine, url = rutland
     fake.delay_next("chat.postMessage", 2.0, times=1)  # Slack posts it, but too late for us
-    first = tick(engine, SEPT_1, sender_for(fake, url, timeout=1))
+    first = tick_at(engine, SEPT_1, fake, sender_for(fake, url, timeout=1))
     assert first.retried == 1
     in_flight = [r for r in ledger_rows(engine) if r.status == ledger.SENDING]
     assert len(in_flight) == 1
-    fake.wait_for(lambda: len(posts(fake)) == EXPECTED_POSTS)
-    later = tick(engine, SEPT_1 + timedelta(minutes=10), sender_for(fake, url))
+    fake.wait_for(lambda: len(delivered(fake)) == EXPECTED_POSTS)
+    later = tick_at(engine, SEPT_1 + timedelta(minutes=10), fake, sender_for(fake, url))
     assert later.recovered == 1
-    assert len(keys_posted(fake)) == EXPECTED_POSTS  # found by its metadata, not posted again
-    assert all(r.status == ledger.SENT for r in ledger_rows(engine))
+    assert_each_prompt_posted_once(fake, engine, EXPECTED_POSTS)  # found by its metadata
+
+
+def test_a_history_look_up_that_keeps_failing_is_retried_then_failed_after_a_day(
+    fake: FakeSlack, rutland: tuple[Engine, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    engine, url = rutland
+    caplog.set_level(logging.WARNING)
+    fake.delay_next("chat.postMessage", 2.0, times=1)  # posted, but after our timeout
+    fake.fail_always("conversations.history", "missing_scope")
+    tick_at(engine, SEPT_1, fake, sender_for(fake, url, timeout=1))
+    fake.wait_for(lambda: len(delivered(fake)) == EXPECTED_POSTS)
+    sender = sender_for(fake, url)
+    for minutes in (10, 15, 60, 600, 1400):
+        tick_at(engine, SEPT_1 + timedelta(minutes=minutes), fake, sender)
+    [waiting] = [r for r in ledger_rows(engine) if r.status != ledger.SENT]
+    assert waiting.status == ledger.SENDING and "missing_scope" in (waiting.last_error or "")
+    lookups = [r for r in caplog.records if "could not look up" in r.getMessage()]
+    assert len(lookups) == 1 and "1 prompt(s)" in lookups[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback per row per tick
+    final = tick_at(engine, SEPT_1 + timedelta(days=1, minutes=5), fake, sender)
+    [failed] = [r for r in ledger_rows(engine) if r.key == waiting.key]
+    assert failed.status == ledger.FAILED and final.failed == 1
+    assert failed.last_error == (
+        "outcome unknown after a day: network: TimeoutError; look-up failed: missing_scope"
+    )
+    assert delivered(fake).count(waiting.key) == 1  # never posted blindly a second time
+
+
+# -- errors that are Slack's last word -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
@@ -177,24 +249,120 @@ def test_a_permanent_error_is_recorded_and_surfaced_not_retried(
     [failed] = [r for r in ledger_rows(engine) if r.status == ledger.FAILED]
     assert failed.last_error == error
     tick(engine, SEPT_1 + timedelta(hours=2), sender_for(fake, url))
-    assert failed.key not in keys_posted(fake)
+    assert failed.key not in delivered(fake)
+    assert len(delivered(fake)) == EXPECTED_POSTS - 1
 
 
-def test_a_dm_goes_to_the_persons_conversation(
+# -- a token Slack refuses -----------------------------------------------------------------------
+
+
+def outbox(url: str) -> str:
+    result = CliRunner().invoke(app, ["outbox"], env={"DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def run_once_here(fake: FakeSlack, url: str, at: str) -> Result:
+    """`boardbot clock --run-once` in this process (the subprocess test above covers main())."""
+    env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake.base_url}
+    return CliRunner().invoke(app, ["clock", "--run-once", "--at", at], env=env)
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known-workspace", "never-identified"])
+def test_a_revoked_token_keeps_prompts_pending_and_they_go_out_once_it_works(
+    fake: FakeSlack,
+    rutland: tuple[Engine, str],
+    caplog: pytest.LogCaptureFixture,
+    known: bool,
+) -> None:
+    engine, url = rutland
+    caplog.set_level(logging.INFO)
+    sender = sender_for(fake, url)
+    if known:
+        assert sender.check() is None  # an earlier tick learnt the workspace from Slack
+    fake.revoke_token(TOKEN)
+    for minutes in (0, 5, 10):
+        report = tick_at(engine, SEPT_1 + timedelta(minutes=minutes), fake, sender)
+        assert (report.paused, report.sent, report.failed) == ("token_revoked", 0, 0)
+    rows = ledger_rows(engine)
+    assert {(r.status, r.attempts) for r in rows} == {(ledger.PENDING, 0)}
+    refused = [c for c in fake.calls if c.error == "token_revoked" and c.method != "auth.test"]
+    assert len(refused) == 1  # one refusal stops the tick; later ticks only ask auth.test
+    workspace = "T0FAKE" if known else "unidentified"
+    assert f"sending paused for workspace {workspace}" in outbox(url)
+    pauses = [r for r in caplog.records if "refuses the token" in r.getMessage()]
+    assert len(pauses) == 1 and workspace in pauses[0].getMessage()
+    fake.restore_token(TOKEN)
+    after = tick_at(engine, SEPT_1 + timedelta(minutes=15), fake, sender)
+    assert after.paused is None and after.sent == EXPECTED_POSTS
+    assert_each_prompt_posted_once(fake, engine, EXPECTED_POSTS)
+    assert "sending paused" not in outbox(url)
+    assert len([r for r in caplog.records if "sending resumes" in r.getMessage()]) == 1
+
+
+def test_run_once_exits_one_and_says_so_while_the_token_is_refused(
     fake: FakeSlack, rutland: tuple[Engine, str]
 ) -> None:
     engine, url = rutland
-    tick(engine, SEPT_1, sender_for(fake, url))
-    assert fake.calls_to("conversations.open")
-    chair = [r for r in ledger_rows(engine) if r.recipient == "U0LSCBCHAIR"]
-    assert chair and chair[0].slack_channel and chair[0].slack_channel.startswith("D")
+    fake.revoke_token(TOKEN, "account_inactive")
+    result = run_once_here(fake, url, "2026-09-01T09:00:00+01:00")
+    assert result.exit_code == 1, result.output
+    assert "Slack refuses the bot token (account_inactive)" in result.stderr
+    assert {r.status for r in ledger_rows(engine)} == {ledger.PENDING}
+
+
+# -- long downtime -------------------------------------------------------------------------------
+
+
+def test_a_catch_up_after_two_years_down_is_recorded_in_batches_and_counted_truly(
+    fake: FakeSlack, sqlite_url: str
+) -> None:
+    engine = make_engine(sqlite_url)
+
+    @event.listens_for(engine, "connect")
+    def _old_sqlite_limits(connection: sqlite3.Connection, _: object) -> None:
+        # As SQLite builds before 3.32 (and many still) allow: 999 bound parameters a statement.
+        connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+
+    with Session(engine) as session:
+        build_workspace(session)
+    sender = sender_for(fake, sqlite_url)
+    tick_at(engine, SEPT_1, fake, sender)
+    before = len(ledger_rows(engine))
+    report = tick_at(engine, datetime(2028, 9, 1, 8, 5, tzinfo=UTC), fake, sender)
+    assert report.errors == []
+    assert report.recorded == len(ledger_rows(engine)) - before > 999
+    folded = [r for r in ledger_rows(engine) if r.status == ledger.FOLDED]
+    assert folded and not {r.key for r in folded} & set(delivered(fake))  # left to the digest
+    keys = delivered(fake)
+    assert len(keys) == len(set(keys)) == EXPECTED_POSTS + report.sent
+    engine.dispose()
+
+
+def test_run_once_exits_one_when_planning_fails_instead_of_reporting_nothing_recorded(
+    fake: FakeSlack, rutland: tuple[Engine, str]
+) -> None:
+    engine, url = rutland
+    with Session(engine) as session:
+        partnership = session.exec(select(Partnership)).one()
+        partnership.protocol = {**partnership.protocol, "prompts": "not a mapping"}
+        session.add(partnership)
+        session.commit()
+    result = run_once_here(fake, url, "2026-09-01T09:00:00+01:00")
+    assert result.exit_code == 1, result.output
+    assert "planning failed for 1 partnership(s)" in result.stdout
+    assert "error: planning failed for partnership rutland" in result.stderr
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Notification)).one() == 0
+
+
+# -- the process ---------------------------------------------------------------------------------
 
 
 def test_the_clock_process_ticks_at_start_and_stops_cleanly_on_sigterm(
     fake: FakeSlack, rutland: tuple[Engine, str]
 ) -> None:
     import signal
-    import time
 
     _, url = rutland
     env = clock_env(fake, url)

@@ -275,6 +275,69 @@ def test_it_answers_503_which_the_server_error_handler_retries(fake: FakeSlack) 
     assert len(fake.messages(CHANNEL)) == 1
 
 
+@pytest.mark.parametrize("error", ["fatal_error", "internal_error"])
+def test_an_applied_fault_posts_the_message_and_then_answers_with_the_error(
+    fake: FakeSlack, client: WebClient, error: str
+) -> None:
+    fake.fail_next("chat.postMessage", error, applied=True)
+
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel=CHANNEL, text="maybe")
+    assert raised.value.response["error"] == error
+    assert [m["text"] for m in fake.messages(CHANNEL)] == ["maybe"]
+    assert fake.calls_to("chat.postMessage")[0].fault == f"error:{error}+applied"
+
+
+def test_an_applied_503_posts_the_message_and_then_answers_503(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.status_next("chat.postMessage", 503, applied=True)
+
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel=CHANNEL, text="maybe")
+    assert raised.value.response.status_code == 503
+    assert len(fake.messages(CHANNEL)) == 1
+
+
+def test_a_standing_fault_answers_every_call_until_it_is_lifted(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.fail_always("conversations.history", "missing_scope")
+
+    for _ in range(3):
+        with pytest.raises(SlackApiError) as raised:
+            client.conversations_history(channel=CHANNEL)
+        assert raised.value.response["error"] == "missing_scope"
+    fake.stop_failing("conversations.history")
+    assert client.conversations_history(channel=CHANNEL)["ok"]
+
+
+def test_a_revoked_token_is_refused_on_every_method_until_restored(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.revoke_token(TOKEN, "account_inactive")
+
+    for call in (client.auth_test, lambda: client.chat_postMessage(channel=CHANNEL, text="x")):
+        with pytest.raises(SlackApiError) as raised:
+            call()
+        assert raised.value.response["error"] == "account_inactive"
+    assert fake.messages(CHANNEL) == []
+    fake.restore_token(TOKEN)
+    assert client.auth_test()["team_id"] == fake.team_id
+
+
+def test_it_stamps_messages_with_its_clock_when_given_one(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    from datetime import UTC, datetime
+
+    fake.clock = lambda: datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    first = client.chat_postMessage(channel=CHANNEL, text="one")["ts"]
+    second = client.chat_postMessage(channel=CHANNEL, text="two")["ts"]
+
+    assert first == "1788249600.000000" and second == "1788249600.000100"  # still increasing
+
+
 def test_it_holds_an_answer_past_a_short_client_timeout(fake: FakeSlack) -> None:
     hasty = WebClient(token=TOKEN, base_url=fake.base_url, timeout=0.05, retry_handlers=[])  # type: ignore[arg-type]
     fake.delay_next("chat.postMessage", 0.3)

@@ -5,20 +5,27 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from schedules.clock import Delivery
+from schedules.clock import Delivery, LookupFailed
 from storage.models import Notification
 
 
 @dataclass
 class RecordingSender:
-    """Answers like Slack would; `script` can make the next sends fail."""
+    """Answers like Slack would; `script` can make the next sends fail, `lookups` the next
+    history look-ups, and `refusal` makes Slack refuse the token until it is cleared."""
 
     sent: list[Notification] = field(default_factory=list)
     script: list[Delivery] = field(default_factory=list)
+    lookups: list[LookupFailed] = field(default_factory=list)
     history: dict[str, tuple[str, str]] = field(default_factory=dict)
+    refusal: str | None = None
+    workspace: str = "T0TEST"
+    checks: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def send(self, row: Notification) -> Delivery:
+        if self.refusal:
+            return Delivery(error=self.refusal, refused=True)
         if self.script:
             return self.script.pop(0)
         ts = f"1700000000.{next(self._ts):06d}"
@@ -27,7 +34,15 @@ class RecordingSender:
         return Delivery(channel=row.recipient, ts=ts)
 
     def find_sent(self, row: Notification) -> tuple[str, str] | None:
+        if self.refusal:
+            raise LookupFailed(self.refusal, refused=True)
+        if self.lookups:
+            raise self.lookups.pop(0)
         return self.history.get(row.key)
+
+    def check(self) -> str | None:
+        self.checks += 1
+        return self.refusal
 
     def to(self, recipient: str) -> list[Notification]:
         return [row for row in self.sent if row.recipient == recipient]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from schedules import ledger
+from commands.context import Invocation
+from commands.registry import command_handler
+from schedules import ledger, pauses
 from schedules.clock import Delivery, QuietHours, tick
-from storage.models import DutyOccurrence, Notification
+from schedules.sending import SlackBudget
+from storage.models import Duty, DutyOccurrence, Notification, Partnership
 from tests.commands.conftest import build_workspace
 from tests.schedules.clock_helpers import RecordingSender
 
@@ -53,11 +58,15 @@ def test_it_says_nothing_before_nine_and_nothing_at_the_weekend(rutland: Engine)
     assert not QuietHours().allows(saturday)
 
 
-def test_it_retries_a_failed_send_on_a_later_tick_and_sends_it_once(rutland: Engine) -> None:
+def test_it_retries_a_rate_limited_send_after_retry_after_and_sends_it_once(
+    rutland: Engine,
+) -> None:
     sender = RecordingSender(script=[Delivery(error="ratelimited", retry_after=30)])
     report = tick(rutland, SEPT_1_NINE, sender)
-    assert report.retried == 1
-    retry = next(r for r in fetch_all(rutland) if r.status == ledger.PENDING)
+    assert report.retried == 1 and report.sent == 0  # Slack asked us to wait: the rest wait too
+    assert report.left == len(fetch_all(rutland)) - 1
+    [retry] = [r for r in fetch_all(rutland) if r.last_error == "ratelimited"]
+    assert retry.status == ledger.PENDING
     assert retry.next_attempt_at == SEPT_1_NINE + timedelta(seconds=30)
     tick(rutland, SEPT_1_NINE + timedelta(minutes=5), sender)
     keys = [r.key for r in sender.sent]
@@ -120,22 +129,27 @@ def test_after_three_days_off_it_sends_each_missed_prompt_once_marked_late(rutla
     assert len([r for r in sender.sent if r.kind == "reminder"]) == len(reminders)
 
 
-def test_a_duty_marked_done_stops_its_prompts(rutland: Engine) -> None:
+def test_a_duty_marked_done_with_the_command_stops_its_prompts(rutland: Engine) -> None:
     sender = RecordingSender()
     tick(rutland, SEPT_1_NINE, sender)
-    with Session(rutland) as session:
+    done_at = SEPT_1_NINE + timedelta(days=30)
+    with Session(rutland, expire_on_commit=False) as session:
         occ = session.exec(
-            select(DutyOccurrence).where(DutyOccurrence.period_key == "2026-09-01")
-        ).first()
-        assert occ is not None
-        occ.status, occ.next_prompt_at = "done", None
-        session.add(occ)
+            select(DutyOccurrence)
+            .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+            .where(Duty.key == "lrlscb-annual-report-to-hwb")
+            .where(DutyOccurrence.period_key == "2026-09-01")
+        ).one()
+        inv = Invocation(session, "U0LSCBBM", "C0LSCB", done_at)
+        reply = command_handler("/duties")(inv, f"done {occ.id} https://example.org/report.pdf")
         session.commit()
-        done_id = occ.id
+    assert "is done" in reply.message.text
     sender.sent.clear()
-    for day in range(60, 100):
+    for day in range(31, 100):
         tick(rutland, SEPT_1_NINE + timedelta(days=day), sender)
-    assert not [r for r in sender.sent if r.payload.get("occurrence_id") == done_id]
+    assert not [r for r in sender.sent if r.payload.get("occurrence_id") == occ.id]
+    # The other safeguarding board's report, not done, is still reminded over the same days.
+    assert {r.kind for r in sender.sent if r.payload.get("occurrence_id") != occ.id} >= {"reminder"}
 
 
 def fetch_all(engine: Engine) -> list[Notification]:
@@ -219,3 +233,85 @@ def test_snooze_pauses_reminders_and_reminds_again_three_working_days_later(
         ("2026-11-19", True),
         ("2026-11-25", False),
     ]
+
+
+# -- the tick's time with Slack ------------------------------------------------------------------
+
+
+@dataclass
+class SlowSlack(RecordingSender):
+    """Each send takes `seconds` on a stopwatch the budget reads, not on the wall clock."""
+
+    seconds: float = 3.0
+    stopwatch: list[float] = field(default_factory=lambda: [0.0])
+
+    def send(self, row: Notification) -> Delivery:
+        self.stopwatch[0] += self.seconds
+        return super().send(row)
+
+
+def test_a_tick_stops_waiting_on_slack_when_its_budget_is_spent_and_the_rest_go_next_tick(
+    rutland: Engine,
+) -> None:
+    sender = SlowSlack()
+    budget = SlackBudget(seconds=8, clock=lambda: sender.stopwatch[0])
+    first = tick(rutland, SEPT_1_NINE, sender, budget=budget)
+    assert (first.sent, first.left) == (3, len(fetch_all(rutland)) - 3)  # 3 s, 6 s, 9 s: spent
+    assert {r.status for r in fetch_all(rutland)} == {ledger.SENT, ledger.PENDING}
+    budget = SlackBudget(seconds=8, clock=lambda: sender.stopwatch[0])
+    tick(rutland, SEPT_1_NINE + timedelta(minutes=5), sender, budget=budget)
+    tick(rutland, SEPT_1_NINE + timedelta(minutes=10), sender, budget=SlackBudget())
+    assert {r.status for r in fetch_all(rutland)} == {ledger.SENT}
+    assert len(sender.sent) == len({r.key for r in sender.sent}) == len(fetch_all(rutland))
+
+
+# -- a token Slack refuses -----------------------------------------------------------------------
+
+
+def test_a_refused_token_pauses_the_workspace_once_and_spends_no_attempt(
+    rutland: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="schedules.clock")
+    sender = RecordingSender(refusal="invalid_auth")
+    for minutes in (0, 5, 10):
+        report = tick(rutland, SEPT_1_NINE + timedelta(minutes=minutes), sender)
+        assert report.paused == "invalid_auth" and not report.ok
+    assert {(r.status, r.attempts) for r in fetch_all(rutland)} == {(ledger.PENDING, 0)}
+    assert sender.checks == 2  # the later ticks ask Slack about the token once each
+    with Session(rutland) as session:
+        [pause] = pauses.listing(session=session)
+    assert (pause.workspace, pause.error, pause.since) == ("T0TEST", "invalid_auth", SEPT_1_NINE)
+    assert pause.checked_at == SEPT_1_NINE + timedelta(minutes=10)
+    warnings = [r for r in caplog.records if "refuses the token" in r.getMessage()]
+    assert len(warnings) == 1
+    sender.refusal = None
+    report = tick(rutland, SEPT_1_NINE + timedelta(minutes=15), sender)
+    assert report.ok and report.sent == len(fetch_all(rutland))
+    with Session(rutland) as session:
+        assert pauses.listing(session=session) == []
+    assert [r.getMessage() for r in caplog.records if "resumes" in r.getMessage()] == [
+        "Slack accepts the token of workspace T0TEST again: sending resumes (paused since "
+        "2026-09-01T08:00+00:00: invalid_auth)"
+    ]
+
+
+def test_a_tick_with_nothing_to_send_asks_slack_nothing(rutland: Engine) -> None:
+    sender = RecordingSender()
+    tick(rutland, SEPT_1_NINE, sender)
+    sender.refusal = "token_revoked"
+    report = tick(rutland, SEPT_1_NINE + timedelta(minutes=5), sender)
+    assert report.ok and sender.checks == 0
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+
+def test_a_planning_failure_is_reported_not_counted_as_nothing_recorded(rutland: Engine) -> None:
+    with Session(rutland) as session:
+        partnership = session.exec(select(Partnership)).one()
+        partnership.protocol = {**partnership.protocol, "prompts": "not a mapping"}
+        session.add(partnership)
+        session.commit()
+    report = tick(rutland, SEPT_1_NINE, RecordingSender())
+    assert report.errors == ["partnership rutland: ValidationError"] and not report.ok
+    assert report.summary().endswith("; planning failed for 1 partnership(s)")

@@ -110,3 +110,32 @@ def test_migration_0003_moves_attendee_roles_out_of_the_schedule_and_back(tmp_pa
         restored = connection.exec_driver_sql("SELECT schedule FROM duty").scalar_one()
     assert json.loads(restored) == {"every": "quarter", "attendee_roles": ["business_manager"]}
     engine.dispose()
+
+
+def test_migration_0004_adds_the_sending_pause_table_and_keeps_every_prompt(
+    database_url: str,
+) -> None:
+    from sqlalchemy import inspect
+
+    downgrade(database_url, "0003")
+    engine = make_engine(database_url)
+    at = "2026-09-01 08:00:00+00"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO partnership (id, key, name, timezone, year_start_month, source, protocol,"
+            f" loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{{}}', '{at}')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO notification (key, partnership_id, kind, subject, due_on, recipient,"
+            " recipient_label, payload, status, attempts, next_attempt_at, late, created_at)"
+            f" VALUES ('k', 1, 'reminder', 's', '2026-09-01', 'C0HWB', '', '{{}}', 'pending', 0,"
+            f" '{at}', false, '{at}')"
+        )
+    assert "sendingpause" not in inspect(engine).get_table_names()
+    upgrade(database_url)
+    assert "sendingpause" in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT key, status FROM notification").all()
+    assert [tuple(row) for row in kept] == [("k", "pending")]
+    assert model_drift(engine) == []
+    engine.dispose()
