@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import col, func, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, func, select
 
 from commands import escalate
+from commands.context import Invocation
+from commands.registry import command_handler
 from commands.reply import Mention, Reply
 from storage import repo
+from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Escalation, EscalationStep, Ladder
-from tests.commands.conftest import OUTSIDER, Workspace
+from tests.commands.conftest import NOW, OUTSIDER, Workspace, build_workspace
+from tests.logcheck import private
 
-CONCERN = "JSNA refresh omits the children's safeguarding priorities"
+CONCERN = private("JSNA refresh omits the children's safeguarding priorities")
+AT_ONCE = 160
 # The Suffolk protocol's mutual-challenge routes (section 10), as a ladder.
 SUFFOLK_STAGES = [
     {
@@ -105,6 +113,35 @@ def test_a_second_escalation_uses_the_ladder_made_for_the_first(workspace: Works
     workspace.run("/escalate", "open hwb lrsab Adults' priorities missing", "U0HWBSEC")
     assert len(workspace.session.exec(select(Ladder)).all()) == 1
     assert audit_actions(workspace).count("ladder.created") == 1
+
+
+def test_many_first_escalations_at_once_make_one_default_ladder(engine: Engine) -> None:
+    """Every request finds no ladder, and all of them try to make it: one insert wins."""
+    with Session(engine) as session:
+        build_workspace(session)
+    start = threading.Barrier(AT_ONCE)
+
+    def open_concern(number: int) -> str:
+        start.wait()
+        try:
+            with transaction(engine) as session:
+                inv = Invocation(session, "U0LSCBCHAIR", "C0LSCB", NOW)
+                text = f"open lrlscb hwb Concern {number} about the JSNA"
+                return command_handler("/escalate")(inv, text).message.text
+        except Exception as failed:  # noqa: BLE001 - any failure is the finding
+            return repr(failed)
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        answers = list(pool.map(open_concern, range(AT_ONCE)))
+
+    failed = [answer for answer in answers if not answer.startswith("Escalation #")]
+    assert failed == []
+    with Session(engine) as session:
+        [ladder] = session.exec(select(Ladder)).all()
+        ladders_used = set(session.exec(select(Escalation.ladder_id)).all())
+        created = session.exec(select(AuditEntry).where(AuditEntry.action == "ladder.created"))
+        assert len(created.all()) == 1
+    assert ladders_used == {ladder.id} and ladder.key == "default"
 
 
 def test_a_deadline_skips_christmas_and_new_year_bank_holidays(workspace: Workspace) -> None:
