@@ -193,7 +193,7 @@ def test_declining_asks_for_a_reason_and_tells_the_requester(workspace: Workspac
     with pytest.raises(FieldError) as empty:
         act(workspace, VIEWS["agenda_decline_reason"], "U0HWBBM", {"reason": " "}, str(request.id))
     assert empty.value.block_id == "reason" and request.status == "open"
-    reason = {"reason": "Already on the joint development session in January"}
+    reason = {"reason": private("Already on the joint development session in January")}
     done = act(workspace, VIEWS["agenda_decline_reason"], "U0HWBBM", reason, str(request.id))
     assert request.status == "declined" and request.reason == reason["reason"]
     update, dm = done.posts

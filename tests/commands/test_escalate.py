@@ -22,6 +22,8 @@ from tests.commands.conftest import NOW, OUTSIDER, Workspace, build_workspace
 from tests.logcheck import private
 
 CONCERN = private("JSNA refresh omits the children's safeguarding priorities")
+NOTE = private("no reply to the written request")
+OUTCOME = private("JSNA refresh now includes the priorities")
 AT_ONCE = 160
 # The Suffolk protocol's mutual-challenge routes (section 10), as a ladder.
 SUFFOLK_STAGES = [
@@ -156,13 +158,11 @@ def test_it_climbs_a_protocols_ladder_stage_by_stage(workspace: Workspace) -> No
     row = open_one(workspace)
     assert (row.stage, row.stage_deadline) == (1, date(2026, 12, 7))
     workspace.now = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
-    reply = workspace.run(
-        "/escalate", f"advance {row.id} no reply to the written request", "U0HWBBM"
-    )
+    reply = workspace.run("/escalate", f"advance {row.id} {NOTE}", "U0HWBBM")
     assert (row.stage, row.stage_deadline) == (2, date(2027, 1, 8))  # 20 days, over Christmas
     assert "2/4 Item on the other board's agenda" in reply.message.text
     assert channels(reply) == ["C0HWB", "C0LSCB"]
-    assert "no reply to the written request" in reply.posts[0].text
+    assert NOTE in reply.posts[0].text
     workspace.run("/escalate", f"advance #{row.id}", "U0LSCBSEC")
     workspace.run("/escalate", f"advance {row.id}", "U0HWBCHAIR")
     assert row.stage == 4
@@ -176,17 +176,13 @@ def test_it_climbs_a_protocols_ladder_stage_by_stage(workspace: Workspace) -> No
     assert [(s.action, s.stage) for s in steps] == [
         ("opened", 1), ("advanced", 2), ("advanced", 3), ("advanced", 4),
     ]  # fmt: skip
-    assert steps[1].note == "no reply to the written request" and steps[2].note is None
+    assert steps[1].note == NOTE and steps[2].note is None
 
 
 def test_it_resolves_an_escalation_once(workspace: Workspace) -> None:
     row = open_one(workspace)
-    reply = workspace.run(
-        "/escalate", f"resolve {row.id} JSNA refresh now includes the priorities", "U0HWBCHAIR"
-    )
-    assert (row.status, row.outcome, row.resolved_at) == (
-        "resolved", "JSNA refresh now includes the priorities", workspace.now,
-    )  # fmt: skip
+    reply = workspace.run("/escalate", f"resolve {row.id} {OUTCOME}", "U0HWBCHAIR")
+    assert (row.status, row.outcome, row.resolved_at) == ("resolved", OUTCOME, workspace.now)
     assert "is resolved" in reply.message.text and channels(reply) == ["C0HWB", "C0LSCB"]
     before = counts(workspace)
     with pytest.raises(BoardbotError, match="already resolved"):
