@@ -59,7 +59,8 @@ class SandboxClock:
 def bot_wsgi_app(settings: Settings, engine: Engine, now: Callable[[], datetime]) -> WsgiApp:
     """The one place the bot's web app is made: what `boardbot web` serves, on our clock."""
     warm_up()
-    return wsgi_app(build_app(settings, engine, now=now))
+    bolt = build_app(settings, engine, now=now)
+    return wsgi_app(bolt, engine=engine, signing_secret=settings.slack_signing_secret or "")
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

@@ -332,9 +332,25 @@ def test_boardbot_web_serves_a_signed_command_through_gunicorn(
             sent = SlackSim(fake, base).command("/duties", "lrlscb", "U0LSCBBM")
             assert sent.status == 200
             assert SlackSim(fake, base).response(sent.key, timeout=15).blocks
+            assert chunked_post(port, b"x" * (2 * 1024 * 1024)) == 413
+            malformed = {"Content-Type": "application/x-www-form-urlencoded"}
+            assert http(f"{base}/slack/events", "payload=%7Bbad", malformed)[0] == 401
         finally:
             web.send_signal(signal.SIGTERM)
             assert web.wait(timeout=30) == 0
+    assert "Traceback" not in (tmp_path / "web.log").read_text()
+
+
+def chunked_post(port: int, body: bytes) -> int:
+    """A body without Content-Length, sent in chunks, as a client may."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        chunks = (body[i : i + 65536] for i in range(0, len(body), 65536))
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        connection.request("POST", "/slack/events", chunks, headers, encode_chunked=True)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def wait_until_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 30) -> bool:
