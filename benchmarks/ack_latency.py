@@ -163,12 +163,9 @@ def server_process(kind: str, database_url: str, api_url: str, pipe: Connection)
         DATABASE_URL=database_url, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
     )  # fmt: skip
-    if kind == "boardbot":
-        engine = make_engine(database_url)
-        app = build_app(fake_api, engine, now=lambda: NOW)
-    else:
-        app = bare_app(api_url)
-    server, thread = serve(wsgi_app(app))
+    engine = make_engine(database_url)
+    app = build_app(fake_api, engine, now=lambda: NOW) if kind == "boardbot" else bare_app(api_url)
+    server, thread = serve(wsgi_app(app, engine=engine, signing_secret=SECRET))
     pipe.send((int(server.server_address[1]), time.perf_counter() - started))
     pipe.recv()  # the load is over
     server.shutdown()

@@ -16,15 +16,19 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
+from bot.privacy import DatabaseDetailFilter, unacceptable
 from bot.render import render_message, render_modal
 from commands import registry
 from commands.context import Invocation
 from commands.reply import ChannelRef, Line, Mention, Message, Modal, Reply, context, lines
 from storage.db import transaction
 from storage.errors import BoardbotError
+from storage.models import SlackDelivery
 
 log = logging.getLogger(__name__)
+log.addFilter(DatabaseDetailFilter())  # failure()'s tracebacks never quote stored text
 Json = dict[str, Any]
 Work = Callable[[Invocation], Reply]
 Clock = Callable[[], datetime]
@@ -98,14 +102,26 @@ def failure(what: str) -> Reply:
     return Reply.say(f"Something went wrong (ref {ref}). Nothing was saved.")
 
 
+class Repeated(Exception):
+    """This delivery was answered before (a replay, or Slack's retry)."""
+
+
 class Dispatcher:
     """Runs a command, button or form as one transaction; never raises."""
 
     def __init__(self, engine: Engine, now: Clock) -> None:
         self.engine, self.now = engine, now
 
-    def attempt(self, caller: Caller, work: Work) -> Reply:
+    def attempt(self, caller: Caller, work: Work, *, once: str = "") -> Reply:
+        """Run `work`; with `once`, the delivery's key is recorded in the same transaction,
+        so that its effect and the record of it commit together (Repeated when known)."""
         with transaction(self.engine) as session:
+            if once:
+                session.add(SlackDelivery(delivery_key=once[:200], received_at=self.now()))
+                try:
+                    session.flush()
+                except IntegrityError:
+                    raise Repeated(once) from None
             user, channel, trigger = caller.user_id, caller.channel_id, caller.trigger_id
             return work(Invocation(session, user, channel, self.now(), trigger))
 
@@ -118,13 +134,17 @@ class Dispatcher:
             return failure(what)
 
     def command(self, name: str, text: str, caller: Caller) -> Reply:
+        hint = f"`{name} help` shows what it can do."
+        problem = unacceptable(text)
+        if problem is not None:  # before any database sees it
+            return refusal(BoardbotError(problem), hint)
         handler = registry.command_handler(name)
 
         def work(inv: Invocation) -> Reply:
             reply: Reply | None = handler(inv, text)
             return reply if reply is not None else Reply.say(registry.usage(name))
 
-        return self.run(caller, work, what=name, hint=f"`{name} help` shows what it can do.")
+        return self.run(caller, work, what=name, hint=hint)
 
 
 class Courier:

@@ -10,8 +10,11 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
 
 from bot.app import ACKS, build_app
+from bot.gate import SignedRequests
+from bot.health import Health
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 
@@ -21,19 +24,26 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ACK_SWITCH_INTERVAL = 0.0005  # seconds
 
 
-def wsgi_app(bolt_app: App) -> WsgiApp:
-    """Slack's requests to Bolt, a health check for load balancers, 404 for everything else."""
+def wsgi_app(bolt_app: App, *, engine: Engine, signing_secret: str) -> WsgiApp:
+    """Slack's signed requests to Bolt, a health check for load balancers, 404 for the rest."""
     # Answers run in threads after the ack; a shorter GIL switch interval lets a request
     # thread that only has to ack get the interpreter sooner (5 ms by default).
     sys.setswitchinterval(ACK_SWITCH_INTERVAL)
     events = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+    gate, health = SignedRequests(signing_secret), Health(engine)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == EVENTS_PATH and method == "POST":
             with ACKS.answering():
+                refused = gate.admit(environ)
+                if refused is not None:
+                    return _plain(start_response, refused.status, refused.reason.encode())
                 return events(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            problem = health.problem()
+            if problem is not None:
+                return _plain(start_response, "503 Service Unavailable", problem.encode())
             return _plain(start_response, "200 OK", b"ok")
         return _plain(start_response, "404 Not Found", b"not found")
 
@@ -50,9 +60,10 @@ def create_wsgi_app() -> WsgiApp:
     """The app a web process serves, built from the environment (once per worker)."""
     settings = load_settings()
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    app = build_app(settings, make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    app = build_app(settings, engine)
     warm_up()
-    return wsgi_app(app)
+    return wsgi_app(app, engine=engine, signing_secret=settings.slack_signing_secret or "")
 
 
 def warm_up() -> None:

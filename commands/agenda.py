@@ -4,6 +4,7 @@
 `/agenda` alone opens a form for the same request.
 `/agenda list [BOARD]` lists open and recent requests to or from BOARD.
 `/agenda BOARD` shows BOARD's next meeting and the items accepted for it.
+`/agenda repost ID` posts an open request to the asked board's channel again (when it failed).
 TO's chair, business manager or secretariat accepts or declines from the request's message.
 Example: `/agenda request lrlscb hwb Neglect strategy: progress and shared priorities`
 """
@@ -17,16 +18,20 @@ from sqlmodel import Session, col, or_, select
 from commands.agenda_answers import (
     MAX_TEXT,
     accept_meeting_view,
+    channel_post,
     decline_reason_view,
+    find_request,
     meeting_label,
     on_accept,
     on_decline,
     outcome_text,
-    request_message,
+    require_open,
     upcoming_meetings,
 )
 from commands.context import (
     CHAIR_ROLES,
+    ROLE_NAMES,
+    WRITE_ROLES,
     Invocation,
     board_arg,
     clip,
@@ -50,7 +55,10 @@ from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board
 
-USAGE = "Usage: `/agenda request FROM TO TEXT`, `/agenda list [BOARD]`, `/agenda BOARD`, `/agenda`"
+USAGE = (
+    "Usage: `/agenda request FROM TO TEXT`, `/agenda list [BOARD]`, `/agenda BOARD`, "
+    "`/agenda repost ID`, `/agenda`"
+)
 ASKING = "ask for an agenda item"
 RECENT = timedelta(days=90)
 MAX_LISTED = 20
@@ -71,6 +79,10 @@ def handle(inv: Invocation, text: str) -> Reply:
         return open_request(inv, asker, asked, item_text(rest_after(text, 3)))
     if verb == "list" and len(args) <= 2:
         return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+    if verb == "repost":
+        if len(args) != 2:
+            raise BoardbotError("give the id of the agenda request to post again", usage=USAGE)
+        return repost(inv, args[1])
     if len(args) == 1:
         return board_agenda(inv, board_arg(inv, args[0], usage=USAGE))
     raise BoardbotError(f"'{text.strip()}' is not an /agenda command", usage=USAGE)
@@ -80,6 +92,10 @@ def check_pair(inv: Invocation, asker: Board, asked: Board) -> None:
     if asker.id == asked.id:
         raise BoardbotError("a board cannot ask itself for an agenda item", usage=USAGE)
     require_role(inv, asker, CHAIR_ROLES, ASKING)
+    require_channel(asked)
+
+
+def require_channel(asked: Board) -> None:
     if not asked.channel_id:
         raise BoardbotError(
             f"{asked.key.upper()} has no channel to ask in yet; its business manager can "
@@ -108,12 +124,39 @@ def open_request(inv: Invocation, asker: Board, asked: Board, text: str) -> Repl
     inv.session.flush()
     after = {"from": asker.key, "to": asked.key, "text": text, "status": "open"}
     inv.audit("agenda.requested", "agenda_request", request.id, after=after)
-    post = request_message(request, asker, asked, None)
-    post.channel = asked.channel_id
-    post.metadata = {"event_type": "agenda_request", "event_payload": {"id": request.id}}
     said = f" sent to {asked.key.upper()}'s channel for an answer."
+    again = f"If it does not arrive there, `/agenda repost {request.id}` posts it again."
+    blocks = [lines((Code(f"#{request.id}"), said)), context(again)]
+    reply = Message(f"Agenda request #{request.id}{said}", blocks)
+    return Reply(reply, posts=[channel_post(request, asker, asked)])
+
+
+def repost(inv: Invocation, token: str) -> Reply:
+    """An open request's message again, for when its post failed or was lost.
+
+    Where a message sits is bookkeeping: the answer updates the newest post; no audit entry."""
+    request, asker, asked = find_request(inv, token, usage=USAGE)
+    require_reposter(inv, asker, asked)
+    require_open(inv, request)
+    require_channel(asked)
+    said = f" posted again to {asked.key.upper()}'s channel."
     reply = Message(f"Agenda request #{request.id}{said}", [lines((Code(f"#{request.id}"), said))])
-    return Reply(reply, posts=[post])
+    return Reply(reply, posts=[channel_post(request, asker, asked)])
+
+
+def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
+    """The asking board's officers, or the asked board's business manager or secretariat."""
+    assert asker.id is not None and asked.id is not None
+    if repo.roles_on(asker.id, inv.user_id, session=inv.session) & set(CHAIR_ROLES):
+        return
+    if repo.roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
+        return
+    askers = " or ".join(ROLE_NAMES[r] for r in CHAIR_ROLES)
+    answerers = " or ".join(ROLE_NAMES[r] for r in WRITE_ROLES)
+    raise BoardbotError(
+        f"to post an agenda request again you need to be {asker.key.upper()}'s {askers}, "
+        f"or {asked.key.upper()}'s {answerers}"
+    )
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
@@ -139,7 +182,10 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 
 def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: str) -> Line:
     towards = f"{keys[request.from_board_id]} → {keys[request.to_board_id]}"
-    return (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
+    line: Line = (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
+    if request.status == "open" and not request.message_ts:  # its post failed, or is on its way
+        line += (" · not posted: ", Code(f"/agenda repost {request.id}"))
+    return line
 
 
 def board_agenda(inv: Invocation, board: Board) -> Reply:

@@ -52,17 +52,38 @@ def request_message(
     return Message(f"{asker.key.upper()} asks {asked.key.upper()}: {request.text}", blocks)
 
 
-def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
-    """The request a button or modal names, and its boards: open, and the person may answer."""
-    request = inv.session.get(AgendaRequest, parse_id(value, "an agenda request"))
+def channel_post(request: AgendaRequest, asker: Board, asked: Board) -> Message:
+    """The open request, with its buttons, for the asked board's channel; once posted, the edge
+    reports where (the POSTED hook) so that the answer can update that message."""
+    post = request_message(request, asker, asked, None)
+    post.channel = asked.channel_id
+    post.metadata = {"event_type": "agenda_request", "event_payload": {"id": request.id}}
+    return post
+
+
+def find_request(
+    inv: Invocation, value: str, usage: str | None = None
+) -> tuple[AgendaRequest, Board, Board]:
+    """The request an id names, in this partnership, and the boards asking and asked."""
+    request = inv.session.get(AgendaRequest, parse_id(value, "an agenda request", usage=usage))
     if request is None or request.partnership_id != inv.partnership_id:
         raise BoardbotError(f"there is no agenda request #{value}; `/agenda list` lists them")
     asker = inv.session.get(Board, request.from_board_id)
     asked = inv.session.get(Board, request.to_board_id)
     assert asker is not None and asked is not None
-    require_role(inv, asked, CHAIR_ROLES, DECIDING)
+    return request, asker, asked
+
+
+def require_open(inv: Invocation, request: AgendaRequest) -> None:
     if request.status != "open":
         raise BoardbotError(f"agenda request #{request.id} is already {outcome_text(inv, request)}")
+
+
+def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
+    """The request a button or modal names, and its boards: open, and the person may answer."""
+    request, asker, asked = find_request(inv, value)
+    require_role(inv, asked, CHAIR_ROLES, DECIDING)
+    require_open(inv, request)
     return request, asker, asked
 
 

@@ -10,7 +10,6 @@ Example: `/escalate open lrlscb hwb JSNA refresh omits the children's safeguardi
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,13 +26,21 @@ from commands.context import (
     rest_after,
     split_args,
 )
+from commands.ladders import (
+    deadline_for,
+    ladder_of,
+    partnership_ladder,
+    stage_label,
+    stage_of,
+    stage_text,
+)
 from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
 from commands.when import london_label
 from schedules import calendar
 from schedules.calendar import short_date
 from storage import repo
 from storage.errors import BoardbotError
-from storage.models import Board, Escalation, EscalationStep, Ladder
+from storage.models import Board, Escalation, EscalationStep
 
 USAGE = (
     "Usage: `/escalate open FROM TO TEXT`, `/escalate advance ID [NOTE]`, "
@@ -43,16 +50,6 @@ TEXT_LIMIT = 300
 RECENT = timedelta(days=90)  # resolved escalations stay listed this long
 MAX_LISTED = 40
 AUDITED = {"from_board_id", "to_board_id", "text", "stage", "stage_deadline", "status", "outcome"}
-# For a partnership whose protocol spells out no ladder: one stage, between the chairs.
-DEFAULT_LADDER_KEY = "default"
-DEFAULT_LADDER_NAME = "Resolution between chairs"
-DEFAULT_STAGES: list[dict[str, Any]] = [
-    {
-        "name": "Chairs meet to resolve the concern",
-        "who_acts": "The chairs of both boards",
-        "response_working_days": 20,
-    }
-]
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -199,59 +196,6 @@ def show(inv: Invocation, row: Escalation) -> Reply:
     title = f"Escalation #{row.id}: {keys[row.from_board_id]} → {keys[row.to_board_id]}"
     body = lines(row.text, f"{ladder.name}: {state}")
     return Reply.say(f"{title}, {state}", header(title), body, lines((Bold("History"),), *history))
-
-
-def partnership_ladder(inv: Invocation) -> Ladder:
-    """The protocol's first ladder; a single stage between chairs when its protocol has none.
-
-    A protocol ladder loaded after the default was made takes over for new escalations."""
-    query = (
-        select(Ladder)
-        .where(Ladder.partnership_id == inv.partnership_id)
-        .order_by(col(Ladder.key) == DEFAULT_LADDER_KEY, col(Ladder.id))
-    )
-    ladder = inv.session.exec(query).first()
-    if ladder is None:
-        ladder = Ladder(
-            partnership_id=inv.partnership_id,
-            key=DEFAULT_LADDER_KEY,
-            name=DEFAULT_LADDER_NAME,
-            stages=copy.deepcopy(DEFAULT_STAGES),
-        )
-        inv.session.add(ladder)
-        inv.session.flush()
-        after = {"key": ladder.key, "name": ladder.name, "stages": ladder.stages}
-        inv.audit("ladder.created", "ladder", ladder.id, after=after)
-    return ladder
-
-
-def ladder_of(inv: Invocation, row: Escalation) -> Ladder:
-    ladder = inv.session.get(Ladder, row.ladder_id)
-    assert ladder is not None
-    return ladder
-
-
-def deadline_for(inv: Invocation, ladder: Ladder, stage: int) -> date:
-    """The stage's response time in working days, counted from today in London."""
-    days = int(ladder.stages[stage - 1]["response_working_days"])
-    return calendar.add_working_days(calendar.london_date(inv.now), days)
-
-
-def stage_of(ladder: Ladder, number: int) -> dict[str, Any]:
-    """Stage `number` (from 1); a reloaded, shorter ladder gives its last stage, never an error."""
-    return ladder.stages[min(max(number, 1), len(ladder.stages)) - 1]
-
-
-def stage_label(row: Escalation, ladder: Ladder) -> str:
-    return f"{row.stage}/{len(ladder.stages)} {stage_of(ladder, row.stage)['name']}"
-
-
-def stage_text(row: Escalation, ladder: Ladder) -> str:
-    stage = stage_of(ladder, row.stage)
-    return (
-        f"Stage {stage_label(row, ladder)}; who acts: {stage['who_acts']}; "
-        f"respond by {short_date(row.stage_deadline)}."
-    )
 
 
 def stage_started(inv: Invocation, row: Escalation) -> datetime:

@@ -1,7 +1,8 @@
 """/minutes — log that a board's minutes were shared with its counterpart boards.
 
 `/minutes BOARD DATE [LINK]` logs the minutes of BOARD's meeting on DATE as shared.
-DATE is day first: `2026-03-03`, `3 March 2026`, `3 Mar`, `03/03/2026`, `today` or `yesterday`.
+DATE is day first: `2026-03-03`, `3 March 2026`, `3 Mar`, `03/03/2026`, `today` or `yesterday`,
+and within the last ten years.
 `/minutes list [BOARD]` lists the most recent shares, newest first.
 Example: `/minutes hwb 3 March 2026 https://example.org/minutes.pdf`
 """
@@ -12,6 +13,7 @@ import re
 from datetime import date, time, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -28,6 +30,7 @@ from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
 DATE_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
 MAX_LISTED = 20
+FURTHEST_BACK = relativedelta(years=10)  # older minutes are history, not a protocol's cycle
 MONTH_NAMES = (
     "january february march april may june july august september october november december"
 )
@@ -75,6 +78,12 @@ def parse_day(text: str, today: date) -> date:
     if day > today:
         raise BoardbotError(
             f"{short_date(day)} is in the future; log minutes once the meeting has happened",
+            usage=USAGE,
+        )
+    if day < today - FURTHEST_BACK:
+        raise BoardbotError(
+            f"'{text}' is more than ten years ago; minutes can be logged for meetings "
+            f"since {short_date(today - FURTHEST_BACK)}",
             usage=USAGE,
         )
     return day

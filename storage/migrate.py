@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401 - registers the tables
@@ -35,6 +37,28 @@ def downgrade(url: str | None, revision: str) -> None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+@cache
+def code_heads() -> frozenset[str]:
+    """The revisions this code's migrations end at (read once per process)."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database's schema does not match this code, or None when it does."""
+    with engine.connect() as connection:
+        current = frozenset(MigrationContext.configure(connection).get_current_heads())
+        tables = inspect(connection).get_table_names() if not current else []
+    heads = code_heads()
+    if current == heads:
+        return None
+    if not current:
+        return "schema unknown: no migration recorded" if tables else "no tables"
+    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    if current <= known:
+        return "schema behind: run `boardbot db upgrade`"
+    return f"schema at revision {', '.join(sorted(current - known))}, unknown to this code"
 
 
 def model_drift(engine: Engine) -> list[object]:

@@ -15,6 +15,8 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.commands.conftest import Workspace, build_workspace
 
+pytest_plugins = ("tests.logcheck",)  # the run fails if a registered free text is logged
+
 ENV_PREFIXES = ("SLACK_", "BOARDBOT_")
 ENV_NAMES = ("DATABASE_URL", "PORT")
 

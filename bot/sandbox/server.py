@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine
 
 from bot.app import build_app
 from bot.fakeslack import FakeSlack
+from bot.sandbox.api import ApiServer
 from bot.sandbox.relay import Json, SlackRelay
 from bot.sandbox.workspace import DemoWorkspace, add_to_fake, apply_demo, demo_workspace
 from bot.sender import SlackSender
@@ -34,10 +33,9 @@ from storage.errors import BoardbotError
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "static"
-CONTENT_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 JUMP_TIME = time(9, 5)  # just after the clock's 09:00 send time, London
 DATABASE_FILE = "boardbot.sqlite3"
+JUMP_RANGE = relativedelta(years=10)  # from today, either way: a decade of cycles to try
 
 
 class SandboxClock:
@@ -59,7 +57,8 @@ class SandboxClock:
 def bot_wsgi_app(settings: Settings, engine: Engine, now: Callable[[], datetime]) -> WsgiApp:
     """The one place the bot's web app is made: what `boardbot web` serves, on our clock."""
     warm_up()
-    return wsgi_app(build_app(settings, engine, now=now))
+    bolt = build_app(settings, engine, now=now)
+    return wsgi_app(bolt, engine=engine, signing_secret=settings.slack_signing_secret or "")
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -73,6 +72,11 @@ class _QuietWSGIHandler(WSGIRequestHandler):
 
 class Sandbox:
     """Starts and stops the three servers, all on 127.0.0.1, and moves the sandbox's clock."""
+
+    relay: SlackRelay  # these four exist once started
+    engine: Engine
+    settings: Settings
+    bot_url: str
 
     def __init__(
         self,
@@ -102,7 +106,7 @@ class Sandbox:
         return self
 
     def _start(self) -> None:
-        api = _ApiServer(("127.0.0.1", self.port), self)  # first: a busy port changes nothing
+        api = ApiServer(("127.0.0.1", self.port), self)  # first: a busy port changes nothing
         self._servers.append(api)
         self.fake.start()
         add_to_fake(self.workspace, self.fake)
@@ -151,6 +155,12 @@ class Sandbox:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._servers[0].server_address[1]}/"
 
+    @property
+    def page_token(self) -> str:
+        """The token this run's page carries in its API calls."""
+        token: str = self._servers[0].token
+        return token
+
     def _serve(self, server: Any) -> None:
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
         thread.daemon = True
@@ -170,6 +180,13 @@ class Sandbox:
 
     def jump(self, day: date) -> Json:
         """Move the clock to 09:05 London on `day` and run the clock's tick there."""
+        today = calendar.london_date(calendar.utcnow())
+        earliest, latest = today - JUMP_RANGE, today + JUMP_RANGE
+        if not earliest <= day <= latest:
+            raise BoardbotError(
+                f"{day.isoformat()} is too far away; jump to a day between "
+                f"{earliest.isoformat()} and {latest.isoformat()}"
+            )
         instant = calendar.at_local_time(day, JUMP_TIME)
         self.clock.jump_to(instant)
         quiet = QuietHours(start=self.settings.quiet_start, end=self.settings.quiet_end)
@@ -221,91 +238,3 @@ class Sandbox:
     def _today(self) -> Json:
         local = self.clock.now().astimezone(calendar.LONDON)
         return {"today": local.date().isoformat(), "now_label": f"{local:%a %-d %b %Y, %H:%M}"}
-
-
-class _ApiServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        super().__init__(address, _ApiHandler)
-
-
-class _ApiHandler(BaseHTTPRequestHandler):
-    timeout = 30.0
-
-    @property
-    def _sandbox(self) -> Sandbox:
-        assert isinstance(self.server, _ApiServer)
-        return self.server.sandbox
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        query = dict(parse_qsl(parts.query))
-        if parts.path == "/api/state":
-            self._json(200, self._sandbox.state(query.get("since", "")))
-        elif parts.path == "/api/workspace":
-            self._json(200, self._sandbox.about())
-        elif parts.path == "/":
-            self._static("index.html")
-        elif parts.path.startswith("/static/"):
-            self._static(parts.path.removeprefix("/static/"))
-        else:
-            self._json(404, {"error": "not_found"})
-
-    def do_POST(self) -> None:
-        path = urlsplit(self.path).path
-        try:
-            body = json.loads(
-                self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
-            )
-            route = _POST_ROUTES.get(path)
-            if route is None or not isinstance(body, dict):
-                self._json(404, {"error": "not_found"})
-                return
-            self._json(200, route(self._sandbox, body))
-        except (ValueError, KeyError, LookupError, BoardbotError) as exc:
-            self._json(400, {"error": str(exc)})
-
-    def _static(self, name: str) -> None:
-        files = {p.name: p for p in STATIC.iterdir() if p.suffix in CONTENT_TYPES}
-        if name not in files:
-            self._json(404, {"error": "not_found"})
-            return
-        data = files[name].read_bytes()
-        self._send(200, f"{CONTENT_TYPES[files[name].suffix]}; charset=utf-8", data)
-
-    def _json(self, status: int, body: Json) -> None:
-        self._send(status, "application/json; charset=utf-8", json.dumps(body).encode("utf-8"))
-
-    def _send(self, status: int, content_type: str, data: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """No access log: the page polls several times a second."""
-
-
-def _parse_day(value: Any) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BoardbotError(f"'{value}' is not a date; write YYYY-MM-DD") from None
-
-
-def _user(body: Json) -> str:
-    return str(body["user"])
-
-
-_POST_ROUTES: dict[str, Callable[[Sandbox, Json], Json]] = {
-    "/api/command": lambda s, b: s.relay.command(_user(b), str(b["channel"]), str(b["text"])),
-    "/api/action": lambda s, b: s.relay.action(_user(b), str(b.get("channel") or ""), b),
-    "/api/submit": lambda s, b: s.relay.submit(_user(b), str(b["view_id"]), dict(b["values"])),
-    "/api/close": lambda s, b: s.relay.close_modal(_user(b), str(b["view_id"])),
-    "/api/home": lambda s, b: s.relay.home_opened(_user(b)),
-    "/api/jump": lambda s, b: s.jump(_parse_day(b["date"])),
-}

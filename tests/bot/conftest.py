@@ -258,7 +258,7 @@ def serve_edge(fake: FakeSlack, database_url: str, now: datetime = NOW) -> Itera
         with Session(engine, expire_on_commit=False) as session:
             build_workspace(session)
         app = build_app(settings_for(fake, database_url), engine, now=lambda: now)
-        served = Served(wsgi_app(app))
+        served = Served(wsgi_app(app, engine=engine, signing_secret=SECRET))
         try:
             yield Edge(fake, engine, app, SlackSim(fake, served.url))
         finally:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from commands.reply import Reply
 from storage.models import AgendaRequest, AuditEntry, DutyOccurrence, SlackDelivery
 from tests.bot.conftest import SECRET, TOKEN, Edge, SlackSim, annual_report_id, http, sign
 from tests.commands.conftest import build_workspace
+from tests.logcheck import private
+
+ITEM = private("Joint work on exploitation with the county's partners")
 
 
 def count(engine: Engine, model: type) -> int:
@@ -141,7 +145,7 @@ def test_an_unexpected_error_logs_one_traceback_and_gives_the_user_a_ref(
 
     monkeypatch.setattr(duties, "handle", broken)
     caplog.set_level(logging.INFO)
-    sent = edge.slack.command("/duties", "confidential words", "U0LSCBBM")
+    sent = edge.slack.command("/duties", private("confidential words"), "U0LSCBBM")
     response = edge.slack.response(sent.key)
     assert (response.text or "").startswith("Something went wrong (ref ")
     assert "Nothing was saved." in (response.text or "")
@@ -150,7 +154,9 @@ def test_an_unexpected_error_logs_one_traceback_and_gives_the_user_a_ref(
     ref = (response.text or "").split("(ref ")[1].split(")")[0]
     assert ref in tracebacks[0].getMessage()
     assert "confidential words" not in caplog.text
-    assert count(edge.engine, SlackDelivery) == 0
+    with Session(edge.engine) as session:
+        keys = session.exec(select(SlackDelivery.delivery_key)).all()
+    assert "written-then-rolled-back" not in keys
 
 
 def test_it_acks_at_once_while_a_slow_command_is_still_working(
@@ -217,6 +223,29 @@ def test_a_failed_post_is_reported_to_the_person_not_lost(edge: Edge) -> None:
     response = edge.slack.response(sent.key)
     assert "Not posted to" in json.dumps(response.blocks) and "not_in_channel" in json.dumps(
         response.blocks
+    )
+
+
+def test_a_request_whose_post_failed_is_posted_again_and_answered(edge: Edge) -> None:
+    edge.fake.fail_next("chat.postMessage", "not_in_channel")
+    sent = edge.slack.command("/agenda", f"request hwb lrlscb {ITEM}", "U0HWBBM", "C0HWB")
+    said = json.dumps(edge.slack.response(sent.key).blocks)
+    assert "Not posted to" in said and "`/agenda repost 1` posts it again" in said
+    assert edge.fake.messages("C0LSCB") == []
+
+    again = edge.slack.command("/agenda", "repost 1", "U0HWBBM", "C0HWB")
+    assert "posted again to LRLSCB's channel" in (edge.slack.response(again.key).text or "")
+    [posted] = edge.fake.messages("C0LSCB")
+    assert ITEM in posted["text"] and "agenda_accept" in json.dumps(posted["blocks"])
+    with Session(edge.engine) as session:
+        request = session.exec(select(AgendaRequest)).one()
+    assert (request.message_channel, request.message_ts) == ("C0LSCB", posted["ts"])
+
+    click = edge.slack.button("agenda_accept", "1", "U0LSCBCHAIR", "C0LSCB")
+    assert "is accepted" in (edge.slack.response(click.key).text or "")
+    [answered] = edge.fake.messages("C0LSCB")
+    assert "accepted" in json.dumps(answered["blocks"]) and "agenda_accept" not in json.dumps(
+        answered["blocks"]
     )
 
 
@@ -303,9 +332,25 @@ def test_boardbot_web_serves_a_signed_command_through_gunicorn(
             sent = SlackSim(fake, base).command("/duties", "lrlscb", "U0LSCBBM")
             assert sent.status == 200
             assert SlackSim(fake, base).response(sent.key, timeout=15).blocks
+            assert chunked_post(port, b"x" * (2 * 1024 * 1024)) == 413
+            malformed = {"Content-Type": "application/x-www-form-urlencoded"}
+            assert http(f"{base}/slack/events", "payload=%7Bbad", malformed)[0] == 401
         finally:
             web.send_signal(signal.SIGTERM)
             assert web.wait(timeout=30) == 0
+    assert "Traceback" not in (tmp_path / "web.log").read_text()
+
+
+def chunked_post(port: int, body: bytes) -> int:
+    """A body without Content-Length, sent in chunks, as a client may."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        chunks = (body[i : i + 65536] for i in range(0, len(body), 65536))
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        connection.request("POST", "/slack/events", chunks, headers, encode_chunked=True)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def wait_until_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 30) -> bool:

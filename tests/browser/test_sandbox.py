@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from bot.sandbox.server import Sandbox
+from schedules import calendar
 from tests.browser.conftest import chromium_executable
 
 if chromium_executable() is None:
@@ -135,3 +143,56 @@ def test_the_home_tab_shows_the_persons_boards(page: Page) -> None:
 
     expect(page.locator("#home")).to_contain_text("LRSAB")
     expect(page.get_by_role("tab", name="Home")).to_have_attribute("aria-selected", "true")
+
+
+def test_a_page_on_another_site_cannot_drive_the_sandbox(
+    browser: Browser, sandbox: Sandbox
+) -> None:
+    """Another origin's page posts to the API as a hostile site would: the sandbox refuses."""
+    with serving_elsewhere() as elsewhere:
+        context = browser.new_context()
+        try:
+            other = context.new_page()
+            other.goto(elsewhere)
+            statuses = other.evaluate(
+                """async ([api, body]) => {
+                    const tries = [
+                        fetch(api + "api/jump", {method: "POST", body}),
+                        fetch(api + "api/jump", {method: "POST", mode: "no-cors", body}),
+                    ];
+                    return Promise.all(tries.map((t) => t.then((r) => r.status, () => "blocked")));
+                }""",
+                [sandbox.url, json.dumps({"date": f"{date.today().year + 3}-09-01"})],
+            )
+        finally:
+            context.close()
+    assert all(status in ("blocked", 0) for status in statuses), statuses
+    assert abs(sandbox.clock.now() - calendar.utcnow()) < timedelta(minutes=5)  # not moved
+    assert sandbox.fake.calls == []
+
+
+@contextmanager
+def serving_elsewhere() -> Iterator[str]:
+    """A page on another origin (another port of this machine)."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>elsewhere</title><p>another site</p>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -14,8 +14,9 @@ from commands.reply import Button, FieldError, Reply
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, AuditEntry, Board, Meeting
 from tests.commands.conftest import OUTSIDER, Workspace
+from tests.logcheck import private
 
-ITEM = "Neglect strategy: progress and shared priorities"
+ITEM = private("Neglect strategy: progress and shared priorities")
 FIRST = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 SECOND = datetime(2027, 1, 14, 14, 0, tzinfo=UTC)
 
@@ -192,7 +193,7 @@ def test_declining_asks_for_a_reason_and_tells_the_requester(workspace: Workspac
     with pytest.raises(FieldError) as empty:
         act(workspace, VIEWS["agenda_decline_reason"], "U0HWBBM", {"reason": " "}, str(request.id))
     assert empty.value.block_id == "reason" and request.status == "open"
-    reason = {"reason": "Already on the joint development session in January"}
+    reason = {"reason": private("Already on the joint development session in January")}
     done = act(workspace, VIEWS["agenda_decline_reason"], "U0HWBBM", reason, str(request.id))
     assert request.status == "declined" and request.reason == reason["reason"]
     update, dm = done.posts
@@ -283,6 +284,63 @@ def test_the_request_form_shows_a_refusal_under_its_input(
 def test_it_answers_help_with_its_usage(workspace: Workspace) -> None:
     reply = workspace.run("/agenda", "help", OUTSIDER)
     assert "`/agenda request FROM TO TEXT`" in reply.message.text
+    assert "`/agenda repost ID` posts an open request" in reply.message.text
+
+
+def test_a_request_whose_post_failed_is_posted_again_with_its_buttons(
+    workspace: Workspace,
+) -> None:
+    request = ask(workspace, posted=False)
+    listed = workspace.run("/agenda", "list", OUTSIDER)
+    assert f"not posted: ', Code(text='/agenda repost {request.id}')" in str(listed.message.blocks)
+
+    reply = workspace.run("/agenda", f"repost {request.id}", "U0LSCBBM")
+
+    assert reply.message.text == f"Agenda request #{request.id} posted again to HWB's channel."
+    (post,) = reply.posts
+    assert post.channel == "C0HWB" and ITEM in post.text
+    assert post.metadata == {"event_type": "agenda_request", "event_payload": {"id": request.id}}
+    assert [b.action_id for b in post.blocks[-1].buttons] == ["agenda_accept", "agenda_decline"]
+    assert audit_actions(workspace) == ["agenda.requested"]  # bookkeeping, not governance
+
+
+def test_a_request_says_how_to_post_it_again(workspace: Workspace) -> None:
+    reply = workspace.run("/agenda", f"request lrlscb hwb {ITEM}", "U0LSCBBM")
+    assert "`/agenda repost 1` posts it again" in str(reply.message.blocks)
+
+
+@pytest.mark.parametrize("user", ["U0LSCBCHAIR", "U0LSCBSEC", "U0HWBBM", "U0HWBSEC"])
+def test_the_asking_boards_officers_and_the_asked_boards_secretariat_may_repost(
+    workspace: Workspace, user: str
+) -> None:
+    request = ask(workspace, posted=False)
+    assert len(workspace.run("/agenda", f"repost #{request.id}", user).posts) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "user", "message"),
+    [
+        ("repost 1", "U0HWBCHAIR", "LRLSCB's chair or business manager or secretariat, or HWB's"),
+        ("repost 1", OUTSIDER, "to post an agenda request again you need to be"),
+        ("repost 999", "U0LSCBBM", "there is no agenda request #999"),
+        ("repost one", "U0LSCBBM", "'one' is not an agenda request id"),
+        ("repost", "U0LSCBBM", "give the id of the agenda request to post again"),
+    ],
+)
+def test_it_refuses_a_repost_it_cannot_make(
+    workspace: Workspace, text: str, user: str, message: str
+) -> None:
+    ask(workspace, posted=False)
+    with pytest.raises(BoardbotError, match=message):
+        workspace.run("/agenda", text, user)
+
+
+def test_a_decided_request_is_not_posted_again(workspace: Workspace) -> None:
+    add_meeting(workspace, "hwb", FIRST)
+    request = ask(workspace)
+    act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
+    with pytest.raises(BoardbotError, match="is already accepted for the meeting on 3 Dec 2026"):
+        workspace.run("/agenda", f"repost {request.id}", "U0LSCBBM")
 
 
 def test_only_one_of_two_answers_given_at_once_counts(workspace: Workspace) -> None:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import col, func, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, func, select
 
 from commands import escalate
+from commands.context import Invocation
+from commands.registry import command_handler
 from commands.reply import Mention, Reply
 from storage import repo
+from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Escalation, EscalationStep, Ladder
-from tests.commands.conftest import OUTSIDER, Workspace
+from tests.commands.conftest import NOW, OUTSIDER, Workspace, build_workspace
+from tests.logcheck import private
 
-CONCERN = "JSNA refresh omits the children's safeguarding priorities"
+CONCERN = private("JSNA refresh omits the children's safeguarding priorities")
+NOTE = private("no reply to the written request")
+OUTCOME = private("JSNA refresh now includes the priorities")
+AT_ONCE = 160
 # The Suffolk protocol's mutual-challenge routes (section 10), as a ladder.
 SUFFOLK_STAGES = [
     {
@@ -107,6 +117,35 @@ def test_a_second_escalation_uses_the_ladder_made_for_the_first(workspace: Works
     assert audit_actions(workspace).count("ladder.created") == 1
 
 
+def test_many_first_escalations_at_once_make_one_default_ladder(engine: Engine) -> None:
+    """Every request finds no ladder, and all of them try to make it: one insert wins."""
+    with Session(engine) as session:
+        build_workspace(session)
+    start = threading.Barrier(AT_ONCE)
+
+    def open_concern(number: int) -> str:
+        start.wait()
+        try:
+            with transaction(engine) as session:
+                inv = Invocation(session, "U0LSCBCHAIR", "C0LSCB", NOW)
+                text = f"open lrlscb hwb Concern {number} about the JSNA"
+                return command_handler("/escalate")(inv, text).message.text
+        except Exception as failed:  # noqa: BLE001 - any failure is the finding
+            return repr(failed)
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        answers = list(pool.map(open_concern, range(AT_ONCE)))
+
+    failed = [answer for answer in answers if not answer.startswith("Escalation #")]
+    assert failed == []
+    with Session(engine) as session:
+        [ladder] = session.exec(select(Ladder)).all()
+        ladders_used = set(session.exec(select(Escalation.ladder_id)).all())
+        created = session.exec(select(AuditEntry).where(AuditEntry.action == "ladder.created"))
+        assert len(created.all()) == 1
+    assert ladders_used == {ladder.id} and ladder.key == "default"
+
+
 def test_a_deadline_skips_christmas_and_new_year_bank_holidays(workspace: Workspace) -> None:
     workspace.now = datetime(2026, 12, 18, 10, 0, tzinfo=UTC)  # a Friday
     row = open_one(workspace)
@@ -119,13 +158,11 @@ def test_it_climbs_a_protocols_ladder_stage_by_stage(workspace: Workspace) -> No
     row = open_one(workspace)
     assert (row.stage, row.stage_deadline) == (1, date(2026, 12, 7))
     workspace.now = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
-    reply = workspace.run(
-        "/escalate", f"advance {row.id} no reply to the written request", "U0HWBBM"
-    )
+    reply = workspace.run("/escalate", f"advance {row.id} {NOTE}", "U0HWBBM")
     assert (row.stage, row.stage_deadline) == (2, date(2027, 1, 8))  # 20 days, over Christmas
     assert "2/4 Item on the other board's agenda" in reply.message.text
     assert channels(reply) == ["C0HWB", "C0LSCB"]
-    assert "no reply to the written request" in reply.posts[0].text
+    assert NOTE in reply.posts[0].text
     workspace.run("/escalate", f"advance #{row.id}", "U0LSCBSEC")
     workspace.run("/escalate", f"advance {row.id}", "U0HWBCHAIR")
     assert row.stage == 4
@@ -139,17 +176,13 @@ def test_it_climbs_a_protocols_ladder_stage_by_stage(workspace: Workspace) -> No
     assert [(s.action, s.stage) for s in steps] == [
         ("opened", 1), ("advanced", 2), ("advanced", 3), ("advanced", 4),
     ]  # fmt: skip
-    assert steps[1].note == "no reply to the written request" and steps[2].note is None
+    assert steps[1].note == NOTE and steps[2].note is None
 
 
 def test_it_resolves_an_escalation_once(workspace: Workspace) -> None:
     row = open_one(workspace)
-    reply = workspace.run(
-        "/escalate", f"resolve {row.id} JSNA refresh now includes the priorities", "U0HWBCHAIR"
-    )
-    assert (row.status, row.outcome, row.resolved_at) == (
-        "resolved", "JSNA refresh now includes the priorities", workspace.now,
-    )  # fmt: skip
+    reply = workspace.run("/escalate", f"resolve {row.id} {OUTCOME}", "U0HWBCHAIR")
+    assert (row.status, row.outcome, row.resolved_at) == ("resolved", OUTCOME, workspace.now)
     assert "is resolved" in reply.message.text and channels(reply) == ["C0HWB", "C0LSCB"]
     before = counts(workspace)
     with pytest.raises(BoardbotError, match="already resolved"):

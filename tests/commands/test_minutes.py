@@ -112,6 +112,7 @@ def test_it_finds_the_meeting_by_its_london_date_in_summer(workspace: Workspace)
         ("04/03/2026", date(2026, 3, 4)),
         ("today", date(2026, 11, 23)),
         ("Yesterday", date(2026, 11, 22)),
+        ("23 Nov 2016", date(2016, 11, 23)),  # ten years back is the furthest
     ],
 )
 def test_it_reads_the_meeting_date_day_first(
@@ -126,6 +127,9 @@ def test_it_reads_the_meeting_date_day_first(
     ("text", "message"),
     [
         ("hwb 24 Nov 2026", "24 Nov 2026 is in the future"),
+        ("hwb 01/01/0001", "'01/01/0001' is more than ten years ago; .* since 23 Nov 2016"),
+        ("hwb 0001-01-01", "'0001-01-01' is more than ten years ago"),
+        ("hwb 22 Nov 2016", "'22 Nov 2016' is more than ten years ago"),
         ("hwb tomorrow", "'tomorrow' is not a date I can read; write it day first, e.g. 3 March"),
         ("hwb 12/25/2026", "'12/25/2026' is not a date I can read"),
         ("hwb 31/02/2026", "'31/02/2026' is not a date I can read"),

@@ -112,6 +112,20 @@ def test_two_years_ahead_is_the_furthest_it_accepts() -> None:
         parse_when("23 November 2028 at 11:00", NOW)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("01/01/0001 10:00", "is in the past"),
+        ("first Monday of January 0001 at 10:00", "is in the past"),
+        ("31/12/9999 23:30", "more than two years ahead"),
+        ("last Friday of December 9999 at 10:00", "more than two years ahead"),
+    ],
+)
+def test_a_day_at_the_ends_of_the_calendar_is_refused_not_a_crash(text: str, message: str) -> None:
+    with pytest.raises(BoardbotError, match=message):
+        parse_when(text, NOW)
+
+
 def test_the_relative_base_is_the_london_day_not_the_utc_one() -> None:
     # 23:30 UTC on 28 March 2027 is already 00:30 on 29 March in London.
     late = utc(2027, 3, 28, 23, 30)

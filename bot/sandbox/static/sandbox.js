@@ -36,10 +36,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// The server gives each run's page a token; its API answers only requests that carry it.
+const TOKEN = document.querySelector('meta[name="sandbox-token"]').content;
+
 async function api(path, body) {
-  const options = body === undefined ? {} : {
+  const headers = { "X-Sandbox-Token": TOKEN };
+  const options = body === undefined ? { headers } : {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { ...headers, "Content-Type": "application/json" },
     body: JSON.stringify(body),
   };
   const response = await fetch(path, options);

@@ -1,0 +1,98 @@
+"""Escalation ladders: the protocol's stages, and a default for a protocol that has none."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+
+from commands.context import Invocation
+from schedules import calendar
+from schedules.calendar import short_date
+from storage.models import Escalation, Ladder
+
+# For a partnership whose protocol spells out no ladder: one stage, between the chairs.
+DEFAULT_LADDER_KEY = "default"
+DEFAULT_LADDER_NAME = "Resolution between chairs"
+DEFAULT_STAGES: list[dict[str, Any]] = [
+    {
+        "name": "Chairs meet to resolve the concern",
+        "who_acts": "The chairs of both boards",
+        "response_working_days": 20,
+    }
+]
+
+
+def partnership_ladder(inv: Invocation) -> Ladder:
+    """The protocol's first ladder; a single stage between chairs when its protocol has none.
+
+    A protocol ladder loaded after the default was made takes over for new escalations."""
+    query = (
+        select(Ladder)
+        .where(Ladder.partnership_id == inv.partnership_id)
+        .order_by(col(Ladder.key) == DEFAULT_LADDER_KEY, col(Ladder.id))
+    )
+    ladder = inv.session.exec(query).first()
+    if ladder is None:
+        made = make_default_ladder(inv)
+        ladder = inv.session.exec(query).first()
+        assert ladder is not None, "the default ladder exists once made, by us or another"
+        if made:
+            after = {"key": ladder.key, "name": ladder.name, "stages": ladder.stages}
+            inv.audit("ladder.created", "ladder", ladder.id, after=after)
+    return ladder
+
+
+def make_default_ladder(inv: Invocation) -> bool:
+    """Insert the default ladder unless another request already has: True when this one did.
+
+    Two first escalations at once both find no ladder; the unique key lets one insert win and
+    the other do nothing, instead of failing on the constraint."""
+    dialect = inv.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Ladder)
+        .values(
+            partnership_id=inv.partnership_id,
+            key=DEFAULT_LADDER_KEY,
+            name=DEFAULT_LADDER_NAME,
+            clause="",
+            stages=copy.deepcopy(DEFAULT_STAGES),
+        )
+        .on_conflict_do_nothing(index_elements=["partnership_id", "key"])
+        .returning(col(Ladder.id))
+    )
+    return inv.session.execute(statement).first() is not None
+
+
+def ladder_of(inv: Invocation, row: Escalation) -> Ladder:
+    ladder = inv.session.get(Ladder, row.ladder_id)
+    assert ladder is not None
+    return ladder
+
+
+def deadline_for(inv: Invocation, ladder: Ladder, stage: int) -> date:
+    """The stage's response time in working days, counted from today in London."""
+    days = int(ladder.stages[stage - 1]["response_working_days"])
+    return calendar.add_working_days(calendar.london_date(inv.now), days)
+
+
+def stage_of(ladder: Ladder, number: int) -> dict[str, Any]:
+    """Stage `number` (from 1); a reloaded, shorter ladder gives its last stage, never an error."""
+    return ladder.stages[min(max(number, 1), len(ladder.stages)) - 1]
+
+
+def stage_label(row: Escalation, ladder: Ladder) -> str:
+    return f"{row.stage}/{len(ladder.stages)} {stage_of(ladder, row.stage)['name']}"
+
+
+def stage_text(row: Escalation, ladder: Ladder) -> str:
+    stage = stage_of(ladder, row.stage)
+    return (
+        f"Stage {stage_label(row, ladder)}; who acts: {stage['who_acts']}; "
+        f"respond by {short_date(row.stage_deadline)}."
+    )
