@@ -101,13 +101,13 @@ def failure(what: str) -> Reply:
 class Dispatcher:
     """Runs a command, button or form as one transaction; never raises."""
 
-    def __init__(self, engine: Engine, now: Clock) -> None:
-        self.engine, self.now = engine, now
+    def __init__(self, engine: Engine, now: Clock, public_url: str | None = None) -> None:
+        self.engine, self.now, self.public_url = engine, now, public_url
 
     def attempt(self, caller: Caller, work: Work) -> Reply:
         with transaction(self.engine) as session:
             user, channel, trigger = caller.user_id, caller.channel_id, caller.trigger_id
-            return work(Invocation(session, user, channel, self.now(), trigger))
+            return work(Invocation(session, user, channel, self.now(), trigger, self.public_url))
 
     def run(self, caller: Caller, work: Work, *, what: str, hint: str | None = None) -> Reply:
         try:

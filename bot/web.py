@@ -12,6 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.app import ACKS, build_app
+from bot.calendar_feed import with_calendar_feeds
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 
@@ -50,9 +51,10 @@ def create_wsgi_app() -> WsgiApp:
     """The app a web process serves, built from the environment (once per worker)."""
     settings = load_settings()
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    app = build_app(settings, make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    app = build_app(settings, engine)
     warm_up()
-    return wsgi_app(app)
+    return with_calendar_feeds(wsgi_app(app), engine)
 
 
 def warm_up() -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from schedules import calendar, ledger
+from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from storage.db import transaction
 from storage.models import Notification, Partnership
@@ -93,6 +94,7 @@ def tick(
             report.standing_by = True
             return report
         recover_in_flight(engine, now, sender, report)
+        refresh_due_feeds(engine, now)  # before planning, so that its notices go this tick
         record_due(engine, now, report)
         if (quiet or QuietHours()).allows(now):
             send_due(engine, now, sender, report)
