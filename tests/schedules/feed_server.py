@@ -46,7 +46,7 @@ class FeedServer:
 
 def handler_for(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             server.requests.append({"path": self.path, **dict(self.headers.items())})
             answer = server.answers.get(self.path, Answer(b"not found", 404))
             if answer.stall:

@@ -55,7 +55,7 @@ def test_a_server_error_is_one_line_naming_the_status() -> None:
 def test_a_server_that_never_answers_times_out() -> None:
     with feed_server() as server:
         server.answers["/c.ics"] = Answer(stall=True)
-        with pytest.raises(FeedError, match="did not answer within 0.2 seconds"):
+        with pytest.raises(FeedError, match=r"did not answer within 0\.2 seconds"):
             fetch(server.url("/c.ics"), timeout=0.2)
 
 

@@ -1,4 +1,4 @@
-"""A feed's events as meetings-to-be: repeats expanded, times read in the right zone, keys stable."""
+"""A feed's events as meetings-to-be: repeats expanded, times read in their zone, keys stable."""
 
 from __future__ import annotations
 
@@ -88,10 +88,10 @@ def test_the_feed_asks_to_be_read_no_more_often_than_its_ttl() -> None:
 
 def test_only_one_year_back_and_two_years_ahead_are_read() -> None:
     weekly = (
-        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:w@t\n"
-        "DTSTAMP:20200101T000000Z\nDTSTART:20200106T100000Z\nRRULE:FREQ=WEEKLY\n"
-        "SUMMARY:Weekly\nEND:VEVENT\nEND:VCALENDAR\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:w@t\n"
+        b"DTSTAMP:20200101T000000Z\nDTSTART:20200106T100000Z\nRRULE:FREQ=WEEKLY\n"
+        b"SUMMARY:Weekly\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
     starts = [e.starts_at for e in read_feed(weekly, NOW).events]
     assert min(starts) >= NOW - timedelta(days=366)
     assert max(starts) <= NOW + timedelta(days=2 * 366)
@@ -100,10 +100,10 @@ def test_only_one_year_back_and_two_years_ahead_are_read() -> None:
 
 def test_events_without_a_uid_are_counted_as_unusable() -> None:
     data = (
-        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\n"
-        "DTSTAMP:20260101T000000Z\nDTSTART:20270106T100000Z\nSUMMARY:No UID\nEND:VEVENT\n"
-        "END:VCALENDAR\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\n"
+        b"DTSTAMP:20260101T000000Z\nDTSTART:20270106T100000Z\nSUMMARY:No UID\nEND:VEVENT\n"
+        b"END:VCALENDAR\n"
+    )
     feed = read_feed(data, NOW)
     assert feed.events == [] and feed.unusable == {"without a UID": 1}
 
