@@ -26,7 +26,8 @@ def test_existing_meetings_become_timed_meetings_typed_by_hand_and_survive_a_dow
             )
             connection.execute(
                 text(
-                    "INSERT INTO board (id, partnership_id, key, name, kind) VALUES (1, 1, 'hwb', 'HWB', 'x')"
+                    "INSERT INTO board (id, partnership_id, key, name, kind)"
+                    " VALUES (1, 1, 'hwb', 'HWB', 'x')"
                 )
             )
             for number, status in ((1, "scheduled"), (2, "cancelled")):
