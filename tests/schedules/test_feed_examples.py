@@ -37,7 +37,8 @@ def test_importing_it_into_the_hwb_shows_the_three_kinds_of_meeting(workspace: W
         and report.skipped["cancelled in the feed before ever being imported"] >= 2
     )
     labels = [
-        when_label(m) for m in workspace.session.exec(select(Meeting).order_by(Meeting.starts_at))
+        when_label(m)
+        for m in workspace.session.exec(select(Meeting).order_by(col(Meeting.starts_at)))
     ]  # type: ignore[arg-type]
     assert labels[0] == "Tuesday 19 January 2027, 14:00"
     assert "Wednesday 17 March 2027, 10:00" in labels  # moved from Tuesday afternoon
