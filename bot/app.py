@@ -49,9 +49,17 @@ ERROR_TEXT = 500  # characters Slack shows under a modal input
 class Edge:
     """The listeners' bodies: work after the ack runs on the pool, errors end in failure()."""
 
-    def __init__(self, engine: Engine, client: WebClient, now: Clock, pool: ThreadPoolExecutor):
+    def __init__(
+        self,
+        engine: Engine,
+        client: WebClient,
+        now: Clock,
+        pool: ThreadPoolExecutor,
+        public_url: str | None = None,
+    ):
         self.engine, self.now, self.pool, self.client = engine, now, pool, client
-        self.dispatcher, self.courier = Dispatcher(engine, now), Courier(client, engine)
+        self.dispatcher = Dispatcher(engine, now, public_url)
+        self.courier = Courier(client, engine)
         self.actions, self.views = registry.actions(), registry.views()
 
     def later(self, job: Callable[..., None], *args: Any) -> None:
@@ -192,7 +200,7 @@ def build_app(
         process_before_response=True,  # the ack returns at once; the pool does the work
         listener_executor=pool,
     )
-    register(app, Edge(engine, app.client, now, pool))
+    register(app, Edge(engine, app.client, now, pool, settings.public_url))
     return app
 
 

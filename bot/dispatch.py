@@ -109,8 +109,8 @@ class Repeated(Exception):
 class Dispatcher:
     """Runs a command, button or form as one transaction; never raises."""
 
-    def __init__(self, engine: Engine, now: Clock) -> None:
-        self.engine, self.now = engine, now
+    def __init__(self, engine: Engine, now: Clock, public_url: str | None = None) -> None:
+        self.engine, self.now, self.public_url = engine, now, public_url
 
     def attempt(self, caller: Caller, work: Work, *, once: str = "") -> Reply:
         """Run `work`; with `once`, the delivery's key is recorded in the same transaction,
@@ -123,7 +123,7 @@ class Dispatcher:
                 except IntegrityError:
                     raise Repeated(once) from None
             user, channel, trigger = caller.user_id, caller.channel_id, caller.trigger_id
-            return work(Invocation(session, user, channel, self.now(), trigger))
+            return work(Invocation(session, user, channel, self.now(), trigger, self.public_url))
 
     def run(self, caller: Caller, work: Work, *, what: str, hint: str | None = None) -> Reply:
         try:

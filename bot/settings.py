@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Days to keep delivered prompts (the ledger); the governance record is kept regardless.
     retention_days: int = Field(default=400, ge=30, validation_alias="BOARDBOT_RETENTION_DAYS")
     log_level: str = Field(default="INFO", validation_alias="BOARDBOT_LOG_LEVEL")
+    # Where people reach the web process (https://boardbot.example.org): calendar links start so.
+    public_url: str | None = Field(default=None, validation_alias="BOARDBOT_PUBLIC_URL")
 
     @field_validator("slack_api_url")
     @classmethod
@@ -31,6 +33,15 @@ class Settings(BaseSettings):
         if value and not value.endswith("/"):
             return value + "/"
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("give the web address, e.g. https://boardbot.example.org")
+        return value.rstrip("/")
 
     def require(self, *names: str) -> None:
         """Stop with the names of the variables a mode needs and does not have."""

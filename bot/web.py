@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from bot.app import ACKS, build_app
 from bot.gate import SignedRequests
 from bot.health import Health
+from bot.calendar_feed import with_calendar_feeds
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 
@@ -63,7 +64,9 @@ def create_wsgi_app() -> WsgiApp:
     engine = make_engine(settings.database_url)
     app = build_app(settings, engine)
     warm_up()
-    return wsgi_app(app, engine=engine, signing_secret=settings.slack_signing_secret or "")
+    return with_calendar_feeds(
+        wsgi_app(app, engine=engine, signing_secret=settings.slack_signing_secret or ""), engine
+    )
 
 
 def warm_up() -> None:

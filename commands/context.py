@@ -37,6 +37,7 @@ class Invocation:
     channel_id: str
     now: datetime
     trigger_id: str | None = None
+    public_url: str | None = None  # BOARDBOT_PUBLIC_URL, for links to boardbot's own pages
     _partnership: Partnership | None = field(default=None, repr=False)
 
     @property

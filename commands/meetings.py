@@ -6,6 +6,15 @@
 WHEN is London time, day first (03/04 is 3 April), and needs a time: `tomorrow at 10:00`,
 `next Tuesday 2pm`, `3 March 2027 14:30`, `last Thursday of January at 10:00`.
 Example: `/meetings add hwb 3 March at 10:00; Council Chamber`, `/meetings move 12 4 March 14:00`
+
+Calendars: `/meetings subscribe BOARD URL [--match TEXT]` follows the board's calendar feed (an
+iCalendar address from the council's committee system, Outlook or Google): its meetings are
+added now and kept in step every hour, moves and cancellations told in the board's channel.
+`--match` keeps only events whose title contains TEXT, for a feed of many committees.
+`/meetings unsubscribe BOARD` stops following it. `/meetings feed [BOARD]` sends you, in a
+direct message, the address of the board's (or the whole partnership's) meetings and deadlines
+as a calendar to subscribe to.
+Example: `/meetings subscribe hwb https://example.gov.uk/calendar.ics --match Health and Well-Being`
 """
 
 from __future__ import annotations
@@ -22,16 +31,21 @@ from commands.context import (
     clip,
     parse_id,
     require_role,
+    rest_after,
     split_args,
 )
+from commands.meeting_feeds import FEED_VERBS
 from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
-from commands.when import london_label, parse_when
+from commands.when import parse_when
+from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
 
 USAGE = (
     "Usage: `/meetings [BOARD]`, `/meetings add BOARD WHEN [; VENUE]`, "
-    "`/meetings move ID WHEN`, `/meetings cancel ID`"
+    "`/meetings move ID WHEN`, `/meetings cancel ID`, "
+    "`/meetings subscribe BOARD URL [--match TEXT]`, `/meetings unsubscribe BOARD`, "
+    "`/meetings feed [BOARD]`"
 )
 LISTED_AHEAD = relativedelta(months=12)
 MAX_LISTED = 40
@@ -49,6 +63,8 @@ def handle(inv: Invocation, text: str) -> Reply:
         return move(inv, meeting_arg(inv, args[1]), text.strip().split(None, 2)[2])
     if verb == "cancel" and len(args) == 2:
         return cancel(inv, meeting_arg(inv, args[1]))
+    if verb in FEED_VERBS:
+        return FEED_VERBS[verb](inv, rest_after(text, 1))
     if verb in ("move", "cancel"):
         needs = "the meeting's id and when it now is" if verb == "move" else "the meeting's id"
         raise BoardbotError(f"to {verb} a meeting, give {needs}", usage=USAGE)
@@ -90,12 +106,7 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 
 def meeting_line(meeting: Meeting, board: Board) -> Line:
     venue = f" · {meeting.venue}" if meeting.venue else ""
-    return (
-        Code(f"#{meeting.id}"),
-        " ",
-        Bold(board.key.upper()),
-        f" {london_label(meeting.starts_at)}{venue}",
-    )
+    return (Code(f"#{meeting.id}"), " ", Bold(board.key.upper()), f" {when_label(meeting)}{venue}")
 
 
 def add(inv: Invocation, rest: str) -> Reply:
@@ -109,7 +120,13 @@ def add(inv: Invocation, rest: str) -> Reply:
     venue = clip(venue_text, VENUE_LIMIT)
     refuse_a_second_meeting_at(inv, board, starts_at)
     assert board.id is not None
-    meeting = Meeting(board_id=board.id, starts_at=starts_at, venue=venue, created_by=inv.user_id)
+    meeting = Meeting(
+        board_id=board.id,
+        starts_at=starts_at,
+        venue=venue,
+        created_by=inv.user_id,
+        changed_at=inv.now,
+    )
     inv.session.add(meeting)
     inv.session.flush()
     after = {"board": board.key, "starts_at": starts_at.isoformat(), "venue": venue}
@@ -122,7 +139,8 @@ def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
     starts_at = parse_when(when_text, inv.now)
     refuse_a_second_meeting_at(inv, board, starts_at, moving=meeting)
     before = {"starts_at": meeting.starts_at.isoformat()}
-    meeting.starts_at = starts_at
+    meeting.starts_at, meeting.all_day = starts_at, False
+    changed_by_hand(inv, meeting)
     inv.audit(
         "meeting.moved",
         "meeting",
@@ -136,6 +154,7 @@ def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
 def cancel(inv: Invocation, meeting: Meeting) -> Reply:
     board = changeable(inv, meeting, "cancel")
     meeting.status = "cancelled"
+    changed_by_hand(inv, meeting)
     inv.audit(
         "meeting.cancelled",
         "meeting",
@@ -146,9 +165,14 @@ def cancel(inv: Invocation, meeting: Meeting) -> Reply:
     return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled")
 
 
+def changed_by_hand(inv: Invocation, meeting: Meeting) -> None:
+    """A change by hand wins: a later import of the meeting's feed leaves it alone."""
+    meeting.origin, meeting.sequence, meeting.changed_at = "hand", meeting.sequence + 1, inv.now
+
+
 def announce(meeting: Meeting, board: Board, summary: str) -> Reply:
     venue = f", {meeting.venue}" if meeting.venue else ""
-    text = f"{summary}: {london_label(meeting.starts_at)}{venue}."
+    text = f"{summary}: {when_label(meeting)}{venue}."
     return Reply(Message(text, [lines(text)]), ephemeral=False)
 
 
@@ -161,9 +185,7 @@ def changeable(inv: Invocation, meeting: Meeting, verb: str) -> Board:
         raise BoardbotError(f"#{meeting.id} is already cancelled; add a new meeting instead")
     if meeting.starts_at <= inv.now:
         # Duties that follow a meeting (minutes, actions) are already counted from this one.
-        raise BoardbotError(
-            f"#{meeting.id} has already taken place ({london_label(meeting.starts_at)})"
-        )
+        raise BoardbotError(f"#{meeting.id} has already taken place ({when_label(meeting)})")
     return board
 
 

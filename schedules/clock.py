@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from schedules import calendar, ledger
+from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from schedules.rounds import SendingRound, send_one
 from schedules.sending import Delivery, LookupFailed, Sender, SlackBudget, TickReport
@@ -59,6 +60,7 @@ def tick(
             return report
         sending = SendingRound(engine, now, sender, report, budget or SlackBudget())
         sending.recover_in_flight()
+        refresh_due_feeds(engine, now)  # before planning, so that its notices go this tick
         record_due(engine, now, report)
         if (quiet or QuietHours()).allows(now):
             sending.send_due()

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.calendar import long_date
+from schedules.feeds.subscriptions import failing, failure_line
+from schedules.meeting_times import short_when
 from storage.models import (
     AgendaRequest,
     Board,
@@ -88,6 +90,7 @@ def build_digest(partnership: Partnership, now: datetime, *, session: Session) -
         _escalations(pid, today, keys, session),
         _minutes(pid, today, keys, session),
         _failed(pid, now, session),
+        _feeds(pid, session),
     ]
     return Digest(partnership.name, monday, sections)
 
@@ -140,11 +143,8 @@ def _meetings(pid: int, first: date, last: date, keys: dict[Any, str], session: 
         .order_by(col(Meeting.starts_at))
     )
     for meeting in session.exec(query):
-        at = meeting.starts_at.astimezone(calendar.LONDON)
-        section.add(
-            f"{keys[meeting.board_id]} {at:%a %-d %b %H:%M}"
-            + (f", {meeting.venue}" if meeting.venue else "")
-        )
+        venue = f", {meeting.venue}" if meeting.venue else ""
+        section.add(f"{keys[meeting.board_id]} {short_when(meeting)}{venue}")
     return section
 
 
@@ -239,4 +239,12 @@ def _failed(pid: int, now: datetime, session: Session) -> Section:
     )
     for row in session.exec(query):
         section.add(f"{row.kind} for {row.recipient_label}: {row.last_error}")
+    return section
+
+
+def _feeds(pid: int, session: Session) -> Section:
+    """Boards' calendar feeds that failed three reads or more in a row."""
+    section = Section("Calendar feeds that cannot be read")
+    for board, subscription in failing(session=session, partnership_id=pid):
+        section.add(failure_line(board, subscription))
     return section

@@ -52,12 +52,25 @@ class Membership(SQLModel, table=True):
 
 
 class Meeting(SQLModel, table=True):
+    """A board meeting, typed by hand or read from a calendar feed (keyed by UID and instance)."""
+
+    # One meeting per feed event and instance on a board, however often the feed is read.
+    __table_args__ = (
+        UniqueConstraint("board_id", "feed_uid", "feed_recurrence", name="uq_meeting_feed_event"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     board_id: int = Field(foreign_key="board.id", index=True)
-    starts_at: datetime = utc_field(index=True)
+    starts_at: datetime = utc_field(index=True)  # an all-day meeting: 00:00 London that day
     venue: str = Field(default="", max_length=200)
     status: str = Field(default="scheduled", max_length=20)  # scheduled | cancelled
     created_by: str = Field(default="", max_length=40)
+    all_day: bool = False  # a day without a time (an all-day event in a feed)
+    origin: str = Field(default="hand", max_length=10)  # hand | feed: who keeps it up to date
+    feed_uid: str | None = Field(default=None, max_length=255)
+    feed_recurrence: str | None = Field(default=None, max_length=40)  # "" for a single event
+    feed_source: str | None = Field(default=None, max_length=500)
+    sequence: int = 0  # raised on every change; the exported calendar's SEQUENCE
+    changed_at: datetime | None = utc_field(nullable=True)
 
 
 class Duty(SQLModel, table=True):
@@ -222,3 +235,35 @@ class SendingPause(SQLModel, table=True):
     error: str = Field(max_length=100)
     since: datetime = utc_field()
     checked_at: datetime = utc_field()
+
+
+class FeedSubscription(SQLModel, table=True):
+    """A board's calendar feed, re-read by the clock; its meetings follow the feed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", unique=True)
+    url: str = Field(max_length=500)
+    match: str = Field(default="", max_length=200)  # only events whose summary contains this
+    etag: str | None = Field(default=None, max_length=300)
+    last_modified: str | None = Field(default=None, max_length=100)
+    refresh_seconds: int | None = None  # the feed's own REFRESH-INTERVAL or X-PUBLISHED-TTL
+    next_refresh_at: datetime = utc_field(index=True)
+    consecutive_failures: int = 0
+    last_error: str | None = Field(default=None, max_length=300)
+    last_result: str | None = Field(default=None, max_length=300)
+    last_checked_at: datetime | None = utc_field(nullable=True)
+    last_read_at: datetime | None = utc_field(nullable=True)  # the last read that succeeded
+    created_by: str = Field(max_length=40)
+    created_at: datetime = utc_field()
+
+
+class CalendarToken(SQLModel, table=True):
+    """The unguessable address of a partnership's (or one board's) calendar; deleted to revoke."""
+
+    __table_args__ = (UniqueConstraint("partnership_id", "board_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    board_key: str = Field(default="", max_length=60)  # "" for the whole partnership
+    token: str = Field(max_length=64, unique=True)
+    created_by: str = Field(max_length=40)
+    created_at: datetime = utc_field()

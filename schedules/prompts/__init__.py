@@ -14,6 +14,7 @@ from schedules.prompts import (
     counterpart_notice,
     digest,
     escalation_nudge,
+    meeting_changed,
     minutes_nudge,
     overdue,
     reminder,
@@ -39,6 +40,7 @@ STORAGE_KINDS: dict[str, StoragePlanner] = {
     agenda_pack.KIND: agenda_pack.plan_from_storage,
     agenda_nudge.KIND: agenda_nudge.plan_from_storage,
     escalation_nudge.KIND: escalation_nudge.plan_from_storage,
+    meeting_changed.KIND: meeting_changed.plan_from_storage,
     digest.KIND: digest.plan_from_storage,
 }
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.calendar import long_date
+from schedules.meeting_times import clock_label
 from schedules.occurrences import settings_of
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import AgendaRequest, Board, Duty, DutyOccurrence, Meeting, Partnership
@@ -59,11 +60,10 @@ def pack_for(
     presented = [(duty, occ) for duty, occ in due if board.key in duty.counterparts]
     items = [f"Agenda request #{r.id}: {r.text}" for r in accepted]
     items += [f"{duty.title} (#{occ.id}, due {long_date(occ.due)})" for duty, occ in presented]
-    at = meeting.starts_at.astimezone(calendar.LONDON)
     agenda = (
         "For its agenda: " + "; ".join(items) + "." if items else "Nothing is due to come to it."
     )
-    text = f"{board.key.upper()} meets on {long_date(held)} at {at:%H:%M}. {agenda}"
+    text = f"{board.key.upper()} meets on {long_date(held)} {clock_label(meeting)}. {agenda}"
     return Prompt(
         KIND,
         send_on,

@@ -1,0 +1,1 @@
+"""Calendar feeds: meetings read from iCalendar feeds; boards' calendars written as feeds."""

@@ -1,0 +1,72 @@
+"""Meeting changed: a meeting moved or cancelled by its board's calendar feed, told to the channel.
+
+Planned from the audit entries an import writes, so the message goes once (the ledger's key)
+whether the import ran from the CLI, a slash command or the clock's own refresh.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from schedules import calendar
+from schedules.feeds.sync import CANCELLED, MOVED, REINSTATED, TOLD_TO_THE_CHANNEL
+from schedules.meeting_times import moment_label
+from schedules.prompts.base import Prompt, Recipient
+from storage.models import AuditEntry, Partnership
+
+KIND = "meeting_changed"
+LOOK_BACK = timedelta(days=8)  # older changes would be folded into nothing: the ledger skips them
+HEADINGS = {MOVED: "moved", CANCELLED: "cancelled", REINSTATED: "back on"}
+
+
+def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.partnership_id == partnership.id,
+            col(AuditEntry.action).in_(TOLD_TO_THE_CHANNEL),
+            col(AuditEntry.at) >= now - LOOK_BACK,
+            col(AuditEntry.at) <= now,
+        )
+        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+    )
+    return [notice(entry) for entry in session.exec(query) if entry.after]
+
+
+def notice(entry: AuditEntry) -> Prompt:
+    after: dict[str, Any] = entry.after or {}
+    board = str(after.get("board", ""))
+    heading = HEADINGS[entry.action]
+    return Prompt(
+        KIND,
+        calendar.london_date(entry.at),
+        subject=f"meeting:{entry.entity_id}:change:{entry.id}",
+        recipient=Recipient("channel", board),
+        title=f"{board.upper()} meeting {heading}",
+        text=notice_text(entry, board, after),
+        extra={"meeting_id": entry.entity_id},
+    )
+
+
+def notice_text(entry: AuditEntry, board: str, after: dict[str, Any]) -> str:
+    name = f"{board.upper()} meeting #{entry.entity_id}"
+    when = said_when(after)
+    venue = f", {after['venue']}" if after.get("venue") else ""
+    if entry.action == CANCELLED:
+        gone = "no longer" in str(after.get("why", ""))
+        why = "no longer lists it" if gone else "says so"
+        return f"{name} on {when}{venue} is cancelled: the board's calendar feed {why}."
+    if entry.action == REINSTATED:
+        return f"{name} is back on, as the board's calendar feed says: {when}{venue}."
+    was = said_when(entry.before or {})
+    return f"{name} has moved, as the board's calendar feed says: now {when}{venue} (was {was})."
+
+
+def said_when(fields: dict[str, Any]) -> str:
+    starts = fields.get("starts_at")
+    if not starts:
+        return "an unknown time"
+    return moment_label(datetime.fromisoformat(starts), all_day=bool(fields.get("all_day")))
