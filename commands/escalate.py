@@ -31,6 +31,7 @@ from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, h
 from commands.when import london_label
 from schedules import calendar
 from schedules.calendar import short_date
+from schedules.ladders import DEFAULT_LADDER_KEY, DEFAULT_LADDER_NAME, DEFAULT_STAGES
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep, Ladder
@@ -43,16 +44,6 @@ TEXT_LIMIT = 300
 RECENT = timedelta(days=90)  # resolved escalations stay listed this long
 MAX_LISTED = 40
 AUDITED = {"from_board_id", "to_board_id", "text", "stage", "stage_deadline", "status", "outcome"}
-# For a partnership whose protocol spells out no ladder: one stage, between the chairs.
-DEFAULT_LADDER_KEY = "default"
-DEFAULT_LADDER_NAME = "Resolution between chairs"
-DEFAULT_STAGES: list[dict[str, Any]] = [
-    {
-        "name": "Chairs meet to resolve the concern",
-        "who_acts": "The chairs of both boards",
-        "response_working_days": 20,
-    }
-]
 
 
 def handle(inv: Invocation, text: str) -> Reply:
