@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from schedules.protocol.model import Duty, Protocol
+from schedules.protocol.model import Duty, Protocol, Schedule
 from schedules.protocol.yamlsource import Loc, Problem
 
 Report = Callable[[Loc, str], Problem]
@@ -78,24 +78,25 @@ def check_duty_parties(
 
 
 def check_schedule(
-    protocol: Protocol, index: int, duty: Duty, problem: Report
+    protocol: Protocol, base: Loc, item_id: str, schedule: Schedule, problem: Report
 ) -> Iterator[Problem]:
-    """Meetings are boards'; a trigger names another dated duty; windows open in distinct months."""
-    base: Loc = ("duties", index, "schedule")
-    after = duty.schedule.after_meetings
+    """Meetings are boards'; a trigger names another dated duty; windows open in distinct months.
+
+    `base` is where the schedule is: ("duties", 2, "schedule") or ("joint_meetings", 0, ...)."""
+    after = schedule.after_meetings
     for pos, key in enumerate(after.of if after else []):
         reason = unknown_party(protocol, key, boards_only=True)
         if reason:
             yield problem((*base, "after_meetings", "of", pos), reason)
-    openings = [window.opens for window in duty.schedule.windows or []]
+    openings = [window.opens for window in schedule.windows or []]
     if len(set(openings)) != len(openings):
         yield problem(
             (*base, "windows"),
             "two windows open in the same month; each window of a duty needs its own first month",
         )
-    trigger = duty.schedule.triggered
+    trigger = schedule.triggered
     if trigger and trigger.by:
-        reason = _bad_trigger(protocol, duty.id, trigger.by)
+        reason = _bad_trigger(protocol, item_id, trigger.by)
         if reason:
             yield problem((*base, "triggered", "by"), reason)
 

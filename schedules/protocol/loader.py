@@ -110,9 +110,12 @@ def cross_check(protocol: Protocol, source: YamlSource) -> Iterator[Problem]:
     yield from _duplicates([lad.id for lad in protocol.ladders], "ladders", "id", problem)
     for index, duty in enumerate(protocol.duties):
         yield from checks.check_duty_parties(protocol, index, duty, problem)
-        yield from checks.check_schedule(protocol, index, duty, problem)
+        where = ("duties", index, "schedule")
+        yield from checks.check_schedule(protocol, where, duty.id, duty.schedule, problem)
     yield from _repeats_within(protocol, problem)
     for index, meeting in enumerate(protocol.joint_meetings):
+        where = ("joint_meetings", index, "schedule")
+        yield from checks.check_schedule(protocol, where, meeting.id, meeting.schedule, problem)
         boards = meeting.attendees.boards
         for pos, key in enumerate([] if boards == "all" else boards):
             reason = checks.unknown_party(protocol, key, boards_only=True)

@@ -144,11 +144,6 @@ class Schedule(Strict):
         count, unit = self.every.split()
         return int(count) * (12 if unit.startswith("year") else 1)
 
-    @property
-    def prompted(self) -> bool:
-        """Whether the clock dates its occurrences by itself (not on demand, not triggered)."""
-        return self.kind not in ("on_demand", "triggered")
-
     def describe(self) -> str:
         """In words, as `protocols show` prints it: Sep–Nov, every 2 years from 28 Oct 2014."""
         abbr = calendar.month_abbr

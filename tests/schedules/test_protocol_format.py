@@ -478,3 +478,23 @@ def test_no_message_ever_shows_a_python_value() -> None:
                 for line in exc.render().splitlines():
                     assert not PYTHON_REPR.search(line.split(": ", 1)[1]), (loc, value, line)
     assert checked > 300
+
+
+def test_a_joint_meetings_schedule_is_checked_like_a_duties() -> None:
+    text = BASE + (
+        "joint_meetings:\n"
+        "  - id: chairs\n"
+        "    title: Chairs meet after each review\n"
+        "    clause: '8'\n"
+        "    schedule: {triggered: {within_working_days: 10, by: review}}\n"
+        "  - id: managers\n"
+        "    title: Managers meet after each Cabinet meeting\n"
+        "    clause: '8'\n"
+        "    schedule: {after_meetings: {of: [cabinet], within_working_days: 5}}\n"
+    )
+    assert rendered(text) == [
+        "f.yaml:18: joint_meetings[0].schedule.triggered.by: unknown duty id 'review'; use the "
+        "id of another duty: managers",
+        "f.yaml:22: joint_meetings[1].schedule.after_meetings.of[0]: cabinet is a partner, not a "
+        "board; only boards belong here",
+    ]
