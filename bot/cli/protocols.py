@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import typer
 
 from bot.cli.common import USAGE, app, engine, settings, subcommands
-
-if TYPE_CHECKING:
-    from schedules.protocol import Protocol
 
 protocols_app = subcommands("Protocol files: bundled templates and your own.")
 app.add_typer(protocols_app, name="protocols")
@@ -29,75 +25,23 @@ def protocols_list() -> None:
         typer.echo(f"{name:<16} {boards:<30} {protocol.partnership.name}")
 
 
-def protocol_json(protocol: Protocol) -> dict[str, Any]:
-    from schedules.cycle import duty_specs
-
-    dump = protocol.model_dump(mode="json")
-    return {
-        "key": protocol.partnership.key,
-        "name": protocol.partnership.name,
-        "timezone": protocol.partnership.timezone,
-        "year_start_month": protocol.partnership.year_start_month,
-        "boards": dump["boards"],
-        "duties": [{"id": spec.key, **spec.as_json()} for spec in duty_specs(protocol)],
-        "ladders": dump["ladders"],
-        "prompts": dump["prompts"],
-    }
-
-
 @protocols_app.command("show")
 def protocols_show(
     name: str = NAME,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """A protocol's boards, duties and escalation ladders.
+    """A protocol's agreement, boards, partners, duties and escalation ladder.
 
     NAME is a bundled protocol (rutland, ...) or the path of a protocol file.
     """
-    from schedules.cycle import duty_specs
     from schedules.protocol import load_protocol
+    from schedules.protocol.summary import protocol_json, show_lines
 
     protocol = load_protocol(name)
     if as_json:
         typer.echo(json.dumps(protocol_json(protocol), indent=2))
         return
-    info = protocol.partnership
-    typer.echo(f"{info.key}: {info.name}\n\nBoards")
-    for board in protocol.boards:
-        typer.echo(f"  {board.key:<8} {board.name} ({board.kind.replace('_', ' ')})")
-    typer.echo("\nDuties")
-    for spec in duty_specs(protocol):
-        towards = f" -> {', '.join(spec.counterparts)}" if spec.counterparts else ""
-        typer.echo(f"  {spec.key}\n      {spec.title} [{', '.join(spec.owners)}{towards}]")
-        typer.echo(
-            f"      when: {describe_schedule(spec.schedule.model_dump())}; clause {spec.clause}"
-        )
-    typer.echo("\nEscalation ladders" if protocol.ladders else "\nNo escalation ladder")
-    for ladder in protocol.ladders:
-        typer.echo(f"  {ladder.id}: {ladder.name}")
-        for number, stage in enumerate(ladder.stages, start=1):
-            typer.echo(
-                f"    {number}. {stage.name} — {stage.who_acts} "
-                f"({stage.response_working_days} working days)"
-            )
-
-
-def describe_schedule(schedule: dict[str, Any]) -> str:
-    import calendar
-
-    if schedule.get("windows"):
-        return " and ".join(
-            f"{calendar.month_abbr[w['opens']]}–{calendar.month_abbr[w['closes']]}"
-            for w in schedule["windows"]
-        )
-    if schedule.get("every"):
-        month = schedule.get("month")
-        return f"every {schedule['every']}" + (f" in {calendar.month_abbr[month]}" if month else "")
-    if schedule.get("after_meetings"):
-        rule = schedule["after_meetings"]
-        boards = ", ".join(rule["of"])
-        return f"within {rule['within_working_days']} working days after meetings of {boards}"
-    return "on demand"
+    typer.echo("\n".join(show_lines(protocol)))
 
 
 @protocols_app.command("validate")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import textwrap
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -26,13 +27,21 @@ def simulate_command(
         metavar="N",
         help="Weekly overdue repeats to show after the first notice.",
     ),
+    meetings: Annotated[
+        Path | None,
+        typer.Option("--meetings", help="A YAML list of meetings, each {board, date}."),
+    ] = None,
+    triggers: Annotated[
+        list[str] | None,
+        typer.Option("--trigger", help="DUTY_ID@YYYY-MM-DD: a triggered duty, triggered then."),
+    ] = None,
 ) -> None:
-    """The prompts a protocol would send, in date order.
+    """The prompts a protocol would send, in date order: one row per event.
 
     Dates are Europe/London dates, from --from to --to inclusive.
     """
     from schedules.protocol import load_protocol
-    from schedules.simulate import simulate
+    from schedules.simulate import read_meetings_file, read_triggers, simulate, table
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if last < first:
@@ -40,12 +49,15 @@ def simulate_command(
     if (last - first).days > 366 * 5:
         raise BoardbotError("the range is longer than five years; simulate a shorter span")
     protocol = load_protocol(protocol_name)
-    prompts = simulate(protocol, first, last, overdue_repeats=overdue_repeats)
+    prompts = simulate(
+        protocol,
+        first,
+        last,
+        overdue_repeats=overdue_repeats,
+        meetings=read_meetings_file(meetings, protocol) if meetings else [],
+        triggers=read_triggers(triggers or [], protocol),
+    )
     if as_json:
         typer.echo(json.dumps([p.as_json() for p in prompts], indent=2))
         return
-    typer.echo(f"{protocol.partnership.name}\n{first} to {last}: {len(prompts)} prompts\n")
-    typer.echo(f"{'date':<11} {'kind':<19} {'to':<26} what")
-    for prompt in prompts:
-        what = textwrap.shorten(f"{prompt.title} ({prompt.duty})", width=70)
-        typer.echo(f"{prompt.send_on!s:<11} {prompt.kind:<19} {prompt.recipient.label:<26} {what}")
+    typer.echo("\n".join(table(protocol, prompts, first, last)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -10,7 +12,7 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.meeting_times import clock_label
 from schedules.occurrences import settings_of
-from schedules.prompts.base import Prompt, Recipient
+from schedules.prompts.base import Prompt, Recipient, meeting_audience
 from storage.models import AgendaRequest, Board, Duty, DutyOccurrence, Meeting, Partnership
 
 KIND = "agenda_pack"
@@ -35,13 +37,13 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         held = calendar.london_date(meeting.starts_at)
         send_on = calendar.add_working_days(held, -days)
         if send_on <= today:
-            prompts.append(pack_for(meeting, board, held, send_on, session=session))
+            prompts += pack_for(meeting, board, held, send_on, session=session)
     return prompts
 
 
 def pack_for(
     meeting: Meeting, board: Board, held: date, send_on: date, *, session: Session
-) -> Prompt:
+) -> list[Prompt]:
     accepted = session.exec(
         select(AgendaRequest).where(
             AgendaRequest.meeting_id == meeting.id, AgendaRequest.status == "accepted"
@@ -59,17 +61,51 @@ def pack_for(
     ).all()
     presented = [(duty, occ) for duty, occ in due if board.key in duty.counterparts]
     items = [f"Agenda request #{r.id}: {r.text}" for r in accepted]
-    items += [f"{duty.title} (#{occ.id}, due {long_date(occ.due)})" for duty, occ in presented]
+    items += [due_item(duty.title, occ.id, occ.due) for duty, occ in presented]
+    return pack(
+        board.key,
+        held,
+        send_on,
+        items,
+        subject=f"meeting:{meeting.id}",
+        at=clock_label(meeting),
+        extra={"meeting_id": meeting.id},
+    )
+
+
+def due_item(title: str, occurrence_id: int | None, due: date) -> str:
+    """One line of a pack: a duty due to come to the meeting."""
+    number = f"#{occurrence_id}, " if occurrence_id is not None else ""
+    return f"{title} ({number}due {long_date(due)})"
+
+
+def pack(
+    board: str,
+    held: date,
+    send_on: date,
+    items: Sequence[str],
+    *,
+    subject: str,
+    at: str = "",  # "at 10:00" or "(all day)"
+    audience: Sequence[Recipient] = (),
+    extra: dict[str, Any] | None = None,
+) -> list[Prompt]:
+    """The pack for one meeting of `board`, to each of its audience (by default its business
+    manager; `meeting_audience` adds the board's guests)."""
     agenda = (
         "For its agenda: " + "; ".join(items) + "." if items else "Nothing is due to come to it."
     )
-    text = f"{board.key.upper()} meets on {long_date(held)} {clock_label(meeting)}. {agenda}"
-    return Prompt(
-        KIND,
-        send_on,
-        subject=f"meeting:{meeting.id}",
-        recipient=Recipient("business_manager", board.key),
-        title=f"Agenda pack: {board.key.upper()} meeting",
-        text=text,
-        extra={"meeting_id": meeting.id, "items": items},
-    )
+    when = f" {at}" if at else ""
+    text = f"{board.upper()} meets on {long_date(held)}{when}. {agenda}"
+    return [
+        Prompt(
+            KIND,
+            send_on,
+            subject=subject,
+            recipient=recipient,
+            title=f"Agenda pack: {board.upper()} meeting",
+            text=text,
+            extra={**(extra or {}), "items": list(items)},
+        )
+        for recipient in audience or meeting_audience(board)
+    ]

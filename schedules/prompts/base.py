@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from schedules.cycle import DutySpec, Occurrence
-from schedules.protocol.model import PromptSettings
+from schedules.protocol.model import Guest, PromptSettings
+
+PARTNER = "partner"
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """A board's channel, or the holders of a role on a board, or a partnership's digest."""
+    """A board's channel, the holders of a role on a board, a partner's people, or the digest.
 
-    role: str  # channel | chair | business_manager | secretariat | member | digest
-    board: str | None = None
+    `Recipient("chair", "hwb")` is each chair of the HWB; `Recipient("partner", "cabinet")` is
+    each person bound to the partner `cabinet`, by direct message (a partner has no channel)."""
+
+    role: str  # channel | chair | business_manager | secretariat | member | digest | partner
+    board: str | None = None  # the board's key, or the partner's key when role is "partner"
+
+    @classmethod
+    def partner(cls, key: str) -> Recipient:
+        return cls(PARTNER, key)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == PARTNER
 
     @property
     def label(self) -> str:
@@ -85,10 +99,43 @@ def boards_text(keys: tuple[str, ...] | list[str]) -> str:
 
 
 def owner_recipients(duty: DutySpec, *roles: str) -> list[Recipient]:
-    """Owners' channels and role holders; a joint meeting's attendees instead of owners."""
+    """Owners' channels and role holders; a joint meeting's attendees instead of owners.
+
+    An owner that is a partner hears once, through its people, whatever the roles asked for."""
     if duty.kind == "joint_meeting":
         return [Recipient(role, board) for board in duty.owners for role in duty.attendee_roles]
-    return [Recipient(role, board) for board in duty.owners for role in roles]
+    found: list[Recipient] = []
+    for key in duty.owners:
+        if key in duty.partners:
+            found.append(Recipient.partner(key))
+        else:
+            found += [Recipient(role, key) for role in roles]
+    return found
+
+
+def counterpart_recipients(duty: DutySpec, role: str = "business_manager") -> list[Recipient]:
+    """Who hears on the receiving side: each counterpart board's `role`, each partner's people."""
+    return [
+        Recipient.partner(key) if key in duty.partners else Recipient(role, key)
+        for key in duty.counterparts
+    ]
+
+
+def meeting_audience(board: str, guests: Sequence[Guest] = ()) -> list[Recipient]:
+    """Who gets a board's agenda packs and meeting notices: its business manager, then guests."""
+    audience = [Recipient("business_manager", board)]
+    for guest in guests:
+        if guest.partner is not None:
+            audience.append(Recipient.partner(guest.partner))
+        elif guest.board is not None:
+            audience += [Recipient(role, guest.board) for role in guest.roles]
+    return list(dict.fromkeys(audience))
+
+
+def note_text(occurrence: Occurrence) -> str:
+    """' Note: …' for a triggered occurrence that came with one, else nothing."""
+    note = occurrence.note.strip().rstrip(".")
+    return f" Note: {note}." if note else ""
 
 
 def base_fields(occurrence: Occurrence) -> dict[str, Any]:

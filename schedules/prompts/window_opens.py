@@ -5,7 +5,14 @@ from __future__ import annotations
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, boards_text, owner_recipients
+from schedules.prompts.base import (
+    PlanContext,
+    Prompt,
+    base_fields,
+    boards_text,
+    note_text,
+    owner_recipients,
+)
 
 KIND = "window_opens"
 
@@ -15,18 +22,6 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     if duty.schedule.after_meetings:
         return []
     send_on = calendar.on_or_after(occurrence.opens)
-    if duty.kind == "joint_meeting":
-        text = (
-            f"“{duty.title}” is due between {long_date(occurrence.opens)} and "
-            f"{long_date(occurrence.due)} ({occurrence.label}): {boards_text(duty.owners)}."
-        )
-    else:
-        towards = f" to {boards_text(duty.counterparts)}" if duty.counterparts else ""
-        text = (
-            f"The window for “{duty.title}” is open ({occurrence.label}): "
-            f"{boards_text(duty.owners)}{towards} by {long_date(occurrence.due)}. "
-            f"Evidence: {duty.evidence.rstrip('.')}."
-        )
     recipients = owner_recipients(duty, "channel", "chair", "business_manager")
     if duty.kind == "joint_meeting":
         recipients = owner_recipients(duty)
@@ -35,9 +30,32 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             KIND,
             send_on,
             recipient=r,
-            text=text,
+            text=text_of(occurrence),
             actions=("done", "snooze"),
             **base_fields(occurrence),
         )
         for r in recipients
     ]
+
+
+def text_of(occurrence: Occurrence) -> str:
+    duty = occurrence.duty
+    note = note_text(occurrence)
+    if duty.kind == "joint_meeting":
+        return (
+            f"“{duty.title}” is due between {long_date(occurrence.opens)} and "
+            f"{long_date(occurrence.due)} ({occurrence.label}): {boards_text(duty.owners)}.{note}"
+        )
+    towards = f" to {boards_text(duty.counterparts)}" if duty.counterparts else ""
+    evidence = f" Evidence: {duty.evidence.rstrip('.')}."
+    if duty.schedule.triggered:
+        days = duty.schedule.triggered.within_working_days
+        return (
+            f"“{duty.title}” was triggered on {long_date(occurrence.opens)}: "
+            f"{boards_text(duty.owners)}{towards} within {days} working days, by "
+            f"{long_date(occurrence.due)}.{note}{evidence}"
+        )
+    return (
+        f"The window for “{duty.title}” is open ({occurrence.label}): "
+        f"{boards_text(duty.owners)}{towards} by {long_date(occurrence.due)}.{note}{evidence}"
+    )

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from schedules.protocol.errors import PROTOCOL_HINTS, problems_from
+from schedules.protocol import checks
+from schedules.protocol.errors import PROTOCOL_HINTS, problems_from, syntax_hint
 from schedules.protocol.model import Protocol
 from schedules.protocol.yamlsource import (
     MAX_FILE_BYTES,
@@ -92,7 +93,7 @@ def parse_protocol(text: str, filename: str = "<protocol>") -> Protocol:
     try:
         source = parse_yaml(text, "protocol files")
     except YamlSyntaxError as exc:
-        raise ProtocolInvalid(filename, [exc.problem]) from None
+        raise ProtocolInvalid(filename, [syntax_hint(exc.problem)]) from None
     if source.data is None:
         raise ProtocolInvalid(
             filename, [Problem(1, "", "the file is empty; start with a partnership: mapping")]
@@ -117,50 +118,33 @@ def parse_protocol(text: str, filename: str = "<protocol>") -> Protocol:
 
 
 def cross_check(protocol: Protocol, source: YamlSource) -> Iterator[Problem]:
-    """What one field cannot know alone: unknown board keys and duplicate ids."""
+    """What one field cannot know alone: unknown keys, duplicate ids, triggers, guests."""
 
     def problem(loc: tuple[str | int, ...], message: str) -> Problem:
         return Problem(source.line_of(loc), dotted(loc), message)
 
-    keys = protocol.board_keys
-    known = ", ".join(keys)
-    yield from _duplicates(keys, "boards", "key", problem)
+    yield from _duplicates(protocol.board_keys, "boards", "key", problem)
+    yield from checks.check_parties(protocol, problem)
+    yield from checks.check_agreement(protocol, problem)
+    yield from checks.check_guests(protocol, problem)
     ids = [d.id for d in protocol.duties] + [m.id for m in protocol.joint_meetings]
     yield from _duplicates(
         ids, "duties", "id", problem, offset_split=len(protocol.duties), other="joint_meetings"
     )
     yield from _duplicates([lad.id for lad in protocol.ladders], "ladders", "id", problem)
     for index, duty in enumerate(protocol.duties):
-        for field in ("owners", "counterparts"):
-            for pos, key in enumerate(getattr(duty, field)):
-                if key not in keys:
-                    yield problem(
-                        ("duties", index, field, pos),
-                        f"unknown board key '{key}'; use one of {known}",
-                    )
-        overlap = set(duty.owners) & set(duty.counterparts)
-        if overlap:
-            yield problem(
-                ("duties", index, "counterparts"),
-                f"{', '.join(sorted(overlap))} cannot owe a duty to itself; "
-                "remove it from owners or counterparts",
-            )
-        after = duty.schedule.after_meetings
-        for pos, key in enumerate(after.of if after else []):
-            if key not in keys:
-                yield problem(
-                    ("duties", index, "schedule", "after_meetings", "of", pos),
-                    f"unknown board key '{key}'; use one of {known}",
-                )
+        yield from checks.check_duty_parties(protocol, index, duty, problem)
+        where = ("duties", index, "schedule")
+        yield from checks.check_schedule(protocol, where, duty.id, duty.schedule, problem)
     yield from _repeats_within(protocol, problem)
     for index, meeting in enumerate(protocol.joint_meetings):
+        where = ("joint_meetings", index, "schedule")
+        yield from checks.check_schedule(protocol, where, meeting.id, meeting.schedule, problem)
         boards = meeting.attendees.boards
         for pos, key in enumerate([] if boards == "all" else boards):
-            if key not in keys:
-                yield problem(
-                    ("joint_meetings", index, "attendees", "boards", pos),
-                    f"unknown board key '{key}'; use one of {known}",
-                )
+            reason = checks.unknown_party(protocol, key, boards_only=True)
+            if reason:
+                yield problem(("joint_meetings", index, "attendees", "boards", pos), reason)
 
 
 def _repeats_within(
@@ -169,7 +153,8 @@ def _repeats_within(
     """A board named twice in one list is a slip: say where."""
     lists: list[tuple[tuple[str | int, ...], list[str]]] = []
     for index, duty in enumerate(protocol.duties):
-        lists += [(("duties", index, "owners"), duty.owners)]
+        if duty.owners != "all":
+            lists += [(("duties", index, "owners"), duty.owners)]
         lists += [(("duties", index, "counterparts"), duty.counterparts)]
         if duty.schedule.after_meetings:
             lists += [

@@ -2,14 +2,53 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import time
-from typing import Annotated, Literal
+from datetime import date, time
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
-KEY_PATTERN = r"^[a-z][a-z0-9-]{0,59}$"
-ROLES = ("chair", "business_manager", "secretariat", "member")
+from schedules.protocol.fields import (
+    CHAIRS_ONLY,
+    KEY_PATTERN,
+    ROLES,
+    Key,
+    Month,
+    Role,
+    Strict,
+    parse_month,
+)
+from schedules.protocol.schedule import AfterMeetings, MonthWindow, Schedule, Triggered
+
+__all__ = [
+    "BOARD_KINDS",
+    "KEY_PATTERN",
+    "ROLES",
+    "AfterMeetings",
+    "Board",
+    "Duty",
+    "Guest",
+    "JointMeeting",
+    "Key",
+    "Ladder",
+    "Month",
+    "MonthWindow",
+    "Partner",
+    "Partnership",
+    "PromptSettings",
+    "Protocol",
+    "Role",
+    "Schedule",
+    "Strict",
+    "Triggered",
+    "parse_month",
+]
+
 BOARD_KINDS = (
     "health_and_wellbeing",
     "safeguarding_children",
@@ -19,19 +58,12 @@ BOARD_KINDS = (
     "corporate_parenting",
     "other",
 )
-
-
-def parse_month(value: object) -> object:
-    """Accept 9, "9", "sep", "Sept", "September"; leave anything else for the int check."""
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text.isdigit():
-            return int(text)
-        for number in range(1, 13):
-            if len(text) >= 3 and calendar.month_name[number].lower().startswith(text):
-                return number
-        raise ValueError(f"'{value}' is not a month; write a month name or number, e.g. sep or 9")
-    return value
+DEFAULT_ROLE_TITLES: dict[Role, str] = {
+    "chair": "Chair",
+    "business_manager": "Business manager",
+    "secretariat": "Secretariat",
+    "member": "Member",
+}
 
 
 def sexagesimal_time(value: object) -> object:
@@ -42,84 +74,14 @@ def sexagesimal_time(value: object) -> object:
     return value
 
 
-Month = Annotated[int, BeforeValidator(parse_month), Field(ge=1, le=12)]
-Key = Annotated[str, Field(pattern=KEY_PATTERN)]
-Role = Literal["chair", "business_manager", "secretariat", "member"]
-DEFAULT_ROLE_TITLES: dict[Role, str] = {
-    "chair": "Chair",
-    "business_manager": "Business manager",
-    "secretariat": "Secretariat",
-    "member": "Member",
-}
-CHAIRS_ONLY: tuple[Role, ...] = ("chair",)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MonthWindow(Strict):
-    """From the first day of `opens` to the last day of `closes`; may cross the New Year."""
-
-    opens: Month
-    closes: Month
-
-
-class AfterMeetings(Strict):
-    """Due within N working days after each meeting of the named boards."""
-
-    of: list[Key] = Field(min_length=1)
-    within_working_days: int = Field(ge=1, le=60)
-
-
-class Schedule(Strict):
-    """Exactly one of: windows, every, after_meetings, on_demand."""
-
-    windows: list[MonthWindow] | None = Field(default=None, min_length=1)
-    every: Literal["quarter", "half-year", "year"] | None = None
-    month: Month | None = None
-    after_meetings: AfterMeetings | None = None
-    on_demand: bool = False
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Schedule:
-        chosen = [
-            name
-            for name, value in (
-                ("windows", self.windows),
-                ("every", self.every),
-                ("after_meetings", self.after_meetings),
-                ("on_demand", self.on_demand or None),
-            )
-            if value is not None
-        ]
-        if len(chosen) != 1:
-            found = ", ".join(chosen) if chosen else "none"
-            raise ValueError(
-                "give exactly one of windows, every, after_meetings or on_demand "
-                f"(found {found}); e.g. windows: [{{opens: sep, closes: nov}}]"
-            )
-        if self.month is not None and self.every != "year":
-            raise ValueError("month goes only with every: year, e.g. {every: year, month: jun}")
-        return self
-
-    @property
-    def kind(self) -> str:
-        if self.windows:
-            return "windows"
-        if self.every:
-            return "every"
-        if self.after_meetings:
-            return "after_meetings"
-        return "on_demand"
-
-
 class Partnership(Strict):
     key: Key
     name: str = Field(min_length=1, max_length=200)
     timezone: Literal["Europe/London"] = "Europe/London"
     year_start_month: Month = 4
     source: str = Field(default="", max_length=500)
+    agreed: date | None = None
+    next_review: date | None = None
 
 
 class PromptSettings(Strict):
@@ -143,6 +105,46 @@ class PromptSettings(Strict):
         return time(int(hours), int(minutes))
 
 
+class Guest(Strict):
+    """Someone at a board's meetings who is not on it: another board's role holders, or a partner.
+
+    Guests get the board's agenda packs and meeting notices."""
+
+    board: Key | None = None
+    roles: list[Role] = Field(default_factory=lambda: list(CHAIRS_ONLY), min_length=1)
+    partner: Key | None = None
+
+    @model_validator(mode="after")
+    def _board_or_partner(self) -> Guest:
+        if (self.board is None) == (self.partner is None):
+            raise ValueError(
+                "give a board (with its roles) or a partner, e.g. {board: iscb, roles: [chair]} "
+                "or {partner: lead-member}"
+            )
+        if self.partner is not None and "roles" in self.model_fields_set:
+            raise ValueError(
+                "roles go with a guest board; a partner's people attend as they are, "
+                "e.g. {partner: lead-member}"
+            )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.partner is not None:
+            data.pop("roles", None)  # a partner guest has no roles: a dump validates again
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class Partner(Strict):
+    """A party to the protocol that is not a board: Cabinet, the Leader, the Chief Executive.
+
+    A partner may own duties or receive them; its people hear by direct message."""
+
+    key: Key
+    name: str = Field(min_length=1, max_length=200)
+
+
 class Board(Strict):
     key: Key
     name: str = Field(min_length=1, max_length=200)
@@ -156,12 +158,14 @@ class Board(Strict):
         "other",
     ]
     roles: dict[Role, str] = Field(default_factory=lambda: dict(DEFAULT_ROLE_TITLES))
+    guests: list[Guest] = Field(default_factory=list)
 
 
 class Duty(Strict):
     id: Key
     title: str = Field(min_length=1, max_length=150)
-    owners: list[Key] = Field(min_length=1)
+    # `all`: every board of the partnership (and then no counterparts).
+    owners: Annotated[list[Key], Field(min_length=1)] | Literal["all"]
     counterparts: list[Key] = Field(default_factory=list)
     evidence: str = Field(min_length=1, max_length=500)
     clause: str = Field(min_length=1, max_length=200)
@@ -203,6 +207,7 @@ class Protocol(Strict):
     partnership: Partnership
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     boards: list[Board] = Field(min_length=1)
+    partners: list[Partner] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
     joint_meetings: list[JointMeeting] = Field(default_factory=list)
     ladders: list[Ladder] = Field(default_factory=list)
@@ -210,6 +215,14 @@ class Protocol(Strict):
     @property
     def board_keys(self) -> list[str]:
         return [board.key for board in self.boards]
+
+    @property
+    def partner_keys(self) -> list[str]:
+        return [partner.key for partner in self.partners]
+
+    def owners_of(self, duty: Duty) -> list[str]:
+        """The duty's owners, with `all` spelt out as every board."""
+        return self.board_keys if duty.owners == "all" else list(duty.owners)
 
     def board(self, key: str) -> Board:
         for board in self.boards:

@@ -96,7 +96,8 @@ def test_it_lists_the_allowed_sections_for_an_unknown_top_level_field() -> None:
     problem = only_problem(BASE + "colour: blue\n")
     assert (problem.line, problem.field) == (11, "colour")
     assert problem.message == (
-        "unknown field; allowed here: partnership, prompts, boards, duties, joint_meetings, ladders"
+        "unknown field; allowed here: partnership, prompts, boards, partners, duties, "
+        "joint_meetings, ladders"
     )
 
 
@@ -227,7 +228,8 @@ def test_it_refuses_a_schedule_with_two_forms() -> None:
     problem = only_problem(BASE + duty("\n      every: quarter\n      on_demand: true"))
     assert (problem.line, problem.field) == (18, "duties[0].schedule")
     assert problem.message.startswith(
-        "give exactly one of windows, every, after_meetings or on_demand (found every, on_demand)"
+        "give exactly one of windows, every, after_meetings, triggered or on_demand "
+        "(found every, on_demand)"
     )
 
 

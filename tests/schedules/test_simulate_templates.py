@@ -95,7 +95,7 @@ def test_westminster_business_plan_window_opens_in_march_for_the_coming_year() -
     assert [p.send_on.isoformat() for p in closing] == ["2026-06-01", "2026-06-01"]
 
 
-def test_islington_meets_quarterly_reports_six_monthly_and_climbs_four_stages() -> None:
+def test_islington_meets_quarterly_reports_twice_a_year_and_climbs_four_stages() -> None:
     protocol = load_protocol("islington")
     prompts = year_of("islington")
     opened = openings(prompts)
@@ -110,8 +110,14 @@ def test_islington_meets_quarterly_reports_six_monthly_and_climbs_four_stages() 
         "business_manager:hwbb",
         "business_manager:iscb",
     }
-    assert opened["iscb-scrutiny-report-to-hwbb"] == {"2026-04-01", "2026-10-01"}
-    assert opened["iscb-annual-report-to-hwbb"] == {"2026-04-01"}
+    # Two six-monthly reports, the second with the annual report: one window each half-year.
+    assert opened["iscb-scrutiny-report-to-hwbb"] == {"2026-04-01"}
+    assert opened["iscb-annual-report-to-hwbb"] == {"2026-10-01"}
+    assert recipients(prompts, "iscb-annual-report-to-hwbb", "counterpart_notice") == {
+        "business_manager:hwbb",
+        "partner:leader",
+        "partner:chief-executive",
+    }
     assert [len(ladder.stages) for ladder in protocol.ladders] == [4]
     # Minutes duties follow meetings; with none held, simulate has nothing to say about them.
     assert not {"hwbb-minutes-shared", "iscb-minutes-shared"} & {p.duty for p in prompts}
@@ -135,10 +141,24 @@ def test_suffolk_annual_duties_close_at_the_end_of_march_and_the_ladder_has_five
         "chair:cpb",
         "chair:hwb",
     }
+    # 4.7: submitted to the Chief Executive, the Leader, the PCC and the Chair of the HWB.
     assert recipients(prompts, "lscb-annual-report", "counterpart_notice") == {
         "business_manager:hwb",
         "business_manager:ctjcg",
         "business_manager:cpb",
+        "partner:chief-executive",
+        "partner:leader",
+        "partner:pcc",
+    }
+    assert recipients(prompts, "cpb-annual-report-to-cabinet", "counterpart_notice") == {
+        "partner:cabinet"
+    }
+    # 11.4 says what the HWB's annual report holds, not who receives it.
+    assert recipients(prompts, "hwb-annual-report", "counterpart_notice") == set()
+    # The Leader and the Chief Executive owe their assessment to the HWB: they hear as owners.
+    assert recipients(prompts, "leader-and-chief-executive-assessment", "window_opens") == {
+        "partner:leader",
+        "partner:chief-executive",
     }
     # Due Wednesday 31 March 2027; Good Friday (26th) and Easter Monday (29th) are not working
     # days, so 3 working days before is the 24th and 10 working days before is the 15th.
@@ -158,3 +178,28 @@ def test_every_prompt_falls_on_a_working_day_in_every_protocol() -> None:
     for name in ("rutland", "city-of-london", "westminster", "islington", "suffolk"):
         days = Counter(p.send_on for p in year_of(name))
         assert all(calendar.is_working_day(day) for day in days), name
+
+
+def test_islington_makes_two_report_occurrences_in_2026_27_the_second_with_the_annual_report() -> (
+    None
+):
+    from schedules.cycle import duty_specs, occurrences
+
+    reports = [
+        occurrence
+        for spec in duty_specs(load_protocol("islington"))
+        if spec.key in {"iscb-scrutiny-report-to-hwbb", "iscb-annual-report-to-hwbb"}
+        for occurrence in occurrences(spec, [2026])
+    ]
+    # 30 September 2026 is a Wednesday; 31 March 2027 a Wednesday.
+    assert sorted((o.duty.key, o.due.isoformat()) for o in reports) == [
+        ("iscb-annual-report-to-hwbb", "2027-03-31"),
+        ("iscb-scrutiny-report-to-hwbb", "2026-09-30"),
+    ]
+    annual = next(o for o in reports if o.duty.key == "iscb-annual-report-to-hwbb")
+    assert "annual report" in annual.duty.evidence
+
+
+def test_islington_progress_report_waits_for_a_review_of_the_strategy() -> None:
+    prompts = year_of("islington")
+    assert "hwbb-strategy-progress-report" not in {p.duty for p in prompts}

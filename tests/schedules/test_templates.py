@@ -147,13 +147,30 @@ def test_westminster_follows_the_annual_cycle_of_its_working_agreement() -> None
     assert protocol.ladders == []
 
 
-def test_islington_reports_scrutiny_six_monthly_and_the_annual_report_yearly() -> None:
+def test_islington_reports_twice_a_year_the_second_time_with_the_annual_report() -> None:
     protocol = load_protocol("islington")
     scrutiny = duty(protocol, "iscb-scrutiny-report-to-hwbb")
-    assert scrutiny.schedule.every == "half-year"
+    assert months(scrutiny) == [(4, 9)]
     annual = duty(protocol, "iscb-annual-report-to-hwbb")
-    assert (annual.schedule.every, annual.schedule.month) == ("year", None)
+    assert months(annual) == [(10, 3)]
+    assert "six-monthly" in annual.title and "annual report" in annual.title
     assert "Leader" in annual.evidence and "Chief Executive" in annual.evidence
+    assert set(annual.counterparts) == {"hwbb", "leader", "chief-executive"}
+    assert {p.key for p in protocol.partners} == {"leader", "chief-executive"}
+
+
+def test_islington_chairs_attend_each_others_boards_as_guests() -> None:
+    protocol = load_protocol("islington")
+    for board, other in (("hwbb", "iscb"), ("iscb", "hwbb")):
+        [guest] = protocol.board(board).guests
+        assert (guest.board, guest.roles) == (other, ["chair"])
+
+
+def test_islington_progress_report_is_triggered_at_each_strategy_review() -> None:
+    report = duty(load_protocol("islington"), "hwbb-strategy-progress-report")
+    assert report.schedule.triggered is not None
+    assert report.schedule.triggered.by is None
+    assert "local choice" in template_text("islington")
 
 
 def test_islington_business_managers_meet_every_quarter() -> None:
@@ -194,16 +211,50 @@ def test_suffolk_lscb_chair_meets_the_other_chairs_once_a_year() -> None:
 def test_suffolk_annual_reports_go_where_the_protocol_sends_them() -> None:
     protocol = load_protocol("suffolk")
     lscb = duty(protocol, "lscb-annual-report")
-    assert set(lscb.counterparts) == {"hwb", "ctjcg", "cpb"}
     ssab = duty(protocol, "ssab-annual-report")
-    assert ssab.counterparts == ["hwb"]
     for report in (lscb, ssab):
         assert report.schedule.every == "year"
         for reader in ("Chief Executive", "Leader", "Police and Crime Commissioner"):
             assert reader in report.evidence
+    readers = {"chief-executive", "leader", "pcc"}  # 4.7
+    assert set(lscb.counterparts) == {"hwb", "ctjcg", "cpb", *readers}
+    assert set(ssab.counterparts) == {"hwb", *readers}
     assert duty(protocol, "cpb-annual-report-to-lscb").counterparts == ["lscb"]
-    assert "Cabinet" in duty(protocol, "cpb-annual-report-to-cabinet").evidence
+    cabinet = duty(protocol, "cpb-annual-report-to-cabinet")
+    assert cabinet.counterparts == ["cabinet"] and "Cabinet" in cabinet.evidence
     assert duty(protocol, "lscb-consulted-on-cypp").schedule.on_demand
+
+
+def test_suffolk_hwb_annual_report_has_the_counterparts_clause_11_gives_it() -> None:
+    protocol = load_protocol("suffolk")
+    report = duty(protocol, "hwb-annual-report")
+    assert report.counterparts == []  # 11.4 names what it holds, not who receives it
+    assessment = duty(protocol, "leader-and-chief-executive-assessment")
+    assert (assessment.owners, assessment.counterparts) == (["leader", "chief-executive"], ["hwb"])
+    assert assessment.clause == "11.3, 11.4"
+
+
+def test_suffolk_lead_member_is_a_participant_observer_of_the_lscb() -> None:
+    protocol = load_protocol("suffolk")
+    [guest] = protocol.board("lscb").guests
+    assert guest.partner == "lead-member"
+    partners = {p.key: p.name for p in protocol.partners}
+    assert partners["lead-member"] == "Lead Member for Children, Young People & Education"
+    assert partners["cabinet"] == "Suffolk County Council Cabinet"
+    matters = duty(protocol, "lead-member-brings-matters-to-lscb")
+    assert (matters.owners, matters.counterparts, matters.clause) == (
+        ["lead-member"],
+        ["lscb"],
+        "6.1",
+    )
+    assert matters.schedule.on_demand  # the Lead Member "can": nothing is due on a date
+
+
+def test_rutland_safeguarding_boards_share_one_independent_chair() -> None:
+    protocol = load_protocol("rutland")
+    titles = {protocol.board(key).roles["chair"] for key in ("lrlscb", "lrsab")}
+    assert titles == {"Independent Chair of the safeguarding boards"}
+    assert "names the same\n  # person as chair of each" in template_text("rutland")
 
 
 def test_suffolk_ladder_climbs_its_five_stages_in_order() -> None:
