@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import clock as _clock  # noqa: F401 - registers subcommands
+from bot.cli import audit as _audit  # noqa: F401 - registers subcommands
+from bot.cli import clock as _clock  # noqa: F401
 from bot.cli import db as _db  # noqa: F401
 from bot.cli import demo as _demo  # noqa: F401
+from bot.cli import evidence as _evidence  # noqa: F401
 from bot.cli import protocols as _protocols  # noqa: F401
 from bot.cli import sandbox as _sandbox  # noqa: F401
 from bot.cli import setup as _setup  # noqa: F401
