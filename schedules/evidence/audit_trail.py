@@ -102,7 +102,7 @@ def value_text(value: Any) -> str:
     if value is None or value == "" or value == []:
         return NOTHING
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(item if isinstance(item, str) else value_text(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

@@ -124,11 +124,14 @@ def duty_rows(
     """Every occurrence opening within the year, stored rows first, merged with the engine's by
     (duty, period). `meetings`: the year's meetings held by `at`, for after-meeting duties."""
     infos = {info.id: info for info in map(DutyInfo.of, duties)}
+    held = {ref.key for ref in meetings}
     rows: dict[tuple[int, str], DutyRow] = {}
     for row in stored:
         info = infos[row.duty_id]
         if not year.holds(row.opens) or not _kept(info, row, at):
             continue
+        if row.meeting_id is not None and str(row.meeting_id) not in held:
+            continue  # owed after a meeting not held by the instant
         rows[(info.id, row.period_key)] = stored_row(info, row, at)
     settings = settings_of(partnership)
     for duty in duties:

@@ -17,8 +17,8 @@ def statuses(pack: Pack) -> dict[tuple[str, date], str]:
     return {(r.duty.key, r.opens): r.status for r in pack.record.duties}
 
 
-def test_each_occurrence_has_its_status_as_at_the_instant(pack: Pack) -> None:
-    assert statuses(pack) == {
+def test_each_occurrence_has_its_status_as_at_the_instant(year_pack: Pack) -> None:
+    assert statuses(year_pack) == {
         ("lrlscb-annual-report-to-hwb", date(2026, 9, 1)): "done_late",
         ("lrsab-annual-report-to-hwb", date(2026, 9, 1)): "waived",
         ("hwb-strategy-review-to-safeguarding-boards", date(2026, 10, 1)): "overdue",
@@ -28,8 +28,8 @@ def test_each_occurrence_has_its_status_as_at_the_instant(pack: Pack) -> None:
     }
 
 
-def test_an_outcome_carries_its_evidence_person_and_reason(pack: Pack) -> None:
-    rows = {r.duty.key: r for r in pack.record.duties}
+def test_an_outcome_carries_its_evidence_person_and_reason(year_pack: Pack) -> None:
+    rows = {r.duty.key: r for r in year_pack.record.duties}
     plans, report = rows["refreshed-plans-shared"], rows["lrlscb-annual-report-to-hwb"]
     assert (plans.done_on, plans.done_by, plans.evidence) == (date(2026, 5, 20), "U0HWBBM", PLANS)
     assert (report.done_on, report.evidence) == (date(2026, 12, 3), REPORT)
@@ -63,8 +63,10 @@ def test_a_year_before_the_clock_ran_is_the_engines_and_nothing_is_stored(
     assert not (workspace.session.new or workspace.session.dirty)
 
 
-def test_minutes_are_on_time_late_or_not_shared_against_the_protocols_limit(pack: Pack) -> None:
-    found = [(m.board, m.meeting_on, m.due, m.status) for m in pack.record.minutes]
+def test_minutes_are_on_time_late_or_not_shared_against_the_protocols_limit(
+    year_pack: Pack,
+) -> None:
+    found = [(m.board, m.meeting_on, m.due, m.status) for m in year_pack.record.minutes]
     assert found == [
         ("hwb", date(2026, 6, 10), date(2026, 6, 24), "on_time"),
         ("hwb", date(2026, 9, 16), date(2026, 9, 30), "late"),
@@ -72,8 +74,8 @@ def test_minutes_are_on_time_late_or_not_shared_against_the_protocols_limit(pack
     ]
 
 
-def test_agenda_requests_have_their_outcomes(pack: Pack) -> None:
-    found = [(a.from_board, a.to_board, a.status, a.meeting_on) for a in pack.record.agenda]
+def test_agenda_requests_have_their_outcomes(year_pack: Pack) -> None:
+    found = [(a.from_board, a.to_board, a.status, a.meeting_on) for a in year_pack.record.agenda]
     assert found == [
         ("hwb", "lrlscb", "accepted", date(2026, 10, 7)),
         ("lrsab", "hwb", "declined", None),
@@ -81,8 +83,8 @@ def test_agenda_requests_have_their_outcomes(pack: Pack) -> None:
     ]
 
 
-def test_escalations_count_working_days_and_missed_deadlines(pack: Pack) -> None:
-    resolved, waiting = pack.record.escalations
+def test_escalations_count_working_days_and_missed_deadlines(year_pack: Pack) -> None:
+    resolved, waiting = year_pack.record.escalations
     assert (resolved.status, resolved.deadlines_missed) == ("resolved", 1)
     assert [(s.action, s.working_days, s.missed) for s in resolved.steps] == [
         ("opened", 33, True),
@@ -95,6 +97,6 @@ def test_escalations_count_working_days_and_missed_deadlines(pack: Pack) -> None
     )
 
 
-def test_people_are_named_as_stored_else_by_their_slack_id(pack: Pack) -> None:
-    assert pack.record.name_of("U0HWBBM") == "HWB business manager"
-    assert pack.record.name_of("U0SABBM") == "U0SABBM"
+def test_people_are_named_as_stored_else_by_their_slack_id(year_pack: Pack) -> None:
+    assert year_pack.record.name_of("U0HWBBM") == "HWB business manager"
+    assert year_pack.record.name_of("U0SABBM") == "U0SABBM"
