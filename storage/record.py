@@ -62,10 +62,14 @@ def all_duties(partnership_id: int, *, session: Session) -> list[Duty]:
 
 def occurrences_opening(
     partnership_id: int, first: date, last: date, *, session: Session
-) -> list[DutyOccurrence]:
-    """Stored occurrences of the partnership's duties whose window opens within [first, last]."""
+) -> list[Any]:
+    """Stored occurrences of the partnership's duties whose window opens within [first, last].
+
+    Plain rows with the columns of DutyOccurrence as attributes, not ORM objects: a year of a
+    large partnership has tens of thousands, and they are only read."""
+    columns: Any = DutyOccurrence.__table__.columns  # type: ignore[attr-defined]
     query = (
-        select(DutyOccurrence)
+        select(*columns)
         .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
         .where(
             Duty.partnership_id == partnership_id,

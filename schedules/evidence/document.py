@@ -54,7 +54,9 @@ def web_link(value: str | None) -> bool:
     return bool(value) and str(value).lower().startswith(("https://", "http://"))
 
 
+@lru_cache(maxsize=2048)
 def day_text(value: date | None) -> str:
+    """12 Nov 2026 (a year's pack repeats a few hundred days many times)."""
     return calendar.short_date(value) if value else ""
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from schedules import calendar
 from schedules.cycle import MeetingRef, occurrences
 from schedules.evidence.year import PackYear
 from schedules.occurrences import settings_of, spec_of
-from storage.models import Duty, DutyOccurrence, Partnership
+from storage.models import Duty, Partnership
 
 # The status of an occurrence at an instant. `done_late`: recorded done on a London day after
 # its due date. `overdue`, `open` and `upcoming` are those of /duties (schedules/occurrences.py).
@@ -52,6 +53,24 @@ class DutyInfo:
         return self.retired_at is None or self.retired_at > at
 
 
+class StoredOccurrence(Protocol):
+    """What the pack reads of a stored occurrence (a DutyOccurrence or a row of its columns)."""
+
+    id: int | None
+    duty_id: int
+    period_key: str
+    label: str
+    opens: date
+    closes: date
+    due: date
+    meeting_id: int | None
+    status: str
+    evidence_link: str | None
+    note: str | None
+    completed_by: str | None
+    completed_at: datetime | None
+
+
 @dataclass(frozen=True)
 class DutyRow:
     """One occurrence of a duty in the year: its window, and its outcome at the instant."""
@@ -85,7 +104,7 @@ def status_at(
     return "upcoming" if opens > today else "open"
 
 
-def stored_row(info: DutyInfo, row: DutyOccurrence, at: datetime) -> DutyRow:
+def stored_row(info: DutyInfo, row: StoredOccurrence, at: datetime) -> DutyRow:
     """A stored occurrence; an outcome recorded after the instant is not yet part of it."""
     recorded = row.status in RECORDED and row.completed_at is not None and row.completed_at <= at
     if not recorded or row.completed_at is None:
@@ -116,7 +135,7 @@ def stored_row(info: DutyInfo, row: DutyOccurrence, at: datetime) -> DutyRow:
 def duty_rows(
     partnership: Partnership,
     duties: Sequence[Duty],
-    stored: Sequence[DutyOccurrence],
+    stored: Sequence[StoredOccurrence],
     meetings: Sequence[MeetingRef],
     year: PackYear,
     at: datetime,
@@ -155,7 +174,7 @@ def duty_rows(
     return sorted(rows.values(), key=lambda r: (order[r.duty.id], r.opens, r.period_key))
 
 
-def _kept(info: DutyInfo, row: DutyOccurrence, at: datetime) -> bool:
+def _kept(info: DutyInfo, row: StoredOccurrence, at: datetime) -> bool:
     """A retired duty keeps the occurrences it had while it was in the protocol."""
     if info.active_at(at) or info.retired_at is None:
         return True

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from schedules.evidence.agenda import AGENDA_OUTCOMES, AgendaRow
@@ -34,36 +34,63 @@ class BoardSummary:
         return sum(self.duties.values())
 
 
+@dataclass
+class Share:
+    """What of the year's record concerns one board (or all of them)."""
+
+    duties: list[DutyRow] = field(default_factory=list)
+    minutes: list[MinuteRow] = field(default_factory=list)
+    made: list[AgendaRow] = field(default_factory=list)
+    received: list[AgendaRow] = field(default_factory=list)
+    escalations: list[EscalationRow] = field(default_factory=list)
+    minutes_limit: bool = False
+
+
+def shares(found: YearRecord) -> dict[str, Share]:
+    """One pass over the record: each row goes to the share of every board it concerns."""
+    by_board: dict[str, Share] = defaultdict(Share)
+    for row in found.duties:
+        for key in row.duty.owners:
+            by_board[key].duties.append(row)
+    for minute in found.minutes:
+        by_board[minute.board].minutes.append(minute)
+    for request in found.agenda:
+        by_board[request.from_board].made.append(request)
+        by_board[request.to_board].received.append(request)
+    for escalation in found.escalations:
+        for key in {escalation.from_board, escalation.to_board}:
+            by_board[key].escalations.append(escalation)
+    for key in found.minutes_limits:
+        by_board[key].minutes_limit = True
+    return by_board
+
+
 def summaries(found: YearRecord) -> list[BoardSummary]:
-    per_board = [
-        summary_of(found, board.key, board.name, owned_by(board.key)) for board in found.boards
+    by_board = shares(found)
+    everything = Share(
+        found.duties,
+        found.minutes,
+        found.agenda,
+        found.agenda,
+        found.escalations,
+        bool(found.minutes_limits),
+    )
+    return [
+        *(summary_of(found, b.key, b.name, by_board.get(b.key, Share())) for b in found.boards),
+        summary_of(found, ALL, "All boards", everything),
     ]
-    return [*per_board, summary_of(found, ALL, "All boards", lambda keys: True)]
 
 
-def owned_by(board: str) -> Callable[[Sequence[str]], bool]:
-    return lambda keys: board in keys
-
-
-def summary_of(
-    found: YearRecord, key: str, name: str, involves: Callable[[Sequence[str]], bool]
-) -> BoardSummary:
-    duties: list[DutyRow] = [r for r in found.duties if involves(r.duty.owners)]
-    minutes: list[MinuteRow] = [r for r in found.minutes if involves((r.board,))]
-    made: list[AgendaRow] = [r for r in found.agenda if involves((r.from_board,))]
-    received: list[AgendaRow] = [r for r in found.agenda if involves((r.to_board,))]
-    escalations: list[EscalationRow] = [
-        e for e in found.escalations if involves((e.from_board, e.to_board))
-    ]
-    year = found.year
+def summary_of(found: YearRecord, key: str, name: str, share: Share) -> BoardSummary:
+    year, escalations = found.year, share.escalations
     return BoardSummary(
         key,
         name,
-        _count(STATUSES, (r.status for r in duties)),
-        _count(MINUTE_STATUSES, (r.status for r in minutes)),
-        any(involves((board,)) for board in found.minutes_limits),
-        _count(AGENDA_OUTCOMES, (r.status for r in made)),
-        _count(AGENDA_OUTCOMES, (r.status for r in received)),
+        _count(STATUSES, (r.status for r in share.duties)),
+        _count(MINUTE_STATUSES, (r.status for r in share.minutes)),
+        share.minutes_limit,
+        _count(AGENDA_OUTCOMES, (r.status for r in share.made)),
+        _count(AGENDA_OUTCOMES, (r.status for r in share.received)),
         sum(year.begins_at <= e.opened_at < year.ends_at for e in escalations),
         sum(e.resolved_at is not None and e.resolved_at < year.ends_at for e in escalations),
         sum(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -27,6 +28,7 @@ LABELS = {
     "overdue": "overdue",
 }
 LABEL_CHARACTERS = 52
+short_date = lru_cache(maxsize=2048)(calendar.short_date)  # called for every bar and mark
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def _today(scale: Scale, year: PackYear, at: datetime, height: int) -> str:
     place = f'x="{x - 3:.1f}" text-anchor="end"' if x > PLOT_RIGHT - 90 else f'x="{x + 3:.1f}"'
     return (
         f'<line class="today" x1="{x:.1f}" y1="{TOP - 16}" x2="{x:.1f}" y2="{height}"/>'
-        f'<text class="today-label" {place} y="{TOP - 4}">as at {calendar.short_date(today)}</text>'
+        f'<text class="today-label" {place} y="{TOP - 4}">as at {short_date(today)}</text>'
     )
 
 
@@ -182,7 +184,7 @@ def _lane(board: str, ticks: Iterable[Tick], scale: Scale, y: int) -> str:
     for tick in ticks:
         day = calendar.london_date(tick.starts_at)
         x = scale.middle(day)
-        when = f"{board.upper()} meeting {calendar.short_date(day)}"
+        when = f"{board.upper()} meeting {short_date(day)}"
         parts.append(
             f'<line class="tick" x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{y + 12}">'
             f"<title>{escape(when)}</title></line>"
@@ -207,7 +209,7 @@ def _duty_row(
     for row in occurrences:
         left, right = scale.x(row.opens), scale.x(row.due + timedelta(days=1))
         upcoming = " window-upcoming" if row.status == "upcoming" else ""
-        window = f"{row.label}: {calendar.short_date(row.opens)} to {calendar.short_date(row.due)}"
+        window = f"{row.label}: {short_date(row.opens)} to {short_date(row.due)}"
         parts.append(
             f'<rect class="window{upcoming}" x="{left:.1f}" y="{y + 4}" '
             f'width="{max(right - left, 2):.1f}" height="8"><title>{escape(window)}</title></rect>'
@@ -222,9 +224,9 @@ def _outcome(row: DutyRow, scale: Scale, y: int, name_of: Callable[[str], str]) 
     on = row.due if row.status == "overdue" or row.done_on is None else row.done_on
     caption = f"{row.duty.title} ({row.label}): {LABELS[row.status]}"
     if row.done_on is not None:
-        caption += f" on {calendar.short_date(row.done_on)}"
+        caption += f" on {short_date(row.done_on)}"
         if row.done_by:
             caption += f" by {name_of(row.done_by)}"
     else:
-        caption += f", due {calendar.short_date(row.due)}"
+        caption += f", due {short_date(row.due)}"
     return mark(row.status, scale.middle(on), y, caption)
