@@ -3,13 +3,14 @@ cycle engine says for the year where the clock has not made the rows yet (never 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 from schedules import calendar
-from schedules.cycle import MeetingRef, occurrences
+from schedules.cycle import MeetingRef, Occurrence, occurrences
 from schedules.evidence.year import PackYear
 from schedules.occurrences import settings_of, spec_of
 from storage.models import Duty, Partnership
@@ -71,7 +72,7 @@ class StoredOccurrence(Protocol):
     completed_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DutyRow:
     """One occurrence of a duty in the year: its window, and its outcome at the instant."""
 
@@ -152,18 +153,8 @@ def duty_rows(
         if row.meeting_id is not None and str(row.meeting_id) not in held:
             continue  # owed after a meeting not held by the instant
         rows[(info.id, row.period_key)] = stored_row(info, row, at)
-    settings = settings_of(partnership)
-    for duty in duties:
-        info = infos[duty.id or 0]
-        if not info.active_at(at):
-            continue
-        found = occurrences(
-            spec_of(duty),
-            [year.start],
-            start_month=partnership.year_start_month,
-            close_on_working_day=settings.close_on_working_day,
-            meetings=meetings,
-        )
+    for duty_id, found in engine_occurrences(partnership, duties, meetings, year, at):
+        info = infos[duty_id]
         for occ in found:
             if year.holds(occ.opens) and (info.id, occ.period_key) not in rows:
                 status = status_at(occ.opens, occ.due, None, None, at)
@@ -172,6 +163,36 @@ def duty_rows(
                 )
     order = {duty_id: index for index, duty_id in enumerate(infos)}
     return sorted(rows.values(), key=lambda r: (order[r.duty.id], r.opens, r.period_key))
+
+
+def engine_occurrences(
+    partnership: Partnership,
+    duties: Sequence[Duty],
+    meetings: Sequence[MeetingRef],
+    year: PackYear,
+    at: datetime,
+) -> Iterator[tuple[int, list[Occurrence]]]:
+    """(duty id, the cycle engine's occurrences in the year) for each duty in force at `at`.
+
+    A calendar schedule's dates depend on the schedule alone, so duties sharing one share a
+    single computation (only the dates and labels are used, not the occurrence's duty)."""
+    settings = settings_of(partnership)
+    made: dict[str, list[Occurrence]] = {}
+    for duty in duties:
+        if duty.id is None or (duty.retired_at is not None and duty.retired_at <= at):
+            continue
+        shared = (
+            "" if duty.schedule.get("after_meetings") else json.dumps(duty.schedule, sort_keys=True)
+        )
+        if shared not in made or not shared:
+            made[shared] = occurrences(
+                spec_of(duty),
+                [year.start],
+                start_month=partnership.year_start_month,
+                close_on_working_day=settings.close_on_working_day,
+                meetings=meetings,
+            )
+        yield duty.id, made[shared]
 
 
 def _kept(info: DutyInfo, row: StoredOccurrence, at: datetime) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from schedules import calendar
 from storage.errors import BoardbotError
@@ -23,20 +24,20 @@ class PackYear:
     def label(self) -> str:
         return calendar.year_label(self.start)
 
-    @property
+    @cached_property
     def first(self) -> date:
         return date(self.start, self.start_month, 1)
 
-    @property
+    @cached_property
     def last(self) -> date:
         return date(self.start + 1, self.start_month, 1) - timedelta(days=1)
 
-    @property
+    @cached_property
     def begins_at(self) -> datetime:
         """Midnight in London at the start of the first day, as UTC."""
         return calendar.at_local_time(self.first, time(0))
 
-    @property
+    @cached_property
     def ends_at(self) -> datetime:
         """Midnight in London after the last day, as UTC (exclusive)."""
         return calendar.at_local_time(self.last + timedelta(days=1), time(0))
