@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -257,10 +258,19 @@ def seed_500_boards(engine: Engine) -> None:
         session.commit()
 
 
-def build(engine: Engine, key: str) -> tuple[int, int]:
+def build(engine: Engine, key: str) -> tuple[str, int]:
+    """Read the record and render the HTML; say what the pack holds."""
     with Session(engine) as session:
         pack = build_pack(key, YEAR, AT, session=session)
-        return len(pack.record.duties), len(pack.render("html"))
+        html = pack.render("html")
+    found = pack.record
+    statuses = Counter(row.status for row in found.duties)
+    held = (
+        f"{len(found.duties)} occurrences ({', '.join(f'{n} {s}' for s, n in statuses.items())}), "
+        f"{len(found.meetings)} meetings, {len(found.agenda)} agenda requests, "
+        f"{len(found.escalations)} escalations, {len(found.audit)} audit entries"
+    )
+    return held, len(html)
 
 
 def measure(engine: Engine, key: str, label: str, target: float, runs: int) -> None:
@@ -268,7 +278,7 @@ def measure(engine: Engine, key: str, label: str, target: float, runs: int) -> N
     walls, cpus = [], []
     for _ in range(runs):
         wall, cpu = time.perf_counter(), time.process_time()
-        occurrences_count, size = build(engine, key)
+        held, size = build(engine, key)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     tracemalloc.start()
@@ -276,7 +286,7 @@ def measure(engine: Engine, key: str, label: str, target: float, runs: int) -> N
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(
-        f"  {label}: {occurrences_count} occurrences, HTML {size / 1e6:.1f} MB; "
+        f"  {label}: {held}\n    HTML {size / 1e6:.1f} MB; "
         f"best of {runs}: {min(walls):.2f} s (CPU {min(cpus):.2f} s; target < {target:.0f} s); "
         f"peak memory {peak / 2**20:.0f} MiB",
         flush=True,

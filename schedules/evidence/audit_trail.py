@@ -18,6 +18,7 @@ from storage import record
 from storage.models import (
     AgendaRequest,
     AuditEntry,
+    Duty,
     DutyOccurrence,
     Escalation,
     Ladder,
@@ -162,8 +163,6 @@ Describer = Callable[[Iterable[int], Mapping[Any, str], Session], dict[int, str]
 
 
 def _occurrences(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> dict[int, str]:
-    from storage.models import Duty
-
     rows = record.rows_by_id(DutyOccurrence, ids, session=session)
     duties = record.rows_by_id(Duty, {r.duty_id for r in rows.values()}, session=session)
     return {number: f"{duties[row.duty_id].title} ({row.label})" for number, row in rows.items()}
