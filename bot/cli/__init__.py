@@ -8,8 +8,10 @@ from collections.abc import Callable, Sequence
 
 import typer
 
-from bot.cli import calendar as _calendar  # noqa: F401 - registers subcommands
+from bot.cli import audit as _audit  # noqa: F401 - registers subcommands
+from bot.cli import calendar as _calendar  # noqa: F401
 from bot.cli import db as _db  # noqa: F401
+from bot.cli import evidence as _evidence  # noqa: F401
 from bot.cli import meetings as _meetings  # noqa: F401
 from bot.cli import protocols as _protocols  # noqa: F401
 from bot.cli import sandbox as _sandbox  # noqa: F401

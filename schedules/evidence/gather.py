@@ -1,0 +1,114 @@
+"""Everything the evidence pack shows for a partnership's year, read (never written) as the
+record stood at an instant: later outcomes, answers and audit entries are left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from schedules.cycle import MeetingRef
+from schedules.evidence.agenda import AgendaRow, agenda_rows
+from schedules.evidence.audit_trail import AuditLine, audit_lines
+from schedules.evidence.duties import DutyRow, duty_rows
+from schedules.evidence.escalations import EscalationRow, escalation_rows
+from schedules.evidence.minutes import MinuteRow, minute_rows, minutes_limits
+from schedules.evidence.timeline import Tick
+from schedules.evidence.year import PackYear
+from storage import record, repo
+from storage.errors import BoardbotError
+from storage.models import Meeting, Partnership
+
+
+@dataclass(frozen=True)
+class BoardInfo:
+    key: str
+    name: str
+
+
+@dataclass
+class YearRecord:
+    partnership: str  # its key
+    name: str
+    source: str
+    year: PackYear
+    at: datetime
+    boards: list[BoardInfo]
+    duties: list[DutyRow]
+    meetings: list[Tick]
+    minutes: list[MinuteRow]
+    agenda: list[AgendaRow]
+    escalations: list[EscalationRow]
+    audit: list[AuditLine]
+    minutes_limits: dict[str, int] = field(default_factory=dict)  # board -> working days
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name_of(self, user_id: str) -> str:
+        """The person's name as stored, else their Slack id."""
+        return self.names.get(user_id, user_id)
+
+
+def find_partnership(key: str, *, session: Session) -> Partnership:
+    found = repo.partnership_by_key(key.strip().lower(), session=session)
+    if found is None or found.id is None:
+        known = ", ".join(p.key for p in repo.partnerships(session=session)) or "none loaded yet"
+        raise BoardbotError(f"there is no partnership '{key}' (known: {known})")
+    return found
+
+
+def gather(
+    partnership: Partnership, year: PackYear, at: datetime, *, session: Session
+) -> YearRecord:
+    pid = partnership.id
+    assert pid is not None
+    all_boards = record.all_boards(pid, session=session)
+    keys = {b.id: b.key for b in all_boards if b.id is not None}
+    boards = [
+        BoardInfo(b.key, b.name) for b in all_boards if b.retired_at is None or b.retired_at > at
+    ]
+    duties = record.all_duties(pid, session=session)
+    meetings = record.meetings_between(pid, year.begins_at, year.ends_at, session=session)
+    held = [m for m in meetings if m.starts_at <= at]
+    refs = [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]
+    limits = minutes_limits(duties, at)
+    stored = record.occurrences_opening(pid, year.first, year.last, session=session)
+    cut = min(year.ends_at, at + timedelta(microseconds=1))
+    shares = [
+        (s, keys[s.board_id])
+        for s in record.minute_shares_of_days(pid, year.first, year.last, session=session)
+        if s.logged_at <= at
+    ]
+    requests = record.agenda_requests_between(pid, year.begins_at, cut, session=session)
+    chosen = {r.meeting_id for r in requests if r.meeting_id is not None}
+    escalations = record.escalations_active(pid, year.begins_at, cut, session=session)
+    steps = record.escalation_steps([e.id for e in escalations if e.id], session=session)
+    result = YearRecord(
+        partnership.key,
+        partnership.name,
+        partnership.source,
+        year,
+        at,
+        boards,
+        duty_rows(partnership, duties, stored, refs, year, at),
+        [Tick(keys[m.board_id], m.starts_at) for m in meetings],
+        minute_rows([(m, keys[m.board_id]) for m in held], shares, limits, at),
+        agenda_rows(requests, keys, record.rows_by_id(Meeting, chosen, session=session), at),
+        escalation_rows(escalations, steps, keys, record.ladders(pid, session=session), at),
+        audit_lines(pid, year.begins_at, cut, session=session),
+        limits,
+    )
+    result.names = record.people_names(people_in(result), session=session)
+    return result
+
+
+def people_in(found: YearRecord) -> set[str]:
+    """Every Slack user id the pack names."""
+    people = {r.done_by for r in found.duties if r.done_by}
+    people |= {r.logged_by for r in found.minutes if r.logged_by}
+    people |= {r.requested_by for r in found.agenda} | {
+        r.decided_by for r in found.agenda if r.decided_by
+    }
+    people |= {e.opened_by for e in found.escalations}
+    people |= {s.by for e in found.escalations for s in e.steps}
+    return people | {line.actor for line in found.audit}
