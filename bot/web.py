@@ -13,9 +13,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot.app import ACKS, build_app
+from bot.calendar_feed import with_calendar_feeds
 from bot.gate import SignedRequests
 from bot.health import Health
-from bot.calendar_feed import with_calendar_feeds
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 

@@ -38,7 +38,6 @@ from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, h
 from commands.when import london_label
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.ladders import DEFAULT_LADDER_KEY, DEFAULT_LADDER_NAME, DEFAULT_STAGES
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep

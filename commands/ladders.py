@@ -13,18 +13,8 @@ from sqlmodel import col, select
 from commands.context import Invocation
 from schedules import calendar
 from schedules.calendar import short_date
+from schedules.ladders import DEFAULT_LADDER_KEY, DEFAULT_LADDER_NAME, DEFAULT_STAGES
 from storage.models import Escalation, Ladder
-
-# For a partnership whose protocol spells out no ladder: one stage, between the chairs.
-DEFAULT_LADDER_KEY = "default"
-DEFAULT_LADDER_NAME = "Resolution between chairs"
-DEFAULT_STAGES: list[dict[str, Any]] = [
-    {
-        "name": "Chairs meet to resolve the concern",
-        "who_acts": "The chairs of both boards",
-        "response_working_days": 20,
-    }
-]
 
 
 def partnership_ladder(inv: Invocation) -> Ladder:

@@ -13,12 +13,16 @@ from storage.errors import BoardbotError
 
 @app.command("audit")
 def audit_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP"),
-    start: str | None = typer.Option(None, "--from", help="First London day, YYYY-MM-DD."),
-    end: str | None = typer.Option(None, "--to", help="Last London day, YYYY-MM-DD (inclusive)."),
+    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    start: str | None = typer.Option(
+        None, "--from", metavar="YYYY-MM-DD", help="First London day, YYYY-MM-DD."
+    ),
+    end: str | None = typer.Option(
+        None, "--to", metavar="YYYY-MM-DD", help="Last London day, YYYY-MM-DD (inclusive)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON array."),
 ) -> None:
-    """Who changed what and when: every audit entry of a partnership, oldest first."""
+    """Who changed what and when: every audit entry of PARTNERSHIP, oldest first."""
     from sqlmodel import Session
 
     from schedules import calendar

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.common import app, engine, settings
+from bot.cli.common import app, engine, settings, subcommands
 from bot.cli.meetings import CLI_ACTOR, find_board, find_partnership
 from storage.errors import BoardbotError
 
-calendar_app = typer.Typer(
-    help="Boards' meetings and deadlines as calendars people subscribe to.", no_args_is_help=True
-)
+calendar_app = subcommands("Boards' meetings and deadlines as calendars people subscribe to.")
 app.add_typer(calendar_app, name="calendar")
 
 
 @calendar_app.command("url")
 def calendar_url(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP"),
-    board_key: str | None = typer.Argument(None, metavar="[BOARD]"),
+    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    board_key: str | None = typer.Argument(None, metavar="[BOARD]", hidden=True),
 ) -> None:
     """The calendar's address (made the first time): the partnership's, or one board's."""
     from schedules.calendar import utcnow
@@ -40,8 +38,8 @@ def calendar_url(
 
 @calendar_app.command("revoke")
 def calendar_revoke(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP"),
-    board_key: str | None = typer.Argument(None, metavar="[BOARD]"),
+    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    board_key: str | None = typer.Argument(None, metavar="[BOARD]", hidden=True),
 ) -> None:
     """Stop the calendar's address working (404 from now on); `calendar url` makes a new one."""
     from schedules.calendar import utcnow

@@ -3,36 +3,30 @@
 from __future__ import annotations
 
 import logging
-import signal
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import typer
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine
-from sqlmodel import Session, select
 
 from bot.cli.common import app, engine, settings
-from bot.sender import SlackSender
-from bot.settings import Settings
-from bot.slack_client import clock_client
-from schedules import calendar, ledger, pauses
-from schedules.clock import QuietHours, TickReport, send_one, tick
-from schedules.digest import build_digest
-from schedules.ledger import Entry, ledger_key
-from schedules.occurrences import materialise
-from storage import repo
-from storage.db import transaction
 from storage.errors import BoardbotError
-from storage.models import Notification
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.sender import SlackSender
+    from bot.settings import Settings
+    from schedules.clock import QuietHours, TickReport
+    from schedules.ledger import Entry
 
 log = logging.getLogger(__name__)
 TICK_MINUTES = 5
 
 
 def parse_at(value: str | None) -> datetime:
+    """An instant from --at: ISO, with a UTC offset or London time; now when not given."""
+    from schedules import calendar
+
     if value is None:
         return calendar.utcnow()
     try:
@@ -43,19 +37,25 @@ def parse_at(value: str | None) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=calendar.LONDON)  # a bare time means London time
-    return moment.astimezone(ZoneInfo("UTC"))
+    return moment.astimezone(UTC)
 
 
 def quiet_hours(config: Settings) -> QuietHours:
+    from schedules.clock import QuietHours
+
     return QuietHours(start=config.quiet_start, end=config.quiet_end)
 
 
 @app.command("clock")
 def clock_command(
     run_once: bool = typer.Option(False, "--run-once", help="Run one tick and exit."),
-    at: str | None = typer.Option(None, "--at", help="With --run-once: tick as of this instant."),
+    at: str | None = typer.Option(
+        None, "--at", metavar="ISO-DATETIME", help="With --run-once: tick as of this instant."
+    ),
 ) -> None:
     """The clock process: a tick every few minutes and the Monday digest (exactly one clock)."""
+    from schedules.clock import tick
+
     config = settings()
     config.require("SLACK_BOT_TOKEN")
     db = engine(config)
@@ -74,6 +74,9 @@ def clock_command(
 
 
 def clock_sender(config: Settings) -> SlackSender:
+    from bot.sender import SlackSender
+    from bot.slack_client import clock_client
+
     return SlackSender(clock_client(config))
 
 
@@ -93,6 +96,15 @@ def keep(config: Settings) -> timedelta:
 
 
 def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours, retention: timedelta) -> None:
+    import signal
+    from zoneinfo import ZoneInfo
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    from schedules import calendar
+    from schedules.clock import tick
+
     def job() -> None:
         report = tick(db, calendar.utcnow(), sender, quiet=quiet, retention=retention)
         log.info("tick: %s", report.summary())
@@ -127,7 +139,9 @@ def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours, retention:
     log.info("clock stopped")
 
 
-outbox_app = typer.Typer(help="Prompts waiting, in flight or failed.", invoke_without_command=True)
+outbox_app = typer.Typer(
+    help="Prompts waiting, in flight or failed.", invoke_without_command=True, rich_markup_mode=None
+)
 app.add_typer(outbox_app, name="outbox")
 
 
@@ -136,13 +150,24 @@ def outbox_list(
     ctx: typer.Context,
     failed: bool = typer.Option(False, "--failed", help="Only prompts that failed."),
 ) -> None:
-    """List pending and failed prompts (`boardbot outbox retry ID` requeues one)."""
+    """List pending and failed prompts (`boardbot outbox retry ID` requeues one).
+
+    Also says when sending is paused for a workspace and which calendar feeds keep failing.
+    """
     if ctx.invoked_subcommand is not None:
         return
+    from sqlmodel import Session
+
+    from schedules import calendar, ledger, pauses
+    from schedules.feeds.subscriptions import failing, failure_line
+
     statuses = (ledger.FAILED,) if failed else (ledger.PENDING, ledger.SENDING, ledger.FAILED)
     with Session(engine(settings())) as session:
         rows = ledger.listing(session=session, statuses=statuses)
         paused = pauses.listing(session=session)
+        feeds = [
+            failure_line(board, subscription) for board, subscription in failing(session=session)
+        ]
     for pause in paused:
         since = pause.since.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
         checked = pause.checked_at.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
@@ -151,6 +176,8 @@ def outbox_list(
             f"bot token ({pause.error}); last checked {checked}. Prompts wait, pending, and go "
             "out once the token works."
         )
+    for line in feeds:
+        typer.echo(f"feed failing: {line}")
     if not rows:
         typer.echo("nothing waiting" if not failed else "no failed prompts")
     for row in rows:
@@ -163,8 +190,12 @@ def outbox_list(
 
 
 @outbox_app.command("retry")
-def outbox_retry(notification_id: int = typer.Argument(..., metavar="ID")) -> None:
-    """Requeue a failed (or stuck) prompt to be sent on the next tick."""
+def outbox_retry(notification_id: int = typer.Argument(..., metavar="ID", hidden=True)) -> None:
+    """Requeue the failed (or stuck) prompt ID to be sent on the next tick."""
+    from schedules import calendar, ledger
+    from storage.db import transaction
+    from storage.models import Notification
+
     now = calendar.utcnow()
     with transaction(engine(settings())) as session:
         row = session.get(Notification, notification_id)
@@ -180,11 +211,23 @@ def outbox_retry(notification_id: int = typer.Argument(..., metavar="ID")) -> No
 
 @app.command("digest")
 def digest_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP"),
-    at: str | None = typer.Option(None, "--at", help="As of this date (YYYY-MM-DD) or instant."),
+    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    at: str | None = typer.Option(
+        None, "--at", metavar="DATE", help="As of this date (YYYY-MM-DD) or instant."
+    ),
     post: bool = typer.Option(False, "--post", help="Post it to the digest channel now."),
 ) -> None:
-    """Print (or post) a partnership's weekly digest."""
+    """Print (or post) PARTNERSHIP's weekly digest."""
+    from sqlmodel import select
+
+    from schedules import calendar, ledger
+    from schedules.clock import TickReport, send_one
+    from schedules.digest import build_digest
+    from schedules.occurrences import materialise
+    from storage import repo
+    from storage.db import transaction
+    from storage.models import Notification
+
     config = settings()
     if post:
         config.require("SLACK_BOT_TOKEN")  # before anything is queued
@@ -234,6 +277,9 @@ def on_demand_digest(
     now: datetime,
 ) -> Entry:
     """A digest posted by hand gets its own ledger row, so it is never confused with Monday's."""
+    from schedules import calendar
+    from schedules.ledger import Entry, ledger_key
+
     stamp = calendar.utcnow()
     subject = f"digest-on-demand:{key}:{stamp.isoformat()}"
     day = calendar.london_date(now)

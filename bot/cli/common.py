@@ -53,6 +53,13 @@ app.callback()(show_help_when_bare)
 def run_app(args: Sequence[str] | None = None) -> int:
     """Run the CLI; an expected failure prints one line (a bad file, a line per problem), exit 2."""
     try:
+        return run_command_line(args)
+    finally:
+        close_engines()
+
+
+def run_command_line(args: Sequence[str] | None) -> int:
+    try:
         # Without standalone mode the app raises usage errors instead of printing a usage block.
         argv = list(args) if args is not None else None
         code = app(args=argv, prog_name=PROG, standalone_mode=False)
@@ -141,12 +148,22 @@ def engine(config: Settings) -> Engine:
     from storage.db import make_engine
 
     try:
-        return make_engine(config.database_url)
+        made = make_engine(config.database_url)
     except (ArgumentError, ImportError) as exc:  # not a URL, or a database without a driver here
         raise BoardbotError(
             f"DATABASE_URL is not a database URL boardbot can use ({one_line(str(exc))}); "
             "write e.g. postgresql://user@host/boardbot or sqlite:///var/boardbot.sqlite3"
         ) from None
+    ENGINES.append(made)
+    return made
+
+
+ENGINES: list[Engine] = []  # made during one command line; run_app closes them when it ends
+
+
+def close_engines() -> None:
+    while ENGINES:
+        ENGINES.pop().dispose()
 
 
 def parse_day(value: str, option: str) -> date:

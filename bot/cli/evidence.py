@@ -16,14 +16,24 @@ T = TypeVar("T")
 
 @app.command("evidence")
 def evidence_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP"),
+    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
     year: str | None = typer.Option(
-        None, "--year", help="The partnership's year, e.g. 2026/27 (default: the current one)."
+        None,
+        "--year",
+        metavar="YYYY/YY",
+        help="The partnership's year, e.g. 2026/27 (default: the current one).",
     ),
-    fmt: str = typer.Option("html", "--format", help="html (default), csv or json."),
-    out: Path | None = typer.Option(None, "--out", help="Write to FILE, not standard output."),
+    fmt: str = typer.Option(
+        "html", "--format", metavar="FORMAT", help="html (default), csv or json."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", metavar="FILE", help="Write to FILE, not standard output."
+    ),
     at: str | None = typer.Option(
-        None, "--at", help="The record as it stood at this instant (ISO; default now)."
+        None,
+        "--at",
+        metavar="ISO-DATETIME",
+        help="The record as it stood at this instant (ISO; default now).",
     ),
 ) -> None:
     """The evidence pack of a partnership's year, as the record stands (it writes nothing)."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import app, engine, settings
+from bot.cli.common import app, engine, settings, subcommands
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
@@ -14,19 +14,24 @@ if TYPE_CHECKING:
 
     from storage.models import Board, Partnership
 
-meetings_app = typer.Typer(help="Board meetings from calendar feeds.", no_args_is_help=True)
+meetings_app = subcommands("Board meetings from calendar feeds.")
 app.add_typer(meetings_app, name="meetings")
 CLI_ACTOR = "cli"
 
 
 @meetings_app.command("import")
 def meetings_import(
-    board_key: str = typer.Argument(..., metavar="BOARD"),
-    location: str = typer.Argument(..., metavar="FILE_OR_URL"),
+    board_key: str = typer.Argument(..., metavar="BOARD", hidden=True),
+    location: str = typer.Argument(..., metavar="FILE_OR_URL", hidden=True),
     partnership_key: str | None = typer.Option(
-        None, "--partnership", help="The partnership's key (needed when there are several)."
+        None,
+        "--partnership",
+        metavar="KEY",
+        help="The partnership's key (needed when there are several).",
     ),
-    match: str = typer.Option("", "--match", help="Only events whose title contains TEXT."),
+    match: str = typer.Option(
+        "", "--match", metavar="TEXT", help="Only events whose title contains TEXT."
+    ),
 ) -> None:
     """Bring BOARD's meetings into step with an iCalendar file or feed; again changes nothing.
 
@@ -57,7 +62,9 @@ def meetings_import(
 
 @meetings_app.command("feeds")
 def meetings_feeds(
-    partnership_key: str | None = typer.Option(None, "--partnership", help="Only this one."),
+    partnership_key: str | None = typer.Option(
+        None, "--partnership", metavar="KEY", help="Only this partnership."
+    ),
 ) -> None:
     """Each board's calendar feed: its address, the last read, the next, and any failures."""
     from sqlmodel import Session, col, select

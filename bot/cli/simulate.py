@@ -29,11 +29,17 @@ def simulate_command(
     ),
     meetings: Annotated[
         Path | None,
-        typer.Option("--meetings", help="A YAML list of meetings, each {board, date}."),
+        typer.Option(
+            "--meetings", metavar="FILE", help="A YAML list of meetings, each {board, date}."
+        ),
     ] = None,
     triggers: Annotated[
         list[str] | None,
-        typer.Option("--trigger", help="DUTY_ID@YYYY-MM-DD: a triggered duty, triggered then."),
+        typer.Option(
+            "--trigger",
+            metavar="DUTY_ID@YYYY-MM-DD",
+            help="A triggered duty, triggered on that day (repeatable).",
+        ),
     ] = None,
 ) -> None:
     """The prompts a protocol would send, in date order: one row per event.

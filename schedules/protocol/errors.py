@@ -171,9 +171,9 @@ def _describe(error: dict[str, Any], allowed: list[str], hints: dict[str, str]) 
     if kind == "extra_forbidden":
         return f"unknown field; allowed here: {', '.join(allowed)}" if allowed else "unknown field"
     if kind in {"value_error", "assertion_error"}:  # our validators quote the value: cut it short
-        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        said = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         text = str(error.get("input"))
-        return message.replace(text, excerpt(text)[1:-1]) if len(text) > EXCERPT_CHARS else message
+        return said.replace(text, excerpt(text)[1:-1]) if len(text) > EXCERPT_CHARS else said
     if kind == "string_type" and isinstance(error.get("input"), list | tuple):
         return _one_text(error["loc"])
     if kind == "date_from_datetime_inexact":

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot.cli import DEFERRED, run
+from bot.cli import run
 from bot.cli.common import SCHEMA_BEHIND, database_trouble
 from storage.db import make_engine
 from tests.schedules.test_yamlsource import HOSTILE
@@ -123,7 +123,7 @@ def test_a_usage_error_is_one_line_and_exit_two(
 
 def test_help_and_protocols_list_start_without_the_heavy_libraries() -> None:
     heavy = ["sqlalchemy", "sqlmodel", "slack_bolt", "slack_sdk", "apscheduler", "dateparser"]
-    heavy += ["gunicorn", "alembic", "psycopg", "holidays", "bot.settings", "bot.cli.clock"]
+    heavy += ["gunicorn", "alembic", "psycopg", "holidays", "bot.settings"]
     probe = (
         "import contextlib, io, sys\n"
         "from bot.cli import run\n"
@@ -142,7 +142,16 @@ def test_bare_commands_print_their_help(boardbot: Boardbot) -> None:
     top = boardbot()
     assert top.code == 0 and top.out.startswith("Usage: boardbot [OPTIONS] COMMAND")
     listed = {line.split()[0] for line in top.out.split("Commands:")[1].splitlines() if line}
-    assert {"protocols", "simulate", "setup", "db", "sandbox", *DEFERRED} <= listed
+    assert {
+        "protocols",
+        "simulate",
+        "setup",
+        "db",
+        "sandbox",
+        "clock",
+        "outbox",
+        "digest",
+    } <= listed
     assert "demo" not in listed
     family = boardbot("protocols")
     assert family.code == 0 and "validate" in family.out
@@ -163,6 +172,18 @@ def test_bare_commands_print_their_help(boardbot: Boardbot) -> None:
         ["protocols", "validate"],
         ["setup", "apply"],
         ["setup", "show"],
+        ["clock"],
+        ["outbox"],
+        ["outbox", "retry"],
+        ["digest"],
+        ["audit"],
+        ["evidence"],
+        ["meetings"],
+        ["meetings", "import"],
+        ["meetings", "feeds"],
+        ["calendar"],
+        ["calendar", "url"],
+        ["calendar", "revoke"],
     ],
     ids=lambda command: " ".join(command) or "boardbot",
 )
@@ -170,14 +191,6 @@ def test_help_shows_no_type_tags(boardbot: Boardbot, command: list[str]) -> None
     result = boardbot(*command, "--help")
     assert result.code == 0
     assert not re.search(r"<[a-z][a-z ]*>", result.out), result.out  # <bool>, <int range>
-
-
-def test_a_deferred_command_runs_the_real_one(boardbot: Boardbot) -> None:
-    result = boardbot("clock", "--help")
-    assert result.code == 0 and "--run-once" in result.out
-    for name, (module, _summary) in DEFERRED.items():
-        assert module in sys.modules
-        assert boardbot(name, "--help").code == 0
 
 
 def test_it_validates_a_good_file_with_exit_zero(boardbot: Boardbot) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from storage.db import make_engine
 from storage.models import CalendarToken, Meeting
-from tests.bot.test_cli import boardbot
+from tests.bot.cli_run import boardbot
 from tests.commands.conftest import build_workspace
 from tests.schedules.feed_server import FEEDS, Answer, feed_server
 

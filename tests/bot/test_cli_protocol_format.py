@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.bot.test_cli import boardbot
+from tests.bot.cli_run import boardbot
 
 
 def test_show_names_the_default_ladder_of_a_protocol_without_one() -> None:
@@ -69,7 +69,7 @@ def test_simulate_refuses_a_bad_meetings_file_with_its_line(tmp_path: Path) -> N
     result = boardbot("simulate", *args, "--meetings", str(meetings))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"error: {meetings}:2: [1].board: unknown board key 'csp'; use one of hwbb, iscb"
+        f"{meetings}:2: [1].board: unknown board key 'csp'; use one of hwbb, iscb"
     )
     missing = boardbot("simulate", *args, "--meetings", str(tmp_path / "none.yaml"))
     assert missing.returncode == 2 and "--meetings: cannot read" in missing.stderr

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from storage.db import make_engine
-from tests.bot.test_cli import boardbot
+from tests.bot.cli_run import boardbot
 from tests.commands.conftest import Workspace, build_workspace, row_counts
 from tests.schedules.evidence.year_of_activity import seed_year
 

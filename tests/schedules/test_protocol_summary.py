@@ -18,10 +18,10 @@ def test_a_protocol_without_a_ladder_names_the_default_escalate_uses() -> None:
 
 
 def test_the_default_ladder_is_defined_once_for_escalate_and_show() -> None:
-    import commands.escalate
+    import commands.ladders
 
-    assert commands.escalate.DEFAULT_STAGES is DEFAULT_STAGES
-    assert DEFAULT_LADDER.name == commands.escalate.DEFAULT_LADDER_NAME
+    assert commands.ladders.DEFAULT_STAGES is DEFAULT_STAGES
+    assert DEFAULT_LADDER.name == commands.ladders.DEFAULT_LADDER_NAME
     assert [stage.model_dump() for stage in DEFAULT_LADDER.stages] == DEFAULT_STAGES
 
 
