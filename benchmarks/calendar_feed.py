@@ -1,22 +1,18 @@
 """Time importing a council feed of 2,000 meetings into a board, and exporting its calendar.
 
-Usage: python benchmarks/calendar.py [--postgres URL]
+Usage: python benchmarks/calendar_feed.py [--postgres URL]
 The feed: 20 committees meeting weekly over the coming two years (with a VTIMEZONE, an RRULE
 per committee and a few moved and cancelled instances) expands to 2,000 events. Prints the
 time of the first import (all created), of a second (all unchanged), of one after 5% moved,
 and of exporting the board's calendar. Target: an import < 2 s.
 """
 
-# ruff: noqa: E402 - the path must be set before anything imports the standard `calendar`
-
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, and this file would hide the standard
-# library's `calendar` module from everything imported after it: the project's root goes there.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import statistics
