@@ -29,9 +29,6 @@ from commands.agenda_answers import (
     upcoming_meetings,
 )
 from commands.context import (
-    CHAIR_ROLES,
-    ROLE_NAMES,
-    WRITE_ROLES,
     Invocation,
     board_arg,
     clip,
@@ -54,6 +51,8 @@ from commands.reply import (
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board
+from storage.roles import OFFICERS, WRITERS, either
+from storage.status import AgendaStatus
 
 USAGE = (
     "Usage: `/agenda request FROM TO TEXT`, `/agenda list [BOARD]`, `/agenda BOARD`, "
@@ -91,7 +90,7 @@ def handle(inv: Invocation, text: str) -> Reply:
 def check_pair(inv: Invocation, asker: Board, asked: Board) -> None:
     if asker.id == asked.id:
         raise BoardbotError("a board cannot ask itself for an agenda item", usage=USAGE)
-    require_role(inv, asker, CHAIR_ROLES, ASKING)
+    require_role(inv, asker, OFFICERS, ASKING)
     require_channel(asked)
 
 
@@ -122,7 +121,7 @@ def open_request(inv: Invocation, asker: Board, asked: Board, text: str) -> Repl
     )
     inv.session.add(request)
     inv.session.flush()
-    after = {"from": asker.key, "to": asked.key, "text": text, "status": "open"}
+    after = {"from": asker.key, "to": asked.key, "text": text, "status": AgendaStatus.OPEN}
     inv.audit("agenda.requested", "agenda_request", request.id, after=after)
     said = f" sent to {asked.key.upper()}'s channel for an answer."
     again = f"If it does not arrive there, `/agenda repost {request.id}` posts it again."
@@ -147,12 +146,11 @@ def repost(inv: Invocation, token: str) -> Reply:
 def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
     """The asking board's officers, or the asked board's business manager or secretariat."""
     assert asker.id is not None and asked.id is not None
-    if repo.roles_on(asker.id, inv.user_id, session=inv.session) & set(CHAIR_ROLES):
+    if repo.roles_on(asker.id, inv.user_id, session=inv.session) & set(OFFICERS):
         return
-    if repo.roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
+    if repo.roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITERS):
         return
-    askers = " or ".join(ROLE_NAMES[r] for r in CHAIR_ROLES)
-    answerers = " or ".join(ROLE_NAMES[r] for r in WRITE_ROLES)
+    askers, answerers = either(OFFICERS), either(WRITERS)
     raise BoardbotError(
         f"to post an agenda request again you need to be {asker.key.upper()}'s {askers}, "
         f"or {asked.key.upper()}'s {answerers}"
@@ -162,14 +160,19 @@ def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
 def listing(inv: Invocation, board: Board | None) -> Reply:
     query = select(AgendaRequest).where(
         AgendaRequest.partnership_id == inv.partnership_id,
-        or_(AgendaRequest.status == "open", col(AgendaRequest.requested_at) >= inv.now - RECENT),
+        or_(
+            AgendaRequest.status == AgendaStatus.OPEN,
+            col(AgendaRequest.requested_at) >= inv.now - RECENT,
+        ),
     )
     if board is not None:
         query = query.where(
             or_(AgendaRequest.from_board_id == board.id, AgendaRequest.to_board_id == board.id)
         )
     newest = query.order_by(col(AgendaRequest.requested_at).desc(), col(AgendaRequest.id).desc())
-    found = sorted(inv.session.exec(newest), key=lambda r: r.status != "open")[:MAX_LISTED]
+    found = sorted(inv.session.exec(newest), key=lambda r: r.status != AgendaStatus.OPEN)[
+        :MAX_LISTED
+    ]
     who = board.key.upper() if board else inv.partnership.name
     if not found:
         return Reply.say(f"No open or recent agenda requests for {who}.")
@@ -183,7 +186,9 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: str) -> Line:
     towards = f"{keys[request.from_board_id]} → {keys[request.to_board_id]}"
     line: Line = (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
-    if request.status == "open" and not request.message_ts:  # its post failed, or is on its way
+    if (
+        request.status == AgendaStatus.OPEN and not request.message_ts
+    ):  # its post failed, or is on its way
         line += (" · not posted: ", Code(f"/agenda repost {request.id}"))
     return line
 
@@ -192,7 +197,7 @@ def board_agenda(inv: Invocation, board: Board) -> Reply:
     key = board.key.upper()
     upcoming = upcoming_meetings(inv, board)[:1]
     accepted = select(AgendaRequest).where(
-        AgendaRequest.to_board_id == board.id, AgendaRequest.status == "accepted"
+        AgendaRequest.to_board_id == board.id, AgendaRequest.status == AgendaStatus.ACCEPTED
     )
     if upcoming:
         nearest = upcoming[0]
@@ -213,7 +218,7 @@ def request_form(inv: Invocation) -> Reply:
     boards = repo.boards(inv.partnership_id, session=inv.session)
     options = tuple((b.key, f"{b.key.upper()}: {b.name}"[:75]) for b in boards)
     held = repo.memberships_of(inv.user_id, session=inv.session)
-    chaired = {b.id for b, role in held if role in CHAIR_ROLES}
+    chaired = {b.id for b, role in held if role in OFFICERS}
     mine = next((b.key for b in boards if b.id in chaired), "")
     modal = Modal(
         "agenda_request_form",
@@ -232,7 +237,7 @@ def request_form(inv: Invocation) -> Reply:
 def request_form_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
     with field_error("from_board"):
         asker = board_arg(inv, values.get("from_board", ""))
-        require_role(inv, asker, CHAIR_ROLES, ASKING)
+        require_role(inv, asker, OFFICERS, ASKING)
     with field_error("to_board"):
         asked = board_arg(inv, values.get("to_board", ""))
         check_pair(inv, asker, asked)

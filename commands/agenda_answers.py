@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import col, select, update
 
-from commands.context import CHAIR_ROLES, Invocation, clip, field_error, parse_id, require_role
+from commands.context import Invocation, clip, field_error, parse_id, require_role
 from commands.reply import (
     Bold,
     Button,
@@ -26,6 +26,8 @@ from schedules import calendar
 from schedules.calendar import short_date
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board, Meeting
+from storage.roles import OFFICERS
+from storage.status import AgendaStatus, MeetingStatus
 
 DECIDING = "answer agenda requests"
 MAX_TEXT, MAX_OPTIONS = 300, 100  # characters of an item or reason; meetings offered
@@ -75,22 +77,22 @@ def find_request(
 
 
 def require_open(inv: Invocation, request: AgendaRequest) -> None:
-    if request.status != "open":
+    if request.status != AgendaStatus.OPEN:
         raise BoardbotError(f"agenda request #{request.id} is already {outcome_text(inv, request)}")
 
 
 def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
     """The request a button or modal names, and its boards: open, and the person may answer."""
     request, asker, asked = find_request(inv, value)
-    require_role(inv, asked, CHAIR_ROLES, DECIDING)
+    require_role(inv, asked, OFFICERS, DECIDING)
     require_open(inv, request)
     return request, asker, asked
 
 
 def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
-    if request.status == "declined":
+    if request.status == AgendaStatus.DECLINED:
         return f"declined: {request.reason}"
-    if request.status != "accepted":
+    if request.status != AgendaStatus.ACCEPTED:
         return f"{request.status} since {short_date(calendar.london_date(request.requested_at))}"
     meeting = inv.session.get(Meeting, request.meeting_id) if request.meeting_id else None
     return f"accepted for the meeting on {meeting_label(meeting)}" if meeting else "accepted"
@@ -99,7 +101,7 @@ def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
 def upcoming_meetings(inv: Invocation, board: Board) -> list[Meeting]:
     query = select(Meeting).where(
         Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
+        Meeting.status == MeetingStatus.SCHEDULED,
         col(Meeting.starts_at) > inv.now,
     )
     return list(inv.session.exec(query.order_by(col(Meeting.starts_at)).limit(MAX_OPTIONS)))
@@ -163,14 +165,18 @@ def decide(
     reason: str | None = None,
 ) -> Reply:
     """Record the answer, update the request's message and tell the requester."""
-    status = "declined" if reason else "accepted"
+    status = AgendaStatus.DECLINED if reason else AgendaStatus.ACCEPTED
     after = {"status": status, "meeting_id": meeting.id if meeting else None, "reason": reason}
     claim(inv, request, **after, decided_by=inv.user_id, decided_at=inv.now)
     inv.audit(
-        f"agenda.{status}", "agenda_request", request.id, before={"status": "open"}, after=after
+        f"agenda.{status}",
+        "agenda_request",
+        request.id,
+        before={"status": AgendaStatus.OPEN},
+        after=after,
     )
     outcome = outcome_text(inv, request)
-    if status == "accepted" and meeting is None:
+    if status == AgendaStatus.ACCEPTED and meeting is None:
         outcome += f"; {asked.key.upper()} has no meeting scheduled, so it will need one"
     said = f"Agenda request #{request.id} from {asker.key.upper()} is {outcome}."
     told = f"Your agenda request #{request.id} to {asked.key.upper()} is {outcome}."
@@ -187,7 +193,7 @@ def claim(inv: Invocation, request: AgendaRequest, **answer: Any) -> None:
     """Two people may answer at once: the conditional UPDATE lets exactly one answer count."""
     result = inv.session.execute(
         update(AgendaRequest)
-        .where(col(AgendaRequest.id) == request.id, col(AgendaRequest.status) == "open")
+        .where(col(AgendaRequest.id) == request.id, col(AgendaRequest.status) == AgendaStatus.OPEN)
         .values(**answer)
     )
     if int(getattr(result, "rowcount", 0) or 0) != 1:

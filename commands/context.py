@@ -15,15 +15,8 @@ from commands.reply import FieldError
 from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Partnership
+from storage.roles import Role, either
 
-WRITE_ROLES = ("business_manager", "secretariat")
-CHAIR_ROLES = ("chair", "business_manager", "secretariat")
-ROLE_NAMES = {
-    "chair": "chair",
-    "business_manager": "business manager",
-    "secretariat": "secretariat",
-    "member": "member",
-}
 CHANNEL_ESCAPE = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 USER_ESCAPE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -125,15 +118,14 @@ def user_arg(token: str, *, usage: str | None = None) -> str:
     raise BoardbotError(f"'{token}' is not a person; mention them, e.g. @name", usage=usage)
 
 
-def require_role(inv: Invocation, board: Board, roles: tuple[str, ...], doing: str) -> str:
+def require_role(inv: Invocation, board: Board, roles: tuple[Role, ...], doing: str) -> Role:
     """The role that allows `doing`, or a refusal naming the roles that would."""
     assert board.id is not None
     held = repo.roles_on(board.id, inv.user_id, session=inv.session)
     for role in roles:
         if role in held:
             return role
-    needed = " or ".join(ROLE_NAMES[r] for r in roles)
-    raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {needed}")
+    raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {either(roles)}")
 
 
 MAX_ID = 2**31 - 1  # ids are database integers; anything larger names nothing

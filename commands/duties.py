@@ -14,7 +14,6 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from commands.context import (
-    WRITE_ROLES,
     Invocation,
     board_arg,
     clip,
@@ -41,6 +40,8 @@ from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
+from storage.roles import WRITERS
+from storage.status import OccurrenceStatus, Standing
 
 USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
 SOON_WORKING_DAYS = 10
@@ -71,16 +72,24 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     if not owed:
         return Reply.say(f"Nothing is owed by {who} now or in the next month.")
     groups = [
-        ("Overdue", [o for o in owed if o.status == "overdue"]),
+        ("Overdue", [o for o in owed if o.status == Standing.OVERDUE]),
         (
             f"Due within {SOON_WORKING_DAYS} working days",
-            [o for o in owed if o.status == "open" and o.working_days_left <= SOON_WORKING_DAYS],
+            [
+                o
+                for o in owed
+                if o.status == Standing.OPEN and o.working_days_left <= SOON_WORKING_DAYS
+            ],
         ),
         (
             "Open",
-            [o for o in owed if o.status == "open" and o.working_days_left > SOON_WORKING_DAYS],
+            [
+                o
+                for o in owed
+                if o.status == Standing.OPEN and o.working_days_left > SOON_WORKING_DAYS
+            ],
         ),
-        ("Opening within a month", [o for o in owed if o.status == "upcoming"]),
+        ("Opening within a month", [o for o in owed if o.status == Standing.UPCOMING]),
     ]
     blocks: list[Block] = [header(f"Duties: {who}")]
     listed = 0
@@ -104,9 +113,9 @@ def duty_line(owed: OwedDuty) -> Line:
     occ, duty = owed.occurrence, owed.duty
     towards = f" → {', '.join(k.upper() for k in duty.counterparts)}" if duty.counterparts else ""
     when = f"due {short_date(occ.due)}"
-    if owed.status == "upcoming":
+    if owed.status == Standing.UPCOMING:
         when = f"opens {short_date(occ.opens)}"
-    elif owed.status == "open":
+    elif owed.status == Standing.OPEN:
         when += f" ({owed.working_days_left} working days)"
     return (Code(f"#{occ.id}"), " ", Bold(duty.title), f"{towards} · {occ.label} · {when}")
 
@@ -128,9 +137,9 @@ def require_owner_role(inv: Invocation, duty: Duty, doing: str) -> Board:
         raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
     for board in boards:
         assert board.id is not None
-        if repo.roles_on(board.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
+        if repo.roles_on(board.id, inv.user_id, session=inv.session) & set(WRITERS):
             return board
-    require_role(inv, boards[0], WRITE_ROLES, doing)  # raises, naming the role needed
+    require_role(inv, boards[0], WRITERS, doing)  # raises, naming the role needed
     raise AssertionError("unreachable")
 
 
@@ -139,7 +148,7 @@ def mark_done(inv: Invocation, args: list[str]) -> Reply:
         raise BoardbotError("give the duty's id, and optionally a link", usage=USAGE)
     link = parse_link(args[1]) if len(args) == 2 else None
     row, duty = occurrence_arg(inv, args[0])
-    return complete(inv, row, duty, "done", link=link)
+    return complete(inv, row, duty, OccurrenceStatus.DONE, link=link)
 
 
 def waive(inv: Invocation, args: list[str], text: str) -> Reply:
@@ -147,21 +156,21 @@ def waive(inv: Invocation, args: list[str], text: str) -> Reply:
         raise BoardbotError("give the duty's id and the reason it is waived", usage=USAGE)
     row, duty = occurrence_arg(inv, args[0])
     reason = clip(text.strip().split(None, 2)[2], 300)
-    return complete(inv, row, duty, "waived", note=reason)
+    return complete(inv, row, duty, OccurrenceStatus.WAIVED, note=reason)
 
 
 def complete(
     inv: Invocation,
     row: DutyOccurrence,
     duty: Duty,
-    status: str,
+    status: OccurrenceStatus,
     *,
     link: str | None = None,
     note: str | None = None,
 ) -> Reply:
-    verb = "mark duties done" if status == "done" else "waive duties"
+    verb = "mark duties done" if status == OccurrenceStatus.DONE else "waive duties"
     require_owner_role(inv, duty, verb)
-    if row.status in ("done", "waived"):
+    if row.status.recorded:
         raise BoardbotError(f"#{row.id} is already {row.status}")
     before = {"status": row.status}
     # Conditional, so that of two people pressing Done at once only one records an outcome.
@@ -191,7 +200,7 @@ def complete(
 
 def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     require_owner_role(inv, duty, "snooze duty prompts")
-    if row.status != "pending":
+    if row.status != OccurrenceStatus.PENDING:
         raise BoardbotError(f"#{row.id} is already {row.status}; there is nothing to snooze")
     until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
     row.snoozed_until = until
@@ -214,7 +223,7 @@ def on_button(inv: Invocation, action: str, value: str) -> Reply:
     """The Done and Snooze buttons on prompts carry the occurrence id as their value."""
     row, duty = occurrence_arg(inv, value)
     if action == "duty_done":
-        return complete(inv, row, duty, "done")
+        return complete(inv, row, duty, OccurrenceStatus.DONE)
     return snooze(inv, row, duty)
 
 

@@ -16,8 +16,6 @@ from typing import Any
 from sqlmodel import col, or_, select
 
 from commands.context import (
-    CHAIR_ROLES,
-    ROLE_NAMES,
     Invocation,
     board_arg,
     clip,
@@ -41,6 +39,8 @@ from schedules.calendar import short_date
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep
+from storage.roles import OFFICERS, either
+from storage.status import EscalationStatus
 
 USAGE = (
     "Usage: `/escalate open FROM TO TEXT`, `/escalate advance ID [NOTE]`, "
@@ -81,7 +81,7 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
     source, target = board_arg(inv, args[0], usage=USAGE), board_arg(inv, args[1], usage=USAGE)
     if source.id == target.id:
         raise BoardbotError(f"{source.key.upper()} cannot escalate a concern to itself")
-    require_role(inv, source, CHAIR_ROLES, f"escalate a concern from {source.key.upper()}")
+    require_role(inv, source, OFFICERS, f"escalate a concern from {source.key.upper()}")
     concern = clip(rest_after(text, 3), TEXT_LIMIT)
     ladder = partnership_ladder(inv)
     assert source.id is not None and target.id is not None and ladder.id is not None
@@ -132,7 +132,7 @@ def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
     source, target = require_party(inv, row, "resolve an escalation")
     outcome = clip(outcome_text, TEXT_LIMIT)
     before = snapshot(row)
-    row.status, row.outcome, row.resolved_at = "resolved", outcome, inv.now
+    row.status, row.outcome, row.resolved_at = EscalationStatus.RESOLVED, outcome, inv.now
     record_step(inv, row, "resolved", outcome, before)
     summary = f"Escalation #{row.id} ({pair(source, target)}) is resolved: {outcome}"
     return Reply(
@@ -141,7 +141,10 @@ def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    recent = or_(col(Escalation.status) == "open", col(Escalation.resolved_at) >= inv.now - RECENT)
+    recent = or_(
+        col(Escalation.status) == EscalationStatus.OPEN,
+        col(Escalation.resolved_at) >= inv.now - RECENT,
+    )
     query = select(Escalation).where(Escalation.partnership_id == inv.partnership_id, recent)
     if board is not None:
         query = query.where(
@@ -157,14 +160,14 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     if len(rows) > MAX_LISTED:
         blocks.append(context(f"{len(rows) - MAX_LISTED} more not shown; name a board."))
     blocks.append(context("Open, then resolved in the last 90 days. Details: `/escalate show ID`"))
-    still_open = sum(row.status == "open" for row in rows)
+    still_open = sum(row.status == EscalationStatus.OPEN for row in rows)
     plural = "" if still_open == 1 else "s"
     return Reply.say(f"{still_open} open escalation{plural} for {who}", *blocks)
 
 
 def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], today: date) -> Line:
     boards = Bold(f"{keys[row.from_board_id]} → {keys[row.to_board_id]}")
-    if row.status == "resolved":
+    if row.status == EscalationStatus.RESOLVED:
         when = short_date(calendar.london_date(row.resolved_at or inv.now))
         return (Code(f"#{row.id}"), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
     waiting = calendar.working_days_between(calendar.london_date(stage_started(inv, row)), today)
@@ -187,7 +190,7 @@ def show(inv: Invocation, row: Escalation) -> Reply:
         )
         for step in inv.session.exec(query.order_by(col(EscalationStep.at), col(EscalationStep.id)))
     ]
-    if row.status == "resolved":
+    if row.status == EscalationStatus.RESOLVED:
         state = f"resolved: {row.outcome}"
     else:
         state = (
@@ -258,12 +261,12 @@ def require_party(inv: Invocation, row: Escalation, doing: str) -> tuple[Board, 
     held = set()
     for board in (source, target):
         held |= repo.roles_on(board.id or 0, inv.user_id, session=inv.session)
-    if not held & set(CHAIR_ROLES):
-        needed = " or ".join(ROLE_NAMES[r] for r in CHAIR_ROLES)
+    if not held & set(OFFICERS):
+        needed = either(OFFICERS)
         raise BoardbotError(
             f"to {doing} you need to be {source.key.upper()}'s or {target.key.upper()}'s {needed}"
         )
-    if row.status == "resolved":
+    if row.status == EscalationStatus.RESOLVED:
         raise BoardbotError(f"#{row.id} is already resolved: {row.outcome}")
     return source, target
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, or_, select
 
 from commands import registry
-from commands.context import ROLE_NAMES, Invocation
+from commands.context import Invocation
 from commands.duties import duty_line
 from commands.meetings import meeting_line
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
@@ -14,6 +14,8 @@ from schedules.calendar import short_date
 from schedules.occurrences import materialise, owed_by
 from storage import repo
 from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Partnership
+from storage.roles import Role
+from storage.status import AgendaStatus, EscalationStatus, MeetingStatus, Standing
 
 MAX_LISTED = 10  # per section, so the tab stays far below Slack's 100 blocks
 MAX_BOARDS = 20
@@ -76,7 +78,7 @@ def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
 
 def board_with_managers(session: Session, board: Board) -> Line:
     assert board.id is not None
-    managers = repo.people_with_role(board.id, "business_manager", session=session)
+    managers = repo.people_with_role(board.id, Role.BUSINESS_MANAGER, session=session)
     said: Line = (", business manager ",) if managers else ()
     for number, person in enumerate(managers):
         said += (", " if number else "", Mention(person.slack_user_id))
@@ -90,7 +92,7 @@ def board_line(board: Board) -> Line:
 
 def member_home(inv: Invocation, partnership: Partnership, held: Held) -> list[Block]:
     mine = [
-        (*board_line(board), f" · {', '.join(ROLE_NAMES.get(r, r) for r in roles)}")
+        (*board_line(board), f" · {', '.join(Role(r).label for r in roles)}")
         for board, roles in held.values()
     ]
     keys = {board.key for board, _ in held.values()}
@@ -121,8 +123,8 @@ def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) ->
         for o in owed_by(partnership.id, None, today, session=inv.session)
         if keys & set(o.duty.owners)
     ]
-    owed.sort(key=lambda o: o.status != "overdue")  # stable: closest first within each
-    overdue = sum(o.status == "overdue" for o in owed)
+    owed.sort(key=lambda o: o.status != Standing.OVERDUE)  # stable: closest first within each
+    overdue = sum(o.status == Standing.OVERDUE for o in owed)
     title = "Duties your boards owe" + (f" ({overdue} overdue)" if overdue else "")
     return section(
         title,
@@ -143,7 +145,7 @@ def pair(keys: dict[int, str], from_id: int, to_id: int) -> Bold:
 
 def agenda_section(session: Session, ids: list[int]) -> list[Block]:
     query = select(AgendaRequest).where(
-        AgendaRequest.status == "open",
+        AgendaRequest.status == AgendaStatus.OPEN,
         or_(col(AgendaRequest.from_board_id).in_(ids), col(AgendaRequest.to_board_id).in_(ids)),
     )
     found = list(
@@ -171,7 +173,7 @@ def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
     session, today = inv.session, calendar.london_date(inv.now)
     query = select(Escalation, Ladder).join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
     query = query.where(
-        Escalation.status == "open",
+        Escalation.status == EscalationStatus.OPEN,
         or_(col(Escalation.from_board_id).in_(ids), col(Escalation.to_board_id).in_(ids)),
     )
     found = list(session.exec(query.order_by(col(Escalation.stage_deadline), col(Escalation.id))))
@@ -200,7 +202,7 @@ def meetings_section(inv: Invocation, ids: list[int]) -> list[Block]:
         .join(Board, col(Board.id) == col(Meeting.board_id))
         .where(
             col(Meeting.board_id).in_(ids),
-            Meeting.status == "scheduled",
+            Meeting.status == MeetingStatus.SCHEDULED,
             col(Meeting.starts_at) >= inv.now,
         )
         .order_by(col(Meeting.starts_at), col(Meeting.id))

@@ -6,8 +6,6 @@ import re
 from collections.abc import Callable
 
 from commands.context import (
-    ROLE_NAMES,
-    WRITE_ROLES,
     Invocation,
     board_arg,
     clip,
@@ -20,6 +18,7 @@ from schedules.feeds.fetch import FeedError, is_web_address, web_address
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board
+from storage.roles import ROLES, WRITERS
 
 SUBSCRIBE_USAGE = "Usage: `/meetings subscribe BOARD URL [--match TEXT]`"
 UNSUBSCRIBE_USAGE = "Usage: `/meetings unsubscribe BOARD`"
@@ -35,7 +34,7 @@ def subscribe(inv: Invocation, rest: str) -> Reply:
     if len(args) != 2:
         raise BoardbotError("give the board and the calendar feed's address", usage=SUBSCRIBE_USAGE)
     board = board_arg(inv, args[0], usage=SUBSCRIBE_USAGE)
-    require_role(inv, board, WRITE_ROLES, f"change {board.key.upper()}'s calendar feed")
+    require_role(inv, board, WRITERS, f"change {board.key.upper()}'s calendar feed")
     url = feed_address(args[1])
     match = clip(match_text.strip().strip("\"'“”"), MATCH_LIMIT)
     if "--match" in rest and not match:
@@ -73,7 +72,7 @@ def unsubscribe(inv: Invocation, rest: str) -> Reply:
     if len(args) != 1:
         raise BoardbotError("give the board", usage=UNSUBSCRIBE_USAGE)
     board = board_arg(inv, args[0], usage=UNSUBSCRIBE_USAGE)
-    require_role(inv, board, WRITE_ROLES, f"change {board.key.upper()}'s calendar feed")
+    require_role(inv, board, WRITERS, f"change {board.key.upper()}'s calendar feed")
     subscriptions.unsubscribe(board, now=inv.now, actor=inv.user_id, session=inv.session)
     return Reply.say(
         f"{board.key.upper()} no longer follows its calendar feed. The meetings it brought stay; "
@@ -88,7 +87,7 @@ def feed(inv: Invocation, rest: str) -> Reply:
         raise BoardbotError("give one board, or none for the whole partnership", usage=FEED_USAGE)
     board = board_arg(inv, args[0], usage=FEED_USAGE) if args else None
     if board is not None:
-        require_role(inv, board, tuple(ROLE_NAMES), f"get {board.key.upper()}'s calendar")
+        require_role(inv, board, ROLES, f"get {board.key.upper()}'s calendar")
     elif not any(b.partnership_id == inv.partnership_id for b, _ in holdings(inv)):
         raise BoardbotError(
             "to get the partnership's calendar you need a role on one of its boards"

@@ -25,7 +25,6 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import col, select
 
 from commands.context import (
-    WRITE_ROLES,
     Invocation,
     board_arg,
     clip,
@@ -40,6 +39,8 @@ from commands.when import parse_when
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
+from storage.roles import WRITERS
+from storage.status import MeetingStatus
 
 USAGE = (
     "Usage: `/meetings [BOARD]`, `/meetings add BOARD WHEN [; VENUE]`, "
@@ -78,7 +79,7 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     boards = {b.id: b for b in inv.session.exec(query)}
     meetings_query = select(Meeting).where(
         col(Meeting.board_id).in_([board.id] if board else [b.id for b in boards.values()]),
-        Meeting.status == "scheduled",
+        Meeting.status == MeetingStatus.SCHEDULED,
         col(Meeting.starts_at) > inv.now,
         col(Meeting.starts_at) <= inv.now + LISTED_AHEAD,
     )
@@ -115,7 +116,7 @@ def add(inv: Invocation, rest: str) -> Reply:
     if len(parts) < 2:
         raise BoardbotError("give the board and when it meets", usage=USAGE)
     board = board_arg(inv, parts[0], usage=USAGE)
-    require_role(inv, board, WRITE_ROLES, f"add {board.key.upper()}'s meetings")
+    require_role(inv, board, WRITERS, f"add {board.key.upper()}'s meetings")
     starts_at = parse_when(parts[1], inv.now)
     venue = clip(venue_text, VENUE_LIMIT)
     refuse_a_second_meeting_at(inv, board, starts_at)
@@ -153,14 +154,14 @@ def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
 
 def cancel(inv: Invocation, meeting: Meeting) -> Reply:
     board = changeable(inv, meeting, "cancel")
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     changed_by_hand(inv, meeting)
     inv.audit(
         "meeting.cancelled",
         "meeting",
         meeting.id,
-        before={"status": "scheduled"},
-        after={"status": "cancelled"},
+        before={"status": MeetingStatus.SCHEDULED},
+        after={"status": MeetingStatus.CANCELLED},
     )
     return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled")
 
@@ -180,8 +181,8 @@ def changeable(inv: Invocation, meeting: Meeting, verb: str) -> Board:
     """A scheduled meeting still to come, and the board whose business manager may change it."""
     board = inv.session.get(Board, meeting.board_id)
     assert board is not None
-    require_role(inv, board, WRITE_ROLES, f"{verb} {board.key.upper()}'s meetings")
-    if meeting.status == "cancelled":
+    require_role(inv, board, WRITERS, f"{verb} {board.key.upper()}'s meetings")
+    if meeting.status == MeetingStatus.CANCELLED:
         raise BoardbotError(f"#{meeting.id} is already cancelled; add a new meeting instead")
     if meeting.starts_at <= inv.now:
         # Duties that follow a meeting (minutes, actions) are already counted from this one.
@@ -194,7 +195,7 @@ def refuse_a_second_meeting_at(
 ) -> None:
     query = select(Meeting).where(
         Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
+        Meeting.status == MeetingStatus.SCHEDULED,
         Meeting.starts_at == starts_at,
     )
     if moving is not None:

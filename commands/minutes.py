@@ -17,15 +17,17 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from commands.context import WRITE_ROLES, Invocation, board_arg, require_role, split_args
+from commands.context import Invocation, board_arg, require_role, split_args
 from commands.duties import LINK_PATTERN, parse_link
 from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import OPEN_STATUSES, active_duties, materialise
+from schedules.occurrences import active_duties, materialise
 from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
+from storage.roles import WRITERS
+from storage.status import MeetingStatus, OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
 DATE_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
@@ -127,7 +129,7 @@ def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
     end = calendar.at_local_time(day + timedelta(days=1), time(0))
     query = select(Meeting).where(
         Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
+        Meeting.status == MeetingStatus.SCHEDULED,
         col(Meeting.starts_at) >= start,
         col(Meeting.starts_at) < end,
     )
@@ -135,7 +137,7 @@ def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
 
 
 def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
-    require_role(inv, board, WRITE_ROLES, "log minutes")
+    require_role(inv, board, WRITERS, "log minutes")
     earlier = inv.session.exec(
         select(MinuteShare).where(MinuteShare.board_id == board.id, MinuteShare.meeting_on == day)
     ).first()
@@ -187,14 +189,18 @@ def complete_duties(
     query = select(DutyOccurrence).where(
         col(DutyOccurrence.duty_id).in_([d.id for d in duties]),
         DutyOccurrence.period_key == f"meeting:{meeting.id}",
-        col(DutyOccurrence.status).in_(OPEN_STATUSES),
+        DutyOccurrence.status == OccurrenceStatus.PENDING,
     )
     done = list(inv.session.exec(query))
     for row in done:
         before = {"status": row.status}
-        row.status, row.evidence_link, row.note = "done", share.link, f"minutes share #{share.id}"
+        row.status, row.evidence_link, row.note = (
+            OccurrenceStatus.DONE,
+            share.link,
+            f"minutes share #{share.id}",
+        )
         row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
-        after = {"status": "done", "evidence_link": share.link, "note": row.note}
+        after = {"status": OccurrenceStatus.DONE, "evidence_link": share.link, "note": row.note}
         inv.audit("duty.done", "duty_occurrence", row.id, before=before, after=after)
     return done
 

@@ -26,6 +26,13 @@ from storage.models import (
     Notification,
     Partnership,
 )
+from storage.status import (
+    AgendaStatus,
+    EscalationStatus,
+    MeetingStatus,
+    OccurrenceStatus,
+    PromptStatus,
+)
 
 MAX_ITEMS = 15  # per section; the digest must stay within Slack's 50 blocks
 
@@ -118,7 +125,9 @@ def _windows(
 
 def _overdue(pid: int, today: date, session: Session) -> Section:
     section = Section("Overdue duties")
-    overdue = _occurrences(pid, DutyOccurrence.status == "pending", col(DutyOccurrence.due) < today)
+    overdue = _occurrences(
+        pid, DutyOccurrence.status == OccurrenceStatus.PENDING, col(DutyOccurrence.due) < today
+    )
     for occ, duty in session.exec(overdue.limit(MAX_ITEMS)):
         days = calendar.working_days_between(occ.due, today)
         section.add(f"#{occ.id} {duty.title} ({occ.label}), {days} working days overdue")
@@ -136,7 +145,7 @@ def _meetings(pid: int, first: date, last: date, keys: dict[Any, str], session: 
         select(Meeting)
         .where(
             col(Meeting.board_id).in_(list(keys)),
-            Meeting.status == "scheduled",
+            Meeting.status == MeetingStatus.SCHEDULED,
             col(Meeting.starts_at) >= start,
             col(Meeting.starts_at) < end,
         )
@@ -152,7 +161,7 @@ def _agenda(pid: int, keys: dict[Any, str], session: Session) -> Section:
     section = Section("Open agenda requests")
     query = (
         select(AgendaRequest)
-        .where(AgendaRequest.partnership_id == pid, AgendaRequest.status == "open")
+        .where(AgendaRequest.partnership_id == pid, AgendaRequest.status == AgendaStatus.OPEN)
         .order_by(col(AgendaRequest.requested_at))
     )
     for request in session.exec(query):
@@ -169,7 +178,7 @@ def _escalations(pid: int, today: date, keys: dict[Any, str], session: Session) 
     query = (
         select(Escalation, Ladder)
         .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-        .where(Escalation.partnership_id == pid, Escalation.status == "open")
+        .where(Escalation.partnership_id == pid, Escalation.status == EscalationStatus.OPEN)
         .order_by(col(Escalation.opened_at))
     )
     rows = list(session.exec(query))
@@ -213,7 +222,7 @@ def _minutes(pid: int, today: date, keys: dict[Any, str], session: Session) -> S
         select(Meeting)
         .where(
             col(Meeting.board_id).in_(list(keys)),
-            Meeting.status == "scheduled",
+            Meeting.status == MeetingStatus.SCHEDULED,
             col(Meeting.starts_at) >= since,
             col(Meeting.starts_at) < until,
             col(Meeting.id).not_in(shared),
@@ -232,7 +241,7 @@ def _failed(pid: int, now: datetime, session: Session) -> Section:
         select(Notification)
         .where(
             Notification.partnership_id == pid,
-            Notification.status == "failed",
+            Notification.status == PromptStatus.FAILED,
             col(Notification.created_at) >= now - timedelta(days=14),
         )
         .order_by(col(Notification.created_at))

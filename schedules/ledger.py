@@ -17,8 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Notification
+from storage.status import PromptStatus
 
-PENDING, SENDING, SENT, FAILED, FOLDED = "pending", "sending", "sent", "failed", "folded"
+PENDING, SENDING, SENT = PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT
+FAILED, FOLDED = PromptStatus.FAILED, PromptStatus.FOLDED
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old without an answer is looked up in Slack
 UNRESOLVED_LIMIT = timedelta(days=1)  # an in-flight prompt not settled by then is failed
 MAX_ATTEMPTS = 8
@@ -43,7 +45,7 @@ class Entry:
     payload: dict[str, Any]
     send_after: datetime
     late: bool = False
-    status: str = PENDING
+    status: PromptStatus = PENDING
     error: str | None = None
 
     def row(self, now: datetime) -> dict[str, Any]:
@@ -202,7 +204,10 @@ def requeue(row: Notification, now: datetime) -> None:
 
 
 def listing(
-    *, session: Session, statuses: tuple[str, ...] = (PENDING, SENDING, FAILED), limit: int = 200
+    *,
+    session: Session,
+    statuses: tuple[PromptStatus, ...] = (PENDING, SENDING, FAILED),
+    limit: int = 200,
 ) -> list[Notification]:
     query = (
         select(Notification)

@@ -13,8 +13,8 @@ from schedules import calendar
 from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
 from schedules.protocol.model import PromptSettings, Schedule
 from storage.models import Board, Duty, DutyOccurrence, Meeting, Partnership
+from storage.status import MeetingStatus, OccurrenceStatus, Standing, standing
 
-OPEN_STATUSES = ("pending", "overdue")
 MEETING_LOOKBACK = timedelta(days=120)
 
 
@@ -49,7 +49,7 @@ def recent_meetings(partnership_id: int, now: datetime, *, session: Session) -> 
         .join(Board, col(Board.id) == col(Meeting.board_id))
         .where(
             Board.partnership_id == partnership_id,
-            Meeting.status == "scheduled",
+            Meeting.status == MeetingStatus.SCHEDULED,
             col(Meeting.starts_at) >= now - MEETING_LOOKBACK,
             col(Meeting.starts_at) <= now,
         )
@@ -99,7 +99,7 @@ def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:
         "closes": occ.closes,
         "due": occ.due,
         "meeting_id": int(occ.meeting.key) if occ.meeting else None,
-        "status": "pending",
+        "status": OccurrenceStatus.PENDING,
     }
 
 
@@ -108,21 +108,15 @@ def occurrence_of(row: DutyOccurrence, duty: Duty) -> Occurrence:
     return Occurrence(spec_of(duty), row.period_key, row.label, row.opens, row.closes, row.due)
 
 
-def display_status(row: DutyOccurrence, today: date) -> str:
-    if row.status in ("done", "waived"):
-        return row.status
-    if row.due < today:
-        return "overdue"
-    if row.opens > today:
-        return "upcoming"
-    return "open"
+def display_status(row: DutyOccurrence, today: date) -> Standing:
+    return standing(row.status, row.opens, row.due, today)
 
 
 @dataclass(frozen=True)
 class OwedDuty:
     occurrence: DutyOccurrence
     duty: Duty
-    status: str
+    status: Standing
     working_days_left: int
 
 
@@ -141,7 +135,7 @@ def owed_by(
         .where(
             Duty.partnership_id == partnership_id,
             col(Duty.retired_at).is_(None),
-            col(DutyOccurrence.status).in_(OPEN_STATUSES),
+            DutyOccurrence.status == OccurrenceStatus.PENDING,
             col(DutyOccurrence.opens) <= today + timedelta(days=ahead_days),
         )
         .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))

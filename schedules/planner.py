@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from schedules import calendar
-from schedules.ledger import FAILED, FOLDED, Entry, ledger_key
+from schedules.ledger import FAILED, FOLDED, PENDING, Entry, ledger_key
 from schedules.occurrences import materialise, occurrence_of, settings_of
 from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
 from schedules.recipients import Resolver
 from storage.models import Duty, DutyOccurrence, Partnership
+from storage.status import OccurrenceStatus
 
 LATE_DAYS = 7  # missed by more than this, a prompt is folded into the digest instead
 LOOKAHEAD = 400  # days: far enough to find the next weekly overdue notice
@@ -55,7 +56,7 @@ def due_occurrences(
         .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
         .where(
             col(DutyOccurrence.next_prompt_at) <= now,
-            DutyOccurrence.status == "pending",
+            DutyOccurrence.status == OccurrenceStatus.PENDING,
             Duty.partnership_id == partnership_id,
         )
     )
@@ -76,7 +77,7 @@ def start_new_occurrences(
         .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
         .where(
             Duty.partnership_id == partnership.id,
-            DutyOccurrence.status == "pending",
+            DutyOccurrence.status == OccurrenceStatus.PENDING,
             col(DutyOccurrence.next_prompt_at).is_(None),
             col(DutyOccurrence.completed_at).is_(None),
             col(DutyOccurrence.due) >= earliest,
@@ -143,7 +144,7 @@ def entries_for(
     payload = {**prompt.as_json(), "actions": list(prompt.actions), **prompt.extra, "late": late}
     entries = []
     for target in resolver.resolve(prompt.recipient):
-        status = FAILED if target.problem else (FOLDED if folded else "pending")
+        status = FAILED if target.problem else (FOLDED if folded else PENDING)
         entries.append(
             Entry(
                 key=ledger_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),

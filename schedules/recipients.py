@@ -6,15 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from schedules.prompts.base import Recipient
+from schedules.prompts.base import CHANNEL, DIGEST, Recipient
 from storage import repo
 from storage.models import Board
-
-ROLE_WORDS = {
-    "chair": "chair",
-    "business_manager": "business manager",
-    "secretariat": "secretariat",
-}
+from storage.roles import Role
 
 
 @dataclass(frozen=True)
@@ -42,7 +37,7 @@ class Resolver:
         return self._boards[key]
 
     def resolve(self, recipient: Recipient) -> list[Resolved]:
-        if recipient.role == "digest":
+        if recipient.role == DIGEST:
             if self.digest_channel:
                 return [Resolved(self.digest_channel, "digest")]
             return [
@@ -51,14 +46,15 @@ class Resolver:
         board = self.board(recipient.board or "")
         if board is None or board.id is None:
             return []  # the board was retired: nobody is owed this prompt
-        if recipient.role == "channel":
+        if recipient.role == CHANNEL:
             if board.channel_id:
                 return [Resolved(board.channel_id, recipient.label)]
             problem = f"{board.key} has no channel; link one with /boards link {board.key} #channel"
             return [Resolved(f"#{board.key}", recipient.label, problem)]
         holders = self._role_holders(board.id, recipient.role)
         if not holders:
-            word = ROLE_WORDS.get(recipient.role, recipient.role)
+            role = Role.parse(recipient.role)
+            word = role.label if role is not None else recipient.role
             problem = (
                 f"{board.key} has no {word}; add one with "
                 f"/boards role {board.key} @person {recipient.role}"

@@ -14,14 +14,15 @@ from sqlmodel import Session, col, select
 
 from schedules.protocol.errors import problems_from
 from schedules.protocol.loader import ProtocolInvalid, load_protocol, template_names
-from schedules.protocol.model import ROLES, Protocol, Role, Strict
+from schedules.protocol.model import Protocol, Strict
 from schedules.protocol.store import store_protocol
 from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
 from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Partnership, Person
+from storage.roles import ROLE_NAMES, ROLES, Role
 
-ROLE_LIST = ", ".join(ROLES)
+ROLE_LIST = ROLE_NAMES
 HINTS: dict[str, str] = {
     "partnership": "a bundled protocol name such as rutland, or the path of a protocol file",
     "boards": "board keys, each {channel: C0HWB, people: {U0HWBCHAIR: chair}}",
@@ -312,7 +313,7 @@ def _bind_channel(board: Board, channel: str | None, change: _Changes) -> None:
 
 
 def _bind_people(
-    board: Board, people: Mapping[str, tuple[str, ...]], session: Session, change: _Changes
+    board: Board, people: Mapping[str, tuple[Role, ...]], session: Session, change: _Changes
 ) -> None:
     query = (
         select(Membership, Person.slack_user_id)

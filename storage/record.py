@@ -21,6 +21,7 @@ from storage.models import (
     MinuteShare,
     Person,
 )
+from storage.status import MeetingStatus
 
 CHUNK = 500  # ids per IN (...) list, well inside every database's limit on bound parameters
 Row = TypeVar("Row", bound=SQLModel)
@@ -90,7 +91,7 @@ def meetings_between(
         .join(Board, col(Board.id) == col(Meeting.board_id))
         .where(
             Board.partnership_id == partnership_id,
-            Meeting.status == "scheduled",
+            Meeting.status == MeetingStatus.SCHEDULED,
             col(Meeting.starts_at) >= start,
             col(Meeting.starts_at) < end,
         )

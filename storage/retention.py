@@ -12,8 +12,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col
 
 from storage.models import Notification, SlackDelivery
+from storage.status import PromptStatus
 
-FINISHED = ("sent", "failed", "folded")
 DELIVERY_IDS_KEPT = timedelta(days=7)  # Slack retries an event for minutes, never days
 
 
@@ -21,7 +21,7 @@ def purge(now: datetime, keep: timedelta, *, session: Session) -> int:
     """Delete finished prompts older than `keep` and old event ids; return how many rows."""
     prompts = session.execute(
         delete(Notification).where(
-            col(Notification.status).in_(FINISHED),
+            col(Notification.status).in_([s for s in PromptStatus if s.finished]),
             col(Notification.next_attempt_at) < now - keep,
         )
     )

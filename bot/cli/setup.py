@@ -53,11 +53,9 @@ def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hid
 
 def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     """The partnership's channels and role holders, in the shape of a setup file."""
-    from typing import get_args
-
-    from schedules.protocol.model import Role
     from schedules.workspace import BoardBinding, SetupFile
     from storage import repo
+    from storage.roles import Role
 
     partnership = repo.partnership_by_key(partnership_key, session=session)
     if partnership is None or partnership.id is None:
@@ -69,7 +67,7 @@ def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
         assert board.id is not None
         held = repo.people_of_board(board.id, session=session)
         people: dict[str, list[Role]] = {}
-        for role in get_args(Role):  # each role's holders come in the order they were added
+        for role in Role:  # each role's holders come in the order they were added
             for person, _ in (p for p in held if p[1] == role):
                 people.setdefault(person.slack_user_id, []).append(role)
         roles = {user: tuple(names) for user, names in people.items()}
@@ -77,6 +75,12 @@ def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     return SetupFile.model_construct(
         partnership=partnership.key, digest_channel=partnership.digest_channel, boards=boards
     )
+
+
+def _roles_text(roles: tuple[str, ...]) -> str | list[str]:
+    """One role written bare, several as a list (as plain text, which YAML can write)."""
+    names = [str(role) for role in roles]
+    return names[0] if len(names) == 1 else names
 
 
 def render_setup(setup: SetupFile) -> str:
@@ -89,7 +93,7 @@ def render_setup(setup: SetupFile) -> str:
     data["boards"] = {
         key: {
             **({"channel": binding.channel} if binding.channel else {}),
-            "people": {u: r[0] if len(r) == 1 else list(r) for u, r in binding.people.items()},
+            "people": {u: _roles_text(r) for u, r in binding.people.items()},
         }
         for key, binding in setup.boards.items()
     }

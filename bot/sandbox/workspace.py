@@ -18,13 +18,14 @@ from schedules.workspace import SetupFile, apply_setup
 from storage import repo
 from storage.db import transaction
 from storage.models import Meeting
+from storage.roles import Role
 
 DIGEST = ("C0DIGEST", "digest")
 # (role in storage, id suffix, how the person is named)
 ROLES = (
-    ("chair", "CHAIR", "chair"),
-    ("business_manager", "BM", "business manager"),
-    ("secretariat", "SEC", "secretariat officer"),
+    (Role.CHAIR, "CHAIR", "chair"),
+    (Role.BUSINESS_MANAGER, "BM", "business manager"),
+    (Role.SECRETARIAT, "SEC", "secretariat officer"),
 )
 MEETING_TIME = time(14, 0)
 MEETINGS_PER_BOARD = 8
@@ -46,7 +47,7 @@ class DemoPerson:
     id: str
     name: str
     board_key: str
-    role: str
+    role: Role
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.calendar import long_date
-from schedules.occurrences import OPEN_STATUSES
 from storage import repo
 from storage.models import (
     Board,
@@ -30,6 +29,7 @@ from storage.models import (
     Meeting,
     Partnership,
 )
+from storage.status import EscalationStatus, MeetingStatus, OccurrenceStatus
 
 KEPT_BACK = timedelta(days=365)  # meetings and duties further back are left out
 PRODID = "-//boardbot//board calendars//EN"
@@ -121,7 +121,7 @@ def meeting_events(
                 summary=f"{board.key.upper()} meeting",
                 description=board.name,
                 location=meeting.venue,
-                status="CANCELLED" if meeting.status == "cancelled" else "CONFIRMED",
+                status="CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
                 sequence=meeting.sequence,
                 transp="TRANSPARENT" if meeting.all_day else "OPAQUE",
             )
@@ -140,7 +140,7 @@ def duty_events(
         .where(
             Duty.partnership_id == partnership.id,
             col(Duty.retired_at).is_(None),
-            col(DutyOccurrence.status).in_(OPEN_STATUSES),
+            DutyOccurrence.status == OccurrenceStatus.PENDING,
             col(DutyOccurrence.due) >= earliest,
         )
         .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
@@ -176,7 +176,9 @@ def escalation_events(
     query = (
         select(Escalation, Ladder)
         .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-        .where(Escalation.partnership_id == partnership.id, Escalation.status == "open")
+        .where(
+            Escalation.partnership_id == partnership.id, Escalation.status == EscalationStatus.OPEN
+        )
         .order_by(col(Escalation.id))
     )
     rows = [

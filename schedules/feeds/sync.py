@@ -19,6 +19,7 @@ from schedules import calendar
 from schedules.feeds.read import Feed, FeedEvent
 from storage import audit
 from storage.models import AuditEntry, Board, Meeting
+from storage.status import MeetingStatus
 
 ADDED = "meeting.imported"
 MOVED = "meeting.moved_by_feed"
@@ -107,7 +108,7 @@ def stored_meetings(
     for meeting in rows:
         if meeting.feed_uid is not None:
             by_key[(meeting.feed_uid, meeting.feed_recurrence or "")] = meeting
-        elif meeting.status == "scheduled":
+        elif meeting.status == MeetingStatus.SCHEDULED:
             by_time[meeting.starts_at] = meeting
     return by_key, by_time
 
@@ -151,7 +152,7 @@ def create(sync: Sync, event: FeedEvent) -> None:
 def follow(sync: Sync, meeting: Meeting, event: FeedEvent) -> None:
     """A meeting already imported: the feed's word goes, unless people or time have moved on."""
     same_time = (meeting.starts_at, meeting.all_day) == (event.starts_at, event.all_day)
-    cancelled = meeting.status == "cancelled"
+    cancelled = meeting.status == MeetingStatus.CANCELLED
     if event.cancelled:
         same = cancelled
     else:
@@ -165,7 +166,7 @@ def follow(sync: Sync, meeting: Meeting, event: FeedEvent) -> None:
     elif event.cancelled:
         cancel(sync, meeting, "cancelled in the feed")
     elif cancelled:
-        change(sync, meeting, event, REINSTATED, before={"status": "cancelled"})
+        change(sync, meeting, event, REINSTATED, before={"status": MeetingStatus.CANCELLED})
         sync.report.moved += 1
     elif not same_time:
         change(sync, meeting, event, MOVED, before=when_fields(meeting))
@@ -187,7 +188,7 @@ def cancel_vanished(sync: Sync, feed: Feed, present: set[tuple[str, str]]) -> No
             key not in present
             and meeting.origin == "feed"
             and meeting.feed_source == sync.source
-            and meeting.status == "scheduled"
+            and meeting.status == MeetingStatus.SCHEDULED
             and meeting.starts_at > sync.now
             and span[0] <= calendar.london_date(meeting.starts_at) <= span[1]
         ):
@@ -195,10 +196,10 @@ def cancel_vanished(sync: Sync, feed: Feed, present: set[tuple[str, str]]) -> No
 
 
 def cancel(sync: Sync, meeting: Meeting, why: str) -> None:
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     touch(sync, meeting)
-    after = {**where_fields(sync, meeting), "status": "cancelled", "why": why}
-    record(sync, CANCELLED, meeting, before={"status": "scheduled"}, after=after)
+    after = {**where_fields(sync, meeting), "status": MeetingStatus.CANCELLED, "why": why}
+    record(sync, CANCELLED, meeting, before={"status": MeetingStatus.SCHEDULED}, after=after)
     sync.report.cancelled += 1
 
 
@@ -206,7 +207,7 @@ def change(
     sync: Sync, meeting: Meeting, event: FeedEvent, action: str, *, before: dict[str, Any]
 ) -> None:
     meeting.starts_at, meeting.all_day = event.starts_at, event.all_day
-    meeting.venue, meeting.status = event.location, "scheduled"
+    meeting.venue, meeting.status = event.location, MeetingStatus.SCHEDULED
     touch(sync, meeting)
     record(sync, action, meeting, before=before, after=where_fields(sync, meeting))
 

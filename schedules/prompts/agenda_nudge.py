@@ -11,6 +11,8 @@ from schedules.calendar import long_date
 from schedules.occurrences import settings_of
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import AgendaRequest, Board, Partnership
+from storage.roles import Role
+from storage.status import AgendaStatus
 
 KIND = "agenda_nudge"
 
@@ -21,7 +23,10 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
     query = (
         select(AgendaRequest, Board)
         .join(Board, col(Board.id) == col(AgendaRequest.from_board_id))
-        .where(AgendaRequest.partnership_id == partnership.id, AgendaRequest.status == "open")
+        .where(
+            AgendaRequest.partnership_id == partnership.id,
+            AgendaRequest.status == AgendaStatus.OPEN,
+        )
     )
     prompts = []
     for request, from_board in session.exec(query):
@@ -35,7 +40,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
                 KIND,
                 send_on,
                 subject=f"agenda:{request.id}",
-                recipient=Recipient("chair", to_board.key),
+                recipient=Recipient(Role.CHAIR, to_board.key),
                 title=f"Agenda request #{request.id} is waiting for an answer",
                 text=(
                     f"{from_board.key.upper()} asked on {long_date(asked)} for an item on "

@@ -14,6 +14,7 @@ from schedules.meeting_times import clock_label
 from schedules.occurrences import settings_of
 from schedules.prompts.base import Prompt, Recipient, meeting_audience
 from storage.models import AgendaRequest, Board, Duty, DutyOccurrence, Meeting, Partnership
+from storage.status import AgendaStatus, MeetingStatus, OccurrenceStatus
 
 KIND = "agenda_pack"
 LOOKAHEAD_DAYS = 21
@@ -27,7 +28,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         .join(Board, col(Board.id) == col(Meeting.board_id))
         .where(
             Board.partnership_id == partnership.id,
-            Meeting.status == "scheduled",
+            Meeting.status == MeetingStatus.SCHEDULED,
             col(Meeting.starts_at) > now,
             col(Meeting.starts_at) <= now + timedelta(days=LOOKAHEAD_DAYS),
         )
@@ -46,7 +47,7 @@ def pack_for(
 ) -> list[Prompt]:
     accepted = session.exec(
         select(AgendaRequest).where(
-            AgendaRequest.meeting_id == meeting.id, AgendaRequest.status == "accepted"
+            AgendaRequest.meeting_id == meeting.id, AgendaRequest.status == AgendaStatus.ACCEPTED
         )
     ).all()
     due = session.exec(
@@ -54,7 +55,7 @@ def pack_for(
         .join(DutyOccurrence, col(DutyOccurrence.duty_id) == col(Duty.id))
         .where(
             Duty.partnership_id == board.partnership_id,
-            DutyOccurrence.status == "pending",
+            DutyOccurrence.status == OccurrenceStatus.PENDING,
             col(DutyOccurrence.opens) <= held,
             col(DutyOccurrence.due) >= held,
         )

@@ -9,8 +9,10 @@ from typing import Any
 
 from schedules.cycle import DutySpec, Occurrence
 from schedules.protocol.model import Guest, PromptSettings
+from storage.roles import Role
 
-PARTNER = "partner"
+# Recipients that are not a role on a board: a board's channel, a partner's people, the digest.
+CHANNEL, PARTNER, DIGEST = "channel", "partner", "digest"
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Recipient:
     `Recipient("chair", "hwb")` is each chair of the HWB; `Recipient("partner", "cabinet")` is
     each person bound to the partner `cabinet`, by direct message (a partner has no channel)."""
 
-    role: str  # channel | chair | business_manager | secretariat | member | digest | partner
+    role: str  # a Role (each holder of it on the board), or CHANNEL, PARTNER or DIGEST
     board: str | None = None  # the board's key, or the partner's key when role is "partner"
 
     @classmethod
@@ -113,7 +115,7 @@ def owner_recipients(duty: DutySpec, *roles: str) -> list[Recipient]:
     return found
 
 
-def counterpart_recipients(duty: DutySpec, role: str = "business_manager") -> list[Recipient]:
+def counterpart_recipients(duty: DutySpec, role: Role = Role.BUSINESS_MANAGER) -> list[Recipient]:
     """Who hears on the receiving side: each counterpart board's `role`, each partner's people."""
     return [
         Recipient.partner(key) if key in duty.partners else Recipient(role, key)
@@ -123,7 +125,7 @@ def counterpart_recipients(duty: DutySpec, role: str = "business_manager") -> li
 
 def meeting_audience(board: str, guests: Sequence[Guest] = ()) -> list[Recipient]:
     """Who gets a board's agenda packs and meeting notices: its business manager, then guests."""
-    audience = [Recipient("business_manager", board)]
+    audience = [Recipient(Role.BUSINESS_MANAGER, board)]
     for guest in guests:
         if guest.partner is not None:
             audience.append(Recipient.partner(guest.partner))

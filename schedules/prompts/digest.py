@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from schedules import calendar
 from schedules.digest import build_digest, week_start
 from schedules.ledger import ledger_key
-from schedules.prompts.base import Prompt, Recipient
+from schedules.prompts.base import DIGEST, Prompt, Recipient
 from storage.models import Notification, Partnership
 
 KIND = "digest"
@@ -32,7 +32,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
             KIND,
             send_on,
             subject=subject,
-            recipient=Recipient("digest"),
+            recipient=Recipient(DIGEST),
             title=f"Weekly digest: {partnership.name}",
             text=digest.text(),
             extra={"digest": digest.as_payload()},

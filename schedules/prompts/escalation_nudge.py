@@ -10,6 +10,8 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import Board, Escalation, Ladder, Partnership
+from storage.roles import Role
+from storage.status import EscalationStatus
 
 KIND = "escalation_nudge"
 
@@ -21,7 +23,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
         .where(
             Escalation.partnership_id == partnership.id,
-            Escalation.status == "open",
+            Escalation.status == EscalationStatus.OPEN,
             col(Escalation.stage_deadline) < today,
         )
     )
@@ -49,7 +51,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
                     KIND,
                     send_on,
                     subject=f"escalation:{escalation.id}:stage:{escalation.stage}",
-                    recipient=Recipient("chair", key),
+                    recipient=Recipient(Role.CHAIR, key),
                     title=f"Escalation #{escalation.id} is past its deadline",
                     text=text,
                     actions=("advance",),

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from schedules import calendar
 from schedules.feeds.sync import CANCELLED, MOVED, REINSTATED, TOLD_TO_THE_CHANNEL
 from schedules.meeting_times import moment_label
-from schedules.prompts.base import Prompt, Recipient
+from schedules.prompts.base import CHANNEL, Prompt, Recipient
 from storage.models import AuditEntry, Partnership
 
 KIND = "meeting_changed"
@@ -44,7 +44,7 @@ def notice(entry: AuditEntry) -> Prompt:
         KIND,
         calendar.london_date(entry.at),
         subject=f"meeting:{entry.entity_id}:change:{entry.id}",
-        recipient=Recipient("channel", board),
+        recipient=Recipient(CHANNEL, board),
         title=f"{board.upper()} meeting {heading}",
         text=notice_text(entry, board, after),
         extra={"meeting_id": entry.entity_id},

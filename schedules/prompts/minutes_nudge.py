@@ -5,6 +5,7 @@ from __future__ import annotations
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
 from schedules.prompts.base import PlanContext, Prompt, base_fields, boards_text, owner_recipients
+from storage.roles import WRITERS
 
 KIND = "minutes_nudge"
 
@@ -21,5 +22,5 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     )
     return [
         Prompt(KIND, occurrence.due, recipient=r, text=text, **base_fields(occurrence))
-        for r in owner_recipients(duty, "business_manager", "secretariat")
+        for r in owner_recipients(duty, *WRITERS)
     ]

@@ -7,7 +7,8 @@ from datetime import timedelta
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, base_fields, owner_recipients
+from storage.roles import Role
 
 KIND = "overdue"
 
@@ -40,6 +41,6 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
                 extra={"repeat": number},
                 **base_fields(occurrence),
             )
-            for r in owner_recipients(duty, "channel", "chair")
+            for r in owner_recipients(duty, CHANNEL, Role.CHAIR)
         ]
     return prompts

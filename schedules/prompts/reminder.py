@@ -7,7 +7,8 @@ from datetime import date
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, base_fields, owner_recipients
+from storage.roles import Role
 
 KIND = "reminder"
 
@@ -37,7 +38,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
                 extra={"working_days_left": days},
                 **base_fields(occurrence),
             )
-            for r in owner_recipients(duty, "channel", "business_manager")
+            for r in owner_recipients(duty, CHANNEL, Role.BUSINESS_MANAGER)
         ]
     return prompts
 
@@ -62,5 +63,5 @@ def after_snooze(occurrence: Occurrence, until: date) -> list[Prompt]:
             extra={"working_days_left": days, "after_snooze": True},
             **base_fields(occurrence),
         )
-        for r in owner_recipients(duty, "channel", "business_manager")
+        for r in owner_recipients(duty, CHANNEL, Role.BUSINESS_MANAGER)
     ]

@@ -6,6 +6,7 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
 from schedules.prompts.base import (
+    CHANNEL,
     PlanContext,
     Prompt,
     base_fields,
@@ -13,6 +14,7 @@ from schedules.prompts.base import (
     note_text,
     owner_recipients,
 )
+from storage.roles import Role
 
 KIND = "window_opens"
 
@@ -22,7 +24,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     if duty.schedule.after_meetings:
         return []
     send_on = calendar.on_or_after(occurrence.opens)
-    recipients = owner_recipients(duty, "channel", "chair", "business_manager")
+    recipients = owner_recipients(duty, CHANNEL, Role.CHAIR, Role.BUSINESS_MANAGER)
     if duty.kind == "joint_meeting":
         recipients = owner_recipients(duty)
     return [
