@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select, update
+from sqlmodel import col, select
 
 from commands.context import Invocation, clip, field_error, parse_id, require_role
 from commands.reply import (
@@ -28,6 +28,7 @@ from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board, Meeting
 from storage.roles import OFFICERS
 from storage.status import AgendaStatus, MeetingStatus
+from storage.upsert import update_one_if
 
 DECIDING = "answer agenda requests"
 MAX_TEXT, MAX_OPTIONS = 300, 100  # characters of an item or reason; meetings offered
@@ -191,11 +192,7 @@ def decide(
 
 def claim(inv: Invocation, request: AgendaRequest, **answer: Any) -> None:
     """Two people may answer at once: the conditional UPDATE lets exactly one answer count."""
-    result = inv.session.execute(
-        update(AgendaRequest)
-        .where(col(AgendaRequest.id) == request.id, col(AgendaRequest.status) == AgendaStatus.OPEN)
-        .values(**answer)
-    )
-    if int(getattr(result, "rowcount", 0) or 0) != 1:
+    open_now = col(AgendaRequest.status) == AgendaStatus.OPEN
+    if not update_one_if(AgendaRequest, request.id, open_now, session=inv.session, **answer):
         raise BoardbotError(f"agenda request #{request.id} was answered a moment ago")
     inv.session.refresh(request)

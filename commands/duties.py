@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import update
 from sqlmodel import col
 
 from commands.context import (
@@ -42,6 +41,7 @@ from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus, Standing
+from storage.upsert import update_one_if
 
 USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
 SOON_WORKING_DAYS = 10
@@ -174,19 +174,19 @@ def complete(
         raise BoardbotError(f"#{row.id} is already {row.status}")
     before = {"status": row.status}
     # Conditional, so that of two people pressing Done at once only one records an outcome.
-    recorded = inv.session.execute(
-        update(DutyOccurrence)
-        .where(col(DutyOccurrence.id) == row.id, col(DutyOccurrence.status) == row.status)
-        .values(
-            status=status,
-            evidence_link=link,
-            note=note,
-            completed_by=inv.user_id,
-            completed_at=inv.now,
-            next_prompt_at=None,
-        )
+    recorded = update_one_if(
+        DutyOccurrence,
+        row.id,
+        col(DutyOccurrence.status) == row.status,
+        session=inv.session,
+        status=status,
+        evidence_link=link,
+        note=note,
+        completed_by=inv.user_id,
+        completed_at=inv.now,
+        next_prompt_at=None,
     )
-    if int(getattr(recorded, "rowcount", 0) or 0) != 1:
+    if not recorded:
         raise BoardbotError(f"#{row.id} was recorded by someone else a moment ago")
     inv.session.refresh(row)
     after = {"status": status, "evidence_link": link, "note": note}

@@ -6,8 +6,6 @@ import copy
 from datetime import date
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from commands.context import Invocation
@@ -15,6 +13,7 @@ from schedules import calendar
 from schedules.calendar import short_date
 from schedules.ladders import DEFAULT_LADDER_KEY, DEFAULT_LADDER_NAME, DEFAULT_STAGES
 from storage.models import Escalation, Ladder
+from storage.upsert import insert_if_absent
 
 
 def partnership_ladder(inv: Invocation) -> Ladder:
@@ -42,21 +41,17 @@ def make_default_ladder(inv: Invocation) -> bool:
 
     Two first escalations at once both find no ladder; the unique key lets one insert win and
     the other do nothing, instead of failing on the constraint."""
-    dialect = inv.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(Ladder)
-        .values(
-            partnership_id=inv.partnership_id,
-            key=DEFAULT_LADDER_KEY,
-            name=DEFAULT_LADDER_NAME,
-            clause="",
-            stages=copy.deepcopy(DEFAULT_STAGES),
-        )
-        .on_conflict_do_nothing(index_elements=["partnership_id", "key"])
-        .returning(col(Ladder.id))
+    default = {
+        "partnership_id": inv.partnership_id,
+        "key": DEFAULT_LADDER_KEY,
+        "name": DEFAULT_LADDER_NAME,
+        "clause": "",
+        "stages": copy.deepcopy(DEFAULT_STAGES),
+    }
+    made = insert_if_absent(
+        Ladder, [default], unique=["partnership_id", "key"], session=inv.session
     )
-    return inv.session.execute(statement).first() is not None
+    return made == 1
 
 
 def ladder_of(inv: Invocation, row: Escalation) -> Ladder:

@@ -7,17 +7,16 @@ folded (missed so long ago that the digest carries it instead).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Notification
 from storage.status import PromptStatus
+from storage.upsert import insert_if_absent, update_one_if
 
 PENDING, SENDING, SENT = PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT
 FAILED, FOLDED = PromptStatus.FAILED, PromptStatus.FOLDED
@@ -25,9 +24,6 @@ STALE_CLAIM = timedelta(minutes=5)  # a claim this old without an answer is look
 UNRESOLVED_LIMIT = timedelta(days=1)  # an in-flight prompt not settled by then is failed
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 3600  # seconds
-# Bound parameters one statement may carry: SQLite builds before 3.32 allow 999, PostgreSQL 65,535.
-PARAMETER_LIMITS = {"sqlite": 999, "postgresql": 65_535}
-MAX_BATCH_ROWS = 200  # drivers prepare a few short statements faster than one long one
 LOOKUP_FAILED = "; look-up failed: "
 
 
@@ -73,33 +69,9 @@ def ledger_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
 
 def record(entries: Sequence[Entry], now: datetime, *, session: Session) -> int:
     """Insert the entries whose key is new; an existing key is left alone. Returns how many
-    rows were inserted, counted from what the database returns (a driver's rowcount is not
-    reliable for INSERT … ON CONFLICT DO NOTHING)."""
-    if not entries:
-        return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Notification)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(col(Notification.id))
-    )
-    inserted = 0
-    for batch in batches(entries, rows_per_statement(dialect, columns=len(entries[0].row(now)))):
-        inserted += len(session.execute(statement, [entry.row(now) for entry in batch]).all())
-    return inserted
-
-
-def rows_per_statement(dialect: str, *, columns: int) -> int:
-    limit = PARAMETER_LIMITS.get(dialect, PARAMETER_LIMITS["sqlite"]) // columns
-    return max(1, min(limit, MAX_BATCH_ROWS))
-
-
-def batches(entries: Sequence[Entry], size: int) -> Iterator[Sequence[Entry]]:
-    # A catch-up after long downtime can hold thousands of rows: one statement would exceed
-    # the database's limit on bound parameters.
-    for start in range(0, len(entries), size):
-        yield entries[start : start + size]
+    rows were inserted (a catch-up after long downtime can hold thousands: in batches)."""
+    rows = [entry.row(now) for entry in entries]
+    return insert_if_absent(Notification, rows, unique=["key"], session=session)
 
 
 def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
@@ -116,12 +88,15 @@ def claim(notification_id: int, now: datetime, *, session: Session) -> bool:
     """Mark one row in flight; exactly one caller wins (the conditional UPDATE).
 
     The caller commits before sending, so that the claim is visible to every other clock."""
-    result = session.execute(
-        update(Notification)
-        .where(col(Notification.id) == notification_id, col(Notification.status) == PENDING)
-        .values(status=SENDING, claimed_at=now, attempts=Notification.attempts + 1)
+    return update_one_if(
+        Notification,
+        notification_id,
+        col(Notification.status) == PENDING,
+        session=session,
+        status=SENDING,
+        claimed_at=now,
+        attempts=Notification.attempts + 1,
     )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def release(row: Notification) -> None:

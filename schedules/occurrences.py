@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from schedules import calendar
@@ -14,6 +13,7 @@ from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
 from schedules.protocol.model import PromptSettings, Schedule
 from storage.models import Board, Duty, DutyOccurrence, Meeting, Partnership
 from storage.status import MeetingStatus, OccurrenceStatus, Standing, standing
+from storage.upsert import insert_if_absent
 
 MEETING_LOOKBACK = timedelta(days=120)
 
@@ -81,13 +81,9 @@ def materialise(partnership: Partnership, now: datetime, *, session: Session) ->
             meetings=meetings,
         )
         rows += [row_values(duty.id, occ) for occ in found if occ.period_key not in have]
-    if rows:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(DutyOccurrence).values(rows)
-        session.execute(statement.on_conflict_do_nothing(index_elements=["duty_id", "period_key"]))
+    made = insert_if_absent(DutyOccurrence, rows, unique=["duty_id", "period_key"], session=session)
     session.flush()
-    return len(rows)
+    return made
 
 
 def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:

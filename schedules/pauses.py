@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import SendingPause
+from storage.upsert import insert_if_absent
 
 # A token refused before it ever said which workspace it belongs to. Only the one token from
 # the environment can be in that state (an installed workspace's token comes with its team
@@ -27,15 +27,8 @@ def current(workspace: str, *, session: Session) -> SendingPause | None:
 
 def begin(workspace: str, error: str, now: datetime, *, session: Session) -> bool:
     """Pause a workspace; True only for the call that started the pause."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(SendingPause)
-        .values(workspace=workspace, error=error[:100], since=now, checked_at=now)
-        .on_conflict_do_nothing(index_elements=["workspace"])
-        .returning(col(SendingPause.workspace))
-    )
-    return bool(session.execute(statement).all())
+    pause = {"workspace": workspace, "error": error[:100], "since": now, "checked_at": now}
+    return insert_if_absent(SendingPause, [pause], unique=["workspace"], session=session) == 1
 
 
 def checked(pause: SendingPause, now: datetime) -> None:

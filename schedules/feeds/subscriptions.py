@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from schedules import calendar
@@ -23,6 +23,7 @@ from storage import audit
 from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import Board, FeedSubscription
+from storage.upsert import update_one_if
 
 log = logging.getLogger(__name__)
 Fetcher = Callable[..., Fetched]  # fetch(url, etag=..., last_modified=...)
@@ -144,15 +145,14 @@ def refresh_due_feeds(
 def claim(engine: Engine, subscription_id: int, now: datetime) -> bool:
     """Push the next read an hour on; only the clock whose update wins reads the feed now."""
     with transaction(engine) as session:
-        result = session.execute(
-            update(FeedSubscription)
-            .where(
-                col(FeedSubscription.id) == subscription_id,
-                col(FeedSubscription.next_refresh_at) <= now,
-            )
-            .values(next_refresh_at=now + HOURLY, last_checked_at=now)
+        return update_one_if(
+            FeedSubscription,
+            subscription_id,
+            col(FeedSubscription.next_refresh_at) <= now,
+            session=session,
+            next_refresh_at=now + HOURLY,
+            last_checked_at=now,
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def refresh_one(

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from schedules import ledger
 from schedules.ledger import Entry
 from storage.models import Notification, Partnership
+from storage.upsert import rows_per_statement
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -90,8 +91,8 @@ def test_record_of_nothing_records_nothing(engine: Engine) -> None:
 
 
 def test_batches_stay_under_each_databases_parameter_limit() -> None:
-    assert ledger.rows_per_statement("sqlite", columns=14) * 14 <= 999
-    assert ledger.rows_per_statement("postgresql", columns=14) * 14 <= 65_535
+    assert rows_per_statement("sqlite", columns=14) * 14 <= 999
+    assert rows_per_statement("postgresql", columns=14) * 14 <= 65_535
 
 
 # -- claim ---------------------------------------------------------------------------------------
