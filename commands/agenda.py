@@ -48,9 +48,10 @@ from commands.reply import (
     header,
     lines,
 )
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board
+from storage.queries.boards import boards_of
+from storage.queries.people import memberships_of, roles_on
 from storage.roles import OFFICERS, WRITERS, either
 from storage.status import AgendaStatus
 
@@ -146,9 +147,9 @@ def repost(inv: Invocation, token: str) -> Reply:
 def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
     """The asking board's officers, or the asked board's business manager or secretariat."""
     assert asker.id is not None and asked.id is not None
-    if repo.roles_on(asker.id, inv.user_id, session=inv.session) & set(OFFICERS):
+    if roles_on(asker.id, inv.user_id, session=inv.session) & set(OFFICERS):
         return
-    if repo.roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITERS):
+    if roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITERS):
         return
     askers, answerers = either(OFFICERS), either(WRITERS)
     raise BoardbotError(
@@ -215,9 +216,9 @@ def board_agenda(inv: Invocation, board: Board) -> Reply:
 
 
 def request_form(inv: Invocation) -> Reply:
-    boards = repo.boards(inv.partnership_id, session=inv.session)
+    boards = boards_of(inv.partnership_id, session=inv.session)
     options = tuple((b.key, f"{b.key.upper()}: {b.name}"[:75]) for b in boards)
-    held = repo.memberships_of(inv.user_id, session=inv.session)
+    held = memberships_of(inv.user_id, session=inv.session)
     chaired = {b.id for b, role in held if role in OFFICERS}
     mine = next((b.key for b in boards if b.id in chaired), "")
     modal = Modal(

@@ -23,9 +23,10 @@ from commands.context import (
     user_arg,
 )
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Person
+from storage.queries.boards import boards_by_channel, boards_of
+from storage.queries.people import ensure_person, people_of_board, people_with_role, roles_on
 from storage.roles import MANAGERS, ROLE_NAMES, Role
 
 USAGE = (
@@ -68,7 +69,7 @@ def role_arg(token: str) -> Role:
 
 
 def listing(inv: Invocation) -> Reply:
-    boards = repo.boards(inv.partnership_id, session=inv.session)
+    boards = boards_of(inv.partnership_id, session=inv.session)
     if not boards:
         return Reply.say(f"{inv.partnership.name} has no boards yet.")
     blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
@@ -85,7 +86,7 @@ def board_line(board: Board) -> Line:
 
 def role_lines(inv: Invocation, board: Board) -> list[Line]:
     assert board.id is not None
-    people = repo.people_of_board(board.id, session=inv.session)
+    people = people_of_board(board.id, session=inv.session)
     found: list[Line] = []
     for role in Role:
         holders = [p.slack_user_id for p, held in people if held == role]
@@ -97,7 +98,7 @@ def role_lines(inv: Invocation, board: Board) -> list[Line]:
 
 def link(inv: Invocation, board: Board, channel: str) -> Reply:
     require_role(inv, board, MANAGERS, f"link {board.key.upper()}'s channel")
-    taken = [b for b in repo.boards_by_channel(channel, session=inv.session) if b.id != board.id]
+    taken = [b for b in boards_by_channel(channel, session=inv.session) if b.id != board.id]
     if taken:
         raise BoardbotError(f"that channel is already {taken[0].key.upper()}'s channel")
     if board.channel_id == channel:
@@ -118,9 +119,9 @@ def add_role(inv: Invocation, board: Board, user: str, role: Role) -> Reply:
     key = board.key.upper()
     require_role(inv, board, MANAGERS, f"change {key}'s roles")
     assert board.id is not None
-    if role in repo.roles_on(board.id, user, session=inv.session):
+    if role in roles_on(board.id, user, session=inv.session):
         raise BoardbotError(f"that person is already {key}'s {role.label}")
-    person = repo.ensure_person(user, session=inv.session)
+    person = ensure_person(user, session=inv.session)
     assert person.id is not None
     membership = Membership(person_id=person.id, board_id=board.id, role=role)
     inv.session.add(membership)
@@ -137,7 +138,7 @@ def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
     if not memberships:
         raise BoardbotError(f"that person has no role on {key}")
     assert board.id is not None
-    managers = repo.people_with_role(board.id, Role.BUSINESS_MANAGER, session=inv.session)
+    managers = people_with_role(board.id, Role.BUSINESS_MANAGER, session=inv.session)
     if any(m.role == Role.BUSINESS_MANAGER for m in memberships) and len(managers) == 1:
         raise BoardbotError(
             f"that person is {key}'s only business manager; give the role to someone else first "

@@ -12,9 +12,12 @@ from typing import Any
 from sqlmodel import Session
 
 from commands.reply import FieldError
-from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Partnership
+from storage.queries import audit
+from storage.queries.boards import board_by_key, boards_by_channel, boards_of
+from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
+from storage.queries.people import memberships_of, roles_on
 from storage.roles import Role, either
 
 CHANNEL_ESCAPE = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -70,14 +73,12 @@ class Invocation:
 def resolve_partnership(inv: Invocation) -> Partnership:
     """The partnership of the channel, else of the person's boards, else the only one set up."""
     session = inv.session
-    from_channel = {
-        b.partnership_id for b in repo.boards_by_channel(inv.channel_id, session=session)
-    }
+    from_channel = {b.partnership_id for b in boards_by_channel(inv.channel_id, session=session)}
     from_channel |= {
-        p.id for p in repo.partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
+        p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
     }
-    from_person = {b.partnership_id for b, _ in repo.memberships_of(inv.user_id, session=session)}
-    everything = repo.partnerships(session=session)
+    from_person = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=session)}
+    everything = all_partnerships(session=session)
     for candidates in (from_channel, from_person, {p.id for p in everything}):
         if len(candidates) == 1:
             (pid,) = candidates
@@ -98,15 +99,15 @@ def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board
     if match:
         found = [
             b
-            for b in repo.boards_by_channel(match.group(1), session=inv.session)
+            for b in boards_by_channel(match.group(1), session=inv.session)
             if b.partnership_id == inv.partnership_id
         ]
         if found:
             return found[0]
         raise BoardbotError(f"{token} is not linked to a board", usage=usage)
-    board = repo.board_by_key(inv.partnership_id, token.lower(), session=inv.session)
+    board = board_by_key(inv.partnership_id, token.lower(), session=inv.session)
     if board is None:
-        known = ", ".join(b.key for b in repo.boards(inv.partnership_id, session=inv.session))
+        known = ", ".join(b.key for b in boards_of(inv.partnership_id, session=inv.session))
         raise BoardbotError(f"no board called '{token}'; the boards are {known}", usage=usage)
     return board
 
@@ -121,7 +122,7 @@ def user_arg(token: str, *, usage: str | None = None) -> str:
 def require_role(inv: Invocation, board: Board, roles: tuple[Role, ...], doing: str) -> Role:
     """The role that allows `doing`, or a refusal naming the roles that would."""
     assert board.id is not None
-    held = repo.roles_on(board.id, inv.user_id, session=inv.session)
+    held = roles_on(board.id, inv.user_id, session=inv.session)
     for role in roles:
         if role in held:
             return role

@@ -36,9 +36,10 @@ from commands.reply import (
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
+from storage.queries.boards import board_by_key
+from storage.queries.people import roles_on
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus, Standing
 from storage.upsert import update_one_if
@@ -131,13 +132,13 @@ def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
 
 def require_owner_role(inv: Invocation, duty: Duty, doing: str) -> Board:
     """A business manager or secretariat of any owner board may record a duty's outcome."""
-    owners = [repo.board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
+    owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
     boards = [b for b in owners if b is not None]
     if not boards:
         raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
     for board in boards:
         assert board.id is not None
-        if repo.roles_on(board.id, inv.user_id, session=inv.session) & set(WRITERS):
+        if roles_on(board.id, inv.user_id, session=inv.session) & set(WRITERS):
             return board
     require_role(inv, boards[0], WRITERS, doing)  # raises, naming the role needed
     raise AssertionError("unreachable")

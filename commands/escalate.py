@@ -36,9 +36,9 @@ from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, h
 from commands.when import london_label
 from schedules import calendar
 from schedules.calendar import short_date
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep
+from storage.queries.people import roles_on
 from storage.roles import OFFICERS, either
 from storage.status import EscalationStatus
 
@@ -260,7 +260,7 @@ def require_party(inv: Invocation, row: Escalation, doing: str) -> tuple[Board, 
     assert source is not None and target is not None
     held = set()
     for board in (source, target):
-        held |= repo.roles_on(board.id or 0, inv.user_id, session=inv.session)
+        held |= roles_on(board.id or 0, inv.user_id, session=inv.session)
     if not held & set(OFFICERS):
         needed = either(OFFICERS)
         raise BoardbotError(

@@ -12,8 +12,10 @@ from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import materialise, owed_by
-from storage import repo
 from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Partnership
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import all_partnerships
+from storage.queries.people import memberships_of, people_with_role
 from storage.roles import Role
 from storage.status import AgendaStatus, EscalationStatus, MeetingStatus, Standing
 
@@ -30,11 +32,11 @@ Held = dict[int, tuple[Board, list[str]]]  # board id -> (board, the viewer's ro
 
 
 def home_blocks(inv: Invocation) -> list[Block]:
-    partnerships = repo.partnerships(session=inv.session)
+    partnerships = all_partnerships(session=inv.session)
     if not partnerships:
         return not_set_up()
     held: dict[int, Held] = {}
-    for board, role in repo.memberships_of(inv.user_id, session=inv.session):
+    for board, role in memberships_of(inv.user_id, session=inv.session):
         assert board.id is not None
         mine = held.setdefault(board.partnership_id, {})
         mine.setdefault(board.id, (board, []))[1].append(role)
@@ -69,7 +71,7 @@ def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
     blocks: list[Block] = [header("Welcome to boardbot"), lines("You hold no role on a board yet.")]
     for partnership in partnerships:
         assert partnership.id is not None
-        boards = repo.boards(partnership.id, session=session)
+        boards = boards_of(partnership.id, session=session)
         rows = [board_with_managers(session, board) for board in boards[:MAX_BOARDS]]
         blocks += [lines((Bold(partnership.name),), *rows)]
     blocks += [lines(GET_A_ROLE), context(("Commands: ", *commands_line()))]
@@ -78,7 +80,7 @@ def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
 
 def board_with_managers(session: Session, board: Board) -> Line:
     assert board.id is not None
-    managers = repo.people_with_role(board.id, Role.BUSINESS_MANAGER, session=session)
+    managers = people_with_role(board.id, Role.BUSINESS_MANAGER, session=session)
     said: Line = (", business manager ",) if managers else ()
     for number, person in enumerate(managers):
         said += (", " if number else "", Mention(person.slack_user_id))

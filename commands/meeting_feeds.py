@@ -15,10 +15,10 @@ from commands.context import (
 from commands.reply import Code, Line, Link, Message, Reply, lines
 from schedules.feeds import subscriptions, tokens
 from schedules.feeds.fetch import FeedError, is_web_address, web_address
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board
-from storage.roles import ROLES, WRITERS
+from storage.queries.people import memberships_of
+from storage.roles import ROLES, WRITERS, Role
 
 SUBSCRIBE_USAGE = "Usage: `/meetings subscribe BOARD URL [--match TEXT]`"
 UNSUBSCRIBE_USAGE = "Usage: `/meetings unsubscribe BOARD`"
@@ -115,8 +115,8 @@ def feed(inv: Invocation, rest: str) -> Reply:
     return Reply(Message(sent, [lines(sent)]), posts=[dm])
 
 
-def holdings(inv: Invocation) -> list[tuple[Board, str]]:
-    return repo.memberships_of(inv.user_id, session=inv.session)
+def holdings(inv: Invocation) -> list[tuple[Board, Role]]:
+    return memberships_of(inv.user_id, session=inv.session)
 
 
 def feed_lines(which: str, url: str, partnership: str, board: Board | None) -> list[Line]:

@@ -23,9 +23,9 @@ from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, cont
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import active_duties, materialise
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
+from storage.queries.boards import boards_of
 from storage.roles import WRITERS
 from storage.status import MeetingStatus, OccurrenceStatus
 
@@ -119,7 +119,7 @@ def minute_duties(inv: Invocation, board: Board) -> list[Duty]:
 
 def counterparts_of(inv: Invocation, board: Board, duties: list[Duty]) -> list[Board]:
     """The protocol's counterparts for these minutes, else every other board."""
-    others = [b for b in repo.boards(inv.partnership_id, session=inv.session) if b.id != board.id]
+    others = [b for b in boards_of(inv.partnership_id, session=inv.session) if b.id != board.id]
     named = {key for duty in duties for key in duty.counterparts}
     return [b for b in others if b.key in named] or others
 

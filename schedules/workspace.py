@@ -17,9 +17,12 @@ from schedules.protocol.loader import ProtocolInvalid, load_protocol, template_n
 from schedules.protocol.model import Protocol, Strict
 from schedules.protocol.store import store_protocol
 from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
-from storage import audit, repo
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Partnership, Person
+from storage.queries import audit
+from storage.queries.boards import board_by_key, boards_by_channel, boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 from storage.roles import ROLE_NAMES, ROLES, Role
 
 ROLE_LIST = ROLE_NAMES
@@ -154,14 +157,14 @@ def _resolve(
     name: str, filename: str, session: Session | None
 ) -> tuple[Protocol | None, list[str]]:
     """(protocol to load if absent, the board keys to bind); the database wins when loaded."""
-    stored = repo.partnership_by_key(name, session=session) if session else None
+    stored = partnership_by_key(name, session=session) if session else None
     if session is not None and stored is not None:
         return None, _board_keys(stored, session)
     nearby = Path(filename).parent / name
     use_nearby = name not in template_names() and nearby.is_file()
     protocol = load_protocol(str(nearby) if use_nearby else name)
     if session is not None:
-        stored = repo.partnership_by_key(protocol.partnership.key, session=session)
+        stored = partnership_by_key(protocol.partnership.key, session=session)
         if stored is not None:
             return protocol, _board_keys(stored, session)
     return protocol, protocol.board_keys
@@ -169,7 +172,7 @@ def _resolve(
 
 def _board_keys(partnership: Partnership, session: Session) -> list[str]:
     assert partnership.id is not None
-    return [b.key for b in repo.boards(partnership.id, session=session)]
+    return [b.key for b in boards_of(partnership.id, session=session)]
 
 
 def _unknown_boards(boards: object, keys: list[str], source: YamlSource) -> list[Problem]:
@@ -246,14 +249,14 @@ def apply_setup(
     board in the file, the channel and the roles become exactly the file's; other boards stay.
     """
     report = SetupReport(setup.partnership_key)
-    partnership = repo.partnership_by_key(setup.partnership_key, session=session)
+    partnership = partnership_by_key(setup.partnership_key, session=session)
     if partnership is None:
         if setup.protocol is None:
             raise BoardbotError(f"partnership '{setup.partnership_key}' is not loaded")
         loaded = store_protocol(setup.protocol, session=session, now=now, actor=actor)
         report.changes.append(f"protocol loaded: {loaded.summary()}")
         session.flush()
-        partnership = repo.partnership_by_key(setup.partnership_key, session=session)
+        partnership = partnership_by_key(setup.partnership_key, session=session)
     assert partnership is not None and partnership.id is not None
     bound = _boards_of(setup, partnership.id, session)
     change = _Changes(session, now, actor, partnership.id, report)
@@ -285,14 +288,14 @@ def _boards_of(
     """The file's boards as rows, refusing a channel that another board keeps."""
     bound = []
     for key, binding in setup.boards.items():
-        board = repo.board_by_key(partnership_id, key, session=session)
+        board = board_by_key(partnership_id, key, session=session)
         if board is None:
-            known = ", ".join(b.key for b in repo.boards(partnership_id, session=session))
+            known = ", ".join(b.key for b in boards_of(partnership_id, session=session))
             raise BoardbotError(f"boards.{key}: no such board; the boards are {known}")
         bound.append((board, binding))
     listed = {board.id for board, _ in bound}
     for board, binding in bound:
-        found = repo.boards_by_channel(binding.channel, session=session) if binding.channel else []
+        found = boards_by_channel(binding.channel, session=session) if binding.channel else []
         for other in found:
             if other.id not in listed:
                 raise BoardbotError(
@@ -326,7 +329,7 @@ def _bind_people(
     for user, role in wanted:
         if (user, role) in held:
             continue
-        person = repo.ensure_person(user, session=session)
+        person = ensure_person(user, session=session)
         assert person.id is not None and board.id is not None
         membership = Membership(person_id=person.id, board_id=board.id, role=role)
         session.add(membership)

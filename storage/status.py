@@ -39,6 +39,17 @@ class EscalationStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class StepAction(StrEnum):
+    """A line of an escalation's stage history."""
+
+    OPENED = "opened"
+    ADVANCED = "advanced"
+    RESOLVED = "resolved"
+
+
+STARTS_A_STAGE = (StepAction.OPENED, StepAction.ADVANCED)  # the steps a stage begins with
+
+
 class PromptStatus(StrEnum):
     """A prompt in the outbox (schedules/outbox.py says how it moves between them)."""
 

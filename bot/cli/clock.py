@@ -224,9 +224,9 @@ def digest_command(
     from schedules.clock import TickReport, send_one
     from schedules.digest import build_digest
     from schedules.occurrences import materialise
-    from storage import repo
     from storage.db import transaction
     from storage.models import Notification
+    from storage.queries.partnerships import all_partnerships, partnership_by_key
 
     config = settings()
     if post:
@@ -234,9 +234,9 @@ def digest_command(
     now = parse_at(at if at is None or "T" in at else f"{at}T09:00:00")
     db = engine(config)
     with transaction(db) as session:
-        partnership = repo.partnership_by_key(partnership_key, session=session)
+        partnership = partnership_by_key(partnership_key, session=session)
         if partnership is None or partnership.id is None:
-            known = ", ".join(p.key for p in repo.partnerships(session=session)) or "none loaded"
+            known = ", ".join(p.key for p in all_partnerships(session=session)) or "none loaded"
             raise BoardbotError(f"no partnership '{partnership_key}' ({known})")
         materialise(partnership, now, session=session)  # as the clock does before a digest
         digest = build_digest(partnership, now, session=session)

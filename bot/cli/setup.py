@@ -54,18 +54,20 @@ def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hid
 def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     """The partnership's channels and role holders, in the shape of a setup file."""
     from schedules.workspace import BoardBinding, SetupFile
-    from storage import repo
+    from storage.queries.boards import boards_of
+    from storage.queries.partnerships import partnership_by_key
+    from storage.queries.people import people_of_board
     from storage.roles import Role
 
-    partnership = repo.partnership_by_key(partnership_key, session=session)
+    partnership = partnership_by_key(partnership_key, session=session)
     if partnership is None or partnership.id is None:
         raise BoardbotError(
             f"no partnership '{partnership_key}' is loaded; `boardbot setup apply FILE` binds one"
         )
     boards = {}
-    for board in repo.boards(partnership.id, session=session):
+    for board in boards_of(partnership.id, session=session):
         assert board.id is not None
-        held = repo.people_of_board(board.id, session=session)
+        held = people_of_board(board.id, session=session)
         people: dict[str, list[Role]] = {}
         for role in Role:  # each role's holders come in the order they were added
             for person, _ in (p for p in held if p[1] == role):

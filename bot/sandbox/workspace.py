@@ -15,9 +15,11 @@ from schedules import calendar
 from schedules.protocol import Protocol
 from schedules.protocol.store import store_protocol
 from schedules.workspace import SetupFile, apply_setup
-from storage import repo
 from storage.db import transaction
 from storage.models import Meeting
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 from storage.roles import Role
 
 DIGEST = ("C0DIGEST", "digest")
@@ -121,12 +123,12 @@ def apply_demo(workspace: DemoWorkspace, protocol: Protocol, engine: Engine, now
         store_protocol(protocol, session=session, now=now, actor=SANDBOX_ACTOR)
         session.flush()
         for person in workspace.people:
-            repo.ensure_person(person.id, session=session, name=person.name)
+            ensure_person(person.id, session=session, name=person.name)
         setup = SetupFile.model_validate(setup_document(workspace))
         apply_setup(setup, session=session, now=now, actor=SANDBOX_ACTOR)
-        partnership = repo.partnership_by_key(workspace.partnership_key, session=session)
+        partnership = partnership_by_key(workspace.partnership_key, session=session)
         assert partnership is not None and partnership.id is not None
-        for index, board in enumerate(repo.boards(partnership.id, session=session)):
+        for index, board in enumerate(boards_of(partnership.id, session=session)):
             assert board.id is not None
             venue = f"{board.key.upper()} meeting room"
             for starts_at in meeting_times(now, offset_weeks=index + 1):

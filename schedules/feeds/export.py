@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.calendar import long_date
-from storage import repo
 from storage.models import (
     Board,
     Duty,
@@ -29,6 +28,7 @@ from storage.models import (
     Meeting,
     Partnership,
 )
+from storage.queries.boards import boards_of
 from storage.status import EscalationStatus, MeetingStatus, OccurrenceStatus
 
 KEPT_BACK = timedelta(days=365)  # meetings and duties further back are left out
@@ -48,7 +48,7 @@ def export_calendar(
     import icalendar
 
     assert partnership.id is not None
-    boards = [board] if board else repo.boards(partnership.id, session=session)
+    boards = [board] if board else boards_of(partnership.id, session=session)
     keys = {b.id: b for b in boards}
     cal = icalendar.Calendar()
     name = f"{board.key.upper()} meetings and deadlines" if board else partnership.name
@@ -187,7 +187,7 @@ def escalation_events(
         if board is None or board.id in (row.from_board_id, row.to_board_id)
     ]
     stamps = last_steps([row.id for row, _ in rows if row.id is not None], session)
-    keys = {b.id: b.key.upper() for b in repo.boards(partnership.id or 0, session=session)}
+    keys = {b.id: b.key.upper() for b in boards_of(partnership.id or 0, session=session)}
     events = []
     for row, ladder in rows:
         stage = ladder.stages[min(row.stage, len(ladder.stages)) - 1]

@@ -19,10 +19,10 @@ from schedules import calendar
 from schedules.feeds.fetch import FeedError, Fetched, fetch
 from schedules.feeds.read import read_feed
 from schedules.feeds.sync import ImportReport, apply_feed
-from storage import audit
 from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import Board, FeedSubscription
+from storage.queries import audit
 from storage.upsert import update_one_if
 
 log = logging.getLogger(__name__)

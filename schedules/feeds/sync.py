@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from schedules import calendar
 from schedules.feeds.read import Feed, FeedEvent
-from storage import audit
 from storage.models import AuditEntry, Board, Meeting
+from storage.queries import audit
 from storage.status import MeetingStatus
 
 ADDED = "meeting.imported"

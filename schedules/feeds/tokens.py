@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from storage import audit
 from storage.models import Board, CalendarToken, Partnership
+from storage.queries import audit
 
 PATH_PREFIX = "/calendar/"
 TOKEN_BYTES = 24  # 32 URL-safe characters: 192 bits, not guessable

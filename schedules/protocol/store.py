@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from schedules.cycle import duty_specs
 from schedules.protocol.model import Protocol
-from storage import audit
 from storage.models import Board, Duty, Ladder, Partnership
+from storage.queries import audit
 
 
 @dataclass

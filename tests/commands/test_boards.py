@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import col, select
 
 from commands.reply import Bold, ChannelRef, Mention
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Board, Membership
+from storage.queries.people import person, roles_on
 from tests.commands.conftest import OUTSIDER, Workspace
 
 NEWCOMER = "U0NEWCOMER"
@@ -24,7 +24,7 @@ def audit_trail(ws: Workspace) -> list[AuditEntry]:
 
 
 def roles(ws: Workspace, key: str, user: str) -> set[str]:
-    return repo.roles_on(board(ws, key).id or 0, user, session=ws.session)
+    return roles_on(board(ws, key).id or 0, user, session=ws.session)
 
 
 def test_it_lists_the_boards_with_their_channels_and_role_holders(workspace: Workspace) -> None:
@@ -87,7 +87,7 @@ def test_it_refuses_a_role_change_from_the_chair_and_writes_nothing(
 ) -> None:
     with pytest.raises(BoardbotError, match="to change HWB's roles you need to be HWB's business"):
         workspace.run("/boards", f"role hwb <@{NEWCOMER}> member", "U0HWBCHAIR")
-    assert repo.person(NEWCOMER, session=workspace.session) is None
+    assert person(NEWCOMER, session=workspace.session) is None
     assert audit_trail(workspace) == []
 
 
@@ -103,7 +103,7 @@ def test_none_removes_every_role_the_person_holds_on_the_board(workspace: Worksp
     assert "was secretariat, member" in str(reply.message.blocks)
     removed = [e for e in audit_trail(workspace) if e.action == "board.role_removed"]
     assert sorted(e.before["role"] for e in removed if e.before) == ["member", "secretariat"]
-    assert repo.person("U0HWBSEC", session=workspace.session) is not None
+    assert person("U0HWBSEC", session=workspace.session) is not None
 
 
 def test_it_refuses_to_remove_a_boards_only_business_manager(workspace: Workspace) -> None:
@@ -144,7 +144,7 @@ def test_it_explains_a_malformed_command_and_writes_nothing(
     with pytest.raises(BoardbotError, match=message) as refused:
         workspace.run("/boards", text, "U0HWBBM")
     assert refused.value.usage and "/boards link BOARD #channel" in refused.value.usage
-    assert repo.person(NEWCOMER, session=workspace.session) is None
+    assert person(NEWCOMER, session=workspace.session) is None
     assert audit_trail(workspace) == []
 
 

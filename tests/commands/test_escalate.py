@@ -14,10 +14,10 @@ from commands import escalate
 from commands.context import Invocation
 from commands.registry import command_handler
 from commands.reply import Mention, Reply
-from storage import repo
 from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Escalation, EscalationStep, Ladder
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, OUTSIDER, Workspace, build_workspace
 from tests.logcheck import private
 
@@ -57,7 +57,7 @@ def audit_actions(ws: Workspace) -> list[str]:
 
 
 def add_suffolk_ladder(ws: Workspace) -> Ladder:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership and partnership.id
     ladder = Ladder(
         partnership_id=partnership.id, key="mutual-challenge", name="Mutual challenge",
@@ -298,11 +298,11 @@ def test_help_and_a_bare_command_give_the_usage(workspace: Workspace) -> None:
 
 
 def test_a_protocol_ladder_loaded_later_takes_over_from_the_default(workspace: Workspace) -> None:
-    from storage import repo
     from storage.models import Ladder
+    from storage.queries.partnerships import partnership_by_key
 
     workspace.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")  # makes 'default'
-    partnership = repo.partnership_by_key("rutland", session=workspace.session)
+    partnership = partnership_by_key("rutland", session=workspace.session)
     assert partnership is not None and partnership.id is not None
     stages = [
         {"name": "Formal written request", "who_acts": "Either chair", "response_working_days": 10},

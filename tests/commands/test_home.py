@@ -13,8 +13,10 @@ from commands.home import MAX_LISTED, home_blocks
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Link, Mention
 from schedules import calendar
 from schedules.occurrences import owed_by
-from storage import repo
 from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Membership
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 from tests.commands.conftest import NOW, OUTSIDER, Workspace
 
 
@@ -47,9 +49,9 @@ def section_lines(blocks: list[Block], title_start: str) -> list[str]:
 
 
 def board(ws: Workspace, key: str) -> Board:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership and partnership.id
-    found = repo.board_by_key(partnership.id, key, session=ws.session)
+    found = board_by_key(partnership.id, key, session=ws.session)
     assert found and found.id
     return found
 
@@ -77,7 +79,7 @@ def agenda_request(ws: Workspace, asker: str, asked: str, status: str = "open") 
 
 def test_it_shows_the_viewers_boards_and_roles_with_their_channels(workspace: Workspace) -> None:
     hwb = board(workspace, "hwb")
-    chair = repo.ensure_person("U0HWBCHAIR", session=workspace.session)
+    chair = ensure_person("U0HWBCHAIR", session=workspace.session)
     sab = board(workspace, "lrsab")
     workspace.session.add(Membership(person_id=chair.id, board_id=sab.id, role="member"))
     workspace.session.commit()

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import col, select
 
 from commands.reply import Link
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Board, Duty, DutyOccurrence, Meeting, MinuteShare
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import Workspace
 
 MINUTES = "https://example.org/hwb-minutes.pdf"
@@ -30,7 +30,7 @@ def add_meeting(ws: Workspace, key: str, starts_at: datetime) -> Meeting:
 
 def add_minutes_duty(ws: Workspace) -> Duty:
     """The protocol duty to share the HWB's minutes with the children's board after each meeting."""
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership and partnership.id
     duty = Duty(
         partnership_id=partnership.id,

@@ -10,21 +10,22 @@ from sqlmodel import col, select
 
 from schedules.feeds.export import export_calendar
 from schedules.occurrences import materialise
-from storage import repo
 from storage.models import Board, Escalation, Meeting, Partnership
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, Workspace
 from tests.commands.test_escalate import add_suffolk_ladder
 from tests.schedules.test_feed_import import run_import
 
 
 def rutland(ws: Workspace) -> Partnership:
-    found = repo.partnership_by_key("rutland", session=ws.session)
+    found = partnership_by_key("rutland", session=ws.session)
     assert found and found.id
     return found
 
 
 def board(ws: Workspace, key: str) -> Board:
-    found = repo.board_by_key(rutland(ws).id or 0, key, session=ws.session)
+    found = board_by_key(rutland(ws).id or 0, key, session=ws.session)
     assert found
     return found
 

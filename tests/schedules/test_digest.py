@@ -9,8 +9,8 @@ from sqlmodel import select
 from commands.registry import command_handler
 from schedules.digest import build_digest
 from schedules.occurrences import materialise
-from storage import repo
 from storage.models import Board, Ladder, Meeting, Notification
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, Workspace
 
 STAGES = [
@@ -27,7 +27,7 @@ def run_at(ws: Workspace, when: datetime, command: str, text: str, user: str) ->
 
 
 def sections(ws: Workspace) -> dict[str, list[str]]:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership is not None
     materialise(partnership, NOW, session=ws.session)  # as the clock does before a digest
     digest = build_digest(partnership, NOW, session=ws.session)
@@ -50,7 +50,7 @@ def test_it_lists_overdue_duties_this_weeks_meetings_and_open_requests(
 def test_it_counts_the_days_an_escalation_has_waited_at_its_current_stage(
     workspace: Workspace,
 ) -> None:
-    partnership = repo.partnership_by_key("rutland", session=workspace.session)
+    partnership = partnership_by_key("rutland", session=workspace.session)
     assert partnership is not None and partnership.id is not None
     workspace.session.add(
         Ladder(
@@ -83,7 +83,7 @@ def test_it_names_meetings_without_minutes_and_prompts_that_failed(workspace: Wo
             board_id=hwb.id, starts_at=datetime(2026, 11, 12, 14, tzinfo=UTC), created_by="U0HWBBM"
         )
     )
-    partnership = repo.partnership_by_key("rutland", session=workspace.session)
+    partnership = partnership_by_key("rutland", session=workspace.session)
     assert partnership is not None and partnership.id is not None
     workspace.session.add(
         Notification(

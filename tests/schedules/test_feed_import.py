@@ -9,8 +9,9 @@ from sqlmodel import col, select
 from schedules.clock import tick
 from schedules.feeds.read import read_feed
 from schedules.feeds.sync import ImportReport, apply_feed
-from storage import repo
 from storage.models import AuditEntry, Board, Meeting, Notification
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, Workspace
 from tests.schedules.clock_helpers import RecordingSender
 from tests.schedules.feed_server import feed_bytes
@@ -20,9 +21,9 @@ SOURCE = "https://committees.example.gov.uk/calendar.ics"
 
 
 def hwb(ws: Workspace) -> Board:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership and partnership.id
-    board = repo.board_by_key(partnership.id, "hwb", session=ws.session)
+    board = board_by_key(partnership.id, "hwb", session=ws.session)
     assert board
     return board
 

@@ -17,8 +17,9 @@ from schedules.feeds.subscriptions import (
     subscription_of,
     unsubscribe,
 )
-from storage import repo
 from storage.models import Board, FeedSubscription, Meeting, Partnership
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, build_workspace
 from tests.schedules.clock_helpers import RecordingSender
 from tests.schedules.feed_server import Answer, FeedServer, feed_bytes, feed_server
@@ -42,9 +43,9 @@ def server() -> object:
 
 
 def board(session: Session, key: str = "hwb") -> Board:
-    partnership = repo.partnership_by_key("rutland", session=session)
+    partnership = partnership_by_key("rutland", session=session)
     assert partnership and partnership.id
-    found = repo.board_by_key(partnership.id, key, session=session)
+    found = board_by_key(partnership.id, key, session=session)
     assert found
     return found
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from schedules.evidence.audit_trail import AuditLine, audit_lines
-from storage import repo
+from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import Workspace
 
 
 def lines(
     ws: Workspace, start: datetime | None = None, end: datetime | None = None
 ) -> list[AuditLine]:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership and partnership.id
     return audit_lines(partnership.id, start, end, session=ws.session)
 

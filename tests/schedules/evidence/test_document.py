@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from schedules.evidence import Pack, build_pack
-from storage import repo
+from storage.queries.people import ensure_person
 from tests.commands.conftest import Workspace
 from tests.schedules.evidence.year_of_activity import AT, MINUTES, PLANS, REPORT, moment, run
 
@@ -121,7 +121,7 @@ def test_people_are_named_where_known(pack: Pack) -> None:
 
 
 def test_everything_recorded_is_escaped(workspace: Workspace) -> None:
-    repo.ensure_person("U0HWBBM", session=workspace.session, name="<img src=x onerror=alert(1)>")
+    ensure_person("U0HWBBM", session=workspace.session, name="<img src=x onerror=alert(1)>")
     workspace.session.commit()
     item = "<script>alert('item')</script> & \"quotes\""
     run(workspace, moment(2026, 7, 1), "/agenda", f"request hwb lrlscb {item}", "U0HWBBM")

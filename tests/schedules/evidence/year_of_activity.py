@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime
 from sqlmodel import select
 
 from commands.agenda import ACTIONS, VIEWS
-from storage import repo
 from storage.models import AgendaRequest, Duty, DutyOccurrence
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 from tests.commands.conftest import Workspace
 
 AT = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -38,7 +39,7 @@ def occurrence(ws: Workspace, duty_key: str, opens: date | None = None) -> DutyO
 
 def add_minutes_duty(ws: Workspace) -> None:
     """As if the protocol said: the HWB's minutes go to the LRLSCB within 10 working days."""
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=ws.session)
     assert partnership and partnership.id
     ws.session.add(
         Duty(
@@ -108,7 +109,7 @@ def record_escalations(ws: Workspace) -> None:
 
 def seed_year(ws: Workspace) -> None:
     for user, name in NAMES.items():
-        repo.ensure_person(user, session=ws.session, name=name)
+        ensure_person(user, session=ws.session, name=name)
     ws.session.commit()
     add_minutes_duty(ws)
     record_meetings_and_minutes(ws)
