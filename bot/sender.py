@@ -11,8 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.prompt_message import METADATA_EVENT, prompt_message
 from bot.render import render_message
-from schedules.pauses import UNIDENTIFIED
-from schedules.sending import Delivery, LookupFailed
+from schedules.sending import UNIDENTIFIED, Delivery, LookupFailed
 from storage.models import Notification
 
 log = logging.getLogger(__name__)

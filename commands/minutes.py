@@ -22,10 +22,11 @@ from commands.duties import LINK_PATTERN, parse_link
 from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import active_duties, materialise
+from schedules.occurrences import materialise
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 from storage.queries.boards import boards_of
+from storage.queries.occurrences import active_duties
 from storage.roles import WRITERS
 from storage.status import MeetingStatus, OccurrenceStatus
 

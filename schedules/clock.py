@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from schedules import calendar, ledger
 from schedules.feeds.subscriptions import refresh_due_feeds
@@ -22,6 +22,7 @@ from schedules.rounds import SendingRound, send_one
 from schedules.sending import Delivery, LookupFailed, Sender, SlackBudget, TickReport
 from storage.db import transaction
 from storage.models import Partnership
+from storage.queries.partnerships import partnership_keys
 from storage.retention import purge as retention_purge
 
 __all__ = ["Delivery", "LookupFailed", "QuietHours", "Sender", "TickReport", "send_one", "tick"]
@@ -92,7 +93,7 @@ def clock_lock(engine: Engine) -> Iterator[bool]:
 
 def record_due(engine: Engine, now: datetime, report: TickReport) -> None:
     with Session(engine) as session:
-        partnerships = [(p.id, p.key) for p in session.exec(select(Partnership))]
+        partnerships = partnership_keys(session=session)
     for partnership_id, key in partnerships:
         try:
             with transaction(engine) as session:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage.models import Notification
+from storage.queries import outbox
 from storage.status import PromptStatus
-from storage.upsert import insert_if_absent, update_one_if
 
 PENDING, SENDING, SENT = PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT
 FAILED, FOLDED = PromptStatus.FAILED, PromptStatus.FOLDED
@@ -70,33 +70,7 @@ def ledger_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
 def record(entries: Sequence[Entry], now: datetime, *, session: Session) -> int:
     """Insert the entries whose key is new; an existing key is left alone. Returns how many
     rows were inserted (a catch-up after long downtime can hold thousands: in batches)."""
-    rows = [entry.row(now) for entry in entries]
-    return insert_if_absent(Notification, rows, unique=["key"], session=session)
-
-
-def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
-    query = (
-        select(Notification.id)
-        .where(Notification.status == PENDING, col(Notification.next_attempt_at) <= now)
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
-        .limit(limit)
-    )
-    return [i for i in session.exec(query) if i is not None]
-
-
-def claim(notification_id: int, now: datetime, *, session: Session) -> bool:
-    """Mark one row in flight; exactly one caller wins (the conditional UPDATE).
-
-    The caller commits before sending, so that the claim is visible to every other clock."""
-    return update_one_if(
-        Notification,
-        notification_id,
-        col(Notification.status) == PENDING,
-        session=session,
-        status=SENDING,
-        claimed_at=now,
-        attempts=Notification.attempts + 1,
-    )
+    return outbox.record([entry.row(now) for entry in entries], session=session)
 
 
 def release(row: Notification) -> None:
@@ -107,12 +81,7 @@ def release(row: Notification) -> None:
 
 def stale_claims(now: datetime, *, session: Session) -> list[Notification]:
     """Rows in flight longer than STALE_CLAIM, oldest claim first."""
-    query = (
-        select(Notification)
-        .where(Notification.status == SENDING, col(Notification.claimed_at) <= now - STALE_CLAIM)
-        .order_by(col(Notification.claimed_at), col(Notification.id))
-    )
-    return list(session.exec(query))
+    return outbox.claimed_before(now - STALE_CLAIM, session=session)
 
 
 def mark_sent(row: Notification, channel: str, ts: str, now: datetime) -> None:
@@ -176,18 +145,3 @@ def mark_failed(row: Notification, error: str) -> None:
 def requeue(row: Notification, now: datetime) -> None:
     """A person's `boardbot outbox retry`: pending now, with a fresh count of attempts."""
     row.status, row.next_attempt_at, row.last_error, row.attempts = PENDING, now, None, 0
-
-
-def listing(
-    *,
-    session: Session,
-    statuses: tuple[PromptStatus, ...] = (PENDING, SENDING, FAILED),
-    limit: int = 200,
-) -> list[Notification]:
-    query = (
-        select(Notification)
-        .where(col(Notification.status).in_(statuses))
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
-        .limit(limit)
-    )
-    return list(session.exec(query))

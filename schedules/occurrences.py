@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
 from schedules.protocol.model import PromptSettings, Schedule
-from storage.models import Board, Duty, DutyOccurrence, Meeting, Partnership
-from storage.status import MeetingStatus, OccurrenceStatus, Standing, standing
+from storage.models import Duty, DutyOccurrence, Partnership
+from storage.queries.boards import keys_by_id
+from storage.queries.meetings import held_between
+from storage.queries.occurrences import active_duties, owed, period_keys
+from storage.status import OccurrenceStatus, Standing, standing
 from storage.upsert import insert_if_absent
 
 MEETING_LOOKBACK = timedelta(days=120)
@@ -36,25 +39,11 @@ def settings_of(partnership: Partnership) -> PromptSettings:
     return PromptSettings.model_validate(partnership.protocol.get("prompts", {}))
 
 
-def active_duties(partnership_id: int, *, session: Session) -> list[Duty]:
-    query = select(Duty).where(
-        Duty.partnership_id == partnership_id, col(Duty.retired_at).is_(None)
-    )
-    return list(session.exec(query.order_by(col(Duty.id))))
-
-
 def recent_meetings(partnership_id: int, now: datetime, *, session: Session) -> list[MeetingRef]:
-    query = (
-        select(Meeting, Board.key)
-        .join(Board, col(Board.id) == col(Meeting.board_id))
-        .where(
-            Board.partnership_id == partnership_id,
-            Meeting.status == MeetingStatus.SCHEDULED,
-            col(Meeting.starts_at) >= now - MEETING_LOOKBACK,
-            col(Meeting.starts_at) <= now,
-        )
-    )
-    return [MeetingRef(str(m.id), key, m.starts_at) for m, key in session.exec(query)]
+    """The meetings held in the last MEETING_LOOKBACK, that after-meeting duties follow."""
+    held = held_between(partnership_id, now - MEETING_LOOKBACK, now, session=session)
+    keys = keys_by_id(partnership_id, session=session)
+    return [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]
 
 
 def materialise(partnership: Partnership, now: datetime, *, session: Session) -> int:
@@ -70,9 +59,7 @@ def materialise(partnership: Partnership, now: datetime, *, session: Session) ->
     rows = []
     for duty in active_duties(partnership.id, session=session):
         assert duty.id is not None
-        have = set(
-            session.exec(select(DutyOccurrence.period_key).where(DutyOccurrence.duty_id == duty.id))
-        )
+        have = period_keys(duty.id, session=session)
         found = occurrences(
             spec_of(duty),
             range(fy - 1, fy + 2),
@@ -125,19 +112,8 @@ def owed_by(
     ahead_days: int = 31,
 ) -> list[OwedDuty]:
     """Open, overdue and soon-opening occurrences, for one board (or all), closest first."""
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            Duty.partnership_id == partnership_id,
-            col(Duty.retired_at).is_(None),
-            DutyOccurrence.status == OccurrenceStatus.PENDING,
-            col(DutyOccurrence.opens) <= today + timedelta(days=ahead_days),
-        )
-        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
-    )
     result = []
-    for row, duty in session.exec(query):
+    for row, duty in owed(partnership_id, today + timedelta(days=ahead_days), session=session):
         if board_key and board_key not in duty.owners:
             continue
         left = calendar.working_days_between(today, row.due)

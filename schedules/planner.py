@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.ledger import FAILED, FOLDED, PENDING, Entry, ledger_key
@@ -13,7 +13,7 @@ from schedules.occurrences import materialise, occurrence_of, settings_of
 from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
 from schedules.recipients import Resolver
 from storage.models import Duty, DutyOccurrence, Partnership
-from storage.status import OccurrenceStatus
+from storage.queries.occurrences import due_for_prompting, never_prompted
 
 LATE_DAYS = 7  # missed by more than this, a prompt is folded into the digest instead
 LOOKAHEAD = 400  # days: far enough to find the next weekly overdue notice
@@ -40,27 +40,11 @@ def plan_partnership(partnership: Partnership, now: datetime, *, session: Sessio
         partnership.materialised_on = plan.today
     resolver = Resolver(session, partnership.id, partnership.digest_channel)
     entries: list[Entry] = []
-    for row, duty in due_occurrences(partnership.id, now, session=session):
+    for row, duty in due_for_prompting(partnership.id, now, session=session):
         entries += occurrence_entries(partnership, row, duty, plan, resolver)
     for prompt in plan_from_storage(partnership, now, session=session):
         entries += entries_for(partnership.id, prompt, plan, resolver)
     return entries
-
-
-def due_occurrences(
-    partnership_id: int, now: datetime, *, session: Session
-) -> list[tuple[DutyOccurrence, Duty]]:
-    """Only occurrences whose next prompt time has come: the quiet tick reads nothing else."""
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            col(DutyOccurrence.next_prompt_at) <= now,
-            DutyOccurrence.status == OccurrenceStatus.PENDING,
-            Duty.partnership_id == partnership_id,
-        )
-    )
-    return [(row, duty) for row, duty in session.exec(query)]
 
 
 def start_new_occurrences(
@@ -71,19 +55,9 @@ def start_new_occurrences(
     Occurrences that closed more than LATE_DAYS ago (a new install, a newly added duty) stay
     silent: `/duties` and the digest show them as overdue, but the clock does not nag.
     """
+    assert partnership.id is not None
     earliest = plan.today - timedelta(days=LATE_DAYS)
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            Duty.partnership_id == partnership.id,
-            DutyOccurrence.status == OccurrenceStatus.PENDING,
-            col(DutyOccurrence.next_prompt_at).is_(None),
-            col(DutyOccurrence.completed_at).is_(None),
-            col(DutyOccurrence.due) >= earliest,
-        )
-    )
-    for row, duty in session.exec(query):
+    for row, duty in never_prompted(partnership.id, earliest, session=session):
         row.next_prompt_at = next_prompt_at(
             partnership, row, duty, plan, after=earliest - timedelta(days=1)
         )

@@ -2,7 +2,9 @@
 
 It waits on Slack only within the tick's budget and never sleeps: Slack's Retry-After becomes the
 row's next attempt, and what the budget leaves goes to the next tick. While Slack refuses the
-workspace's token nothing is sent and no attempt is spent; the pause is recorded once.
+workspace's token nothing is sent and no attempt is spent: the pause is recorded once (so it is
+logged once, by whichever clock saw it first), shown by `boardbot outbox`, probed once a tick
+while prompts wait, and lifted when Slack accepts the token.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from schedules import ledger, pauses
-from schedules.sending import Delivery, LookupFailed, Sender, SlackBudget, TickReport
+from schedules import ledger
+from schedules.sending import UNIDENTIFIED, Delivery, LookupFailed, Sender, SlackBudget, TickReport
 from storage.db import transaction
 from storage.models import Notification, SendingPause
+from storage.queries.outbox import begin_pause, claim, due_ids, end_pauses, pause_of
 
 log = logging.getLogger("schedules.clock")  # the clock's own log, which operators watch
 
@@ -98,7 +101,7 @@ class SendingRound:
 
     def send_due(self) -> None:
         with Session(self.engine) as session:
-            ids = ledger.due_ids(self.now, session=session)
+            ids = due_ids(self.now, session=session)
         for index, notification_id in enumerate(ids):
             if self.slowed or self.budget.spent or not self.workspace_open():
                 self.report.left += len(ids) - index
@@ -108,7 +111,7 @@ class SendingRound:
     def send_one(self, notification_id: int) -> None:
         """Claim one pending row and send it; a lost claim means another clock has it."""
         with Session(self.engine, expire_on_commit=False) as session:
-            won = ledger.claim(notification_id, self.now, session=session)
+            won = claim(notification_id, self.now, session=session)
             session.commit()  # the claim must be visible before Slack is called
             if not won:
                 return
@@ -163,10 +166,10 @@ class SendingRound:
     def probe(self) -> bool:
         workspace = self.workspace()
         with transaction(self.engine) as session:
-            pause = pauses.current(workspace, session=session)
+            pause = pause_of(workspace, session=session)
             if pause is None:
-                if workspace != pauses.UNIDENTIFIED:
-                    self.resumed(pauses.lift([pauses.UNIDENTIFIED], session=session))
+                if workspace != UNIDENTIFIED:
+                    self.resumed(end_pauses([UNIDENTIFIED], session=session))
                 return True
             refusal = pause.error
         with self.budget.spending():
@@ -174,19 +177,19 @@ class SendingRound:
         with transaction(self.engine) as session:
             if problem is None:
                 self._workspace = None  # a token that works says which workspace it is
-                keys = [workspace, self.workspace(), pauses.UNIDENTIFIED]
-                self.resumed(pauses.lift(keys, session=session))
+                keys = [workspace, self.workspace(), UNIDENTIFIED]
+                self.resumed(end_pauses(keys, session=session))
                 return True
-            pause = pauses.current(workspace, session=session)
+            pause = pause_of(workspace, session=session)
             if pause is not None:
-                pauses.checked(pause, self.now)
+                pause.checked_at = self.now
         self.refusal = self.report.paused = refusal
         return False
 
     def refuse(self, error: str) -> None:
         workspace = self.workspace()
         with transaction(self.engine) as session:
-            started = pauses.begin(workspace, error, self.now, session=session)
+            started = begin_pause(workspace, error, self.now, session=session)
         if started:
             log.warning(
                 "Slack refuses the token of workspace %s (%s): sending is paused; its prompts "

@@ -11,6 +11,10 @@ from typing import Protocol
 from storage.models import Notification
 
 SLACK_BUDGET_SECONDS = 8.0
+# A token refused before it ever said which workspace it belongs to. Only the one token from
+# the environment can be in that state (an installed workspace's token comes with its team
+# id), so the first workspace whose token proves to work lifts such a pause.
+UNIDENTIFIED = "unidentified"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules.protocol.errors import problems_from
 from schedules.protocol.loader import ProtocolInvalid, load_protocol, template_names
@@ -18,11 +18,11 @@ from schedules.protocol.model import Protocol, Strict
 from schedules.protocol.store import store_protocol
 from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Partnership, Person
+from storage.models import Board, Membership, Partnership
 from storage.queries import audit
 from storage.queries.boards import board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import partnership_by_key
-from storage.queries.people import ensure_person
+from storage.queries.people import ensure_person, memberships_by_holder
 from storage.roles import ROLE_NAMES, ROLES, Role
 
 ROLE_LIST = ROLE_NAMES
@@ -318,13 +318,8 @@ def _bind_channel(board: Board, channel: str | None, change: _Changes) -> None:
 def _bind_people(
     board: Board, people: Mapping[str, tuple[Role, ...]], session: Session, change: _Changes
 ) -> None:
-    query = (
-        select(Membership, Person.slack_user_id)
-        .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board.id)
-        .order_by(col(Membership.id))
-    )
-    held = {(user, m.role): m for m, user in session.exec(query)}
+    assert board.id is not None
+    held = memberships_by_holder(board.id, session=session)
     wanted = [(user, role) for user, roles in people.items() for role in roles]
     for user, role in wanted:
         if (user, role) in held:

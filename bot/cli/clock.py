@@ -158,13 +158,14 @@ def outbox_list(
         return
     from sqlmodel import Session
 
-    from schedules import calendar, ledger, pauses
+    from schedules import calendar, ledger
     from schedules.feeds.subscriptions import failing, failure_line
+    from storage.queries.outbox import listing, pauses
 
     statuses = (ledger.FAILED,) if failed else (ledger.PENDING, ledger.SENDING, ledger.FAILED)
     with Session(engine(settings())) as session:
-        rows = ledger.listing(session=session, statuses=statuses)
-        paused = pauses.listing(session=session)
+        rows = listing(session=session, statuses=statuses)
+        paused = pauses(session=session)
         feeds = [
             failure_line(board, subscription) for board, subscription in failing(session=session)
         ]

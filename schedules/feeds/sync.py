@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from schedules import calendar
 from schedules.feeds.read import Feed, FeedEvent
 from storage.models import AuditEntry, Board, Meeting
 from storage.queries import audit
+from storage.queries.meetings import every_meeting_of
 from storage.status import MeetingStatus
 
 ADDED = "meeting.imported"
@@ -103,9 +104,8 @@ def stored_meetings(
     board: Board, session: Session
 ) -> tuple[dict[tuple[str, str], Meeting], dict[datetime, Meeting]]:
     """This board's meetings from any feed, by key; and its scheduled hand meetings, by time."""
-    rows = session.exec(select(Meeting).where(Meeting.board_id == board.id))
     by_key, by_time = {}, {}
-    for meeting in rows:
+    for meeting in every_meeting_of(board.id, session=session):
         if meeting.feed_uid is not None:
             by_key[(meeting.feed_uid, meeting.feed_recurrence or "")] = meeting
         elif meeting.status == MeetingStatus.SCHEDULED:

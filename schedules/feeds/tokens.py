@@ -7,10 +7,11 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from storage.models import Board, CalendarToken, Partnership
 from storage.queries import audit
+from storage.queries.feeds import calendar_token, token_named
 
 PATH_PREFIX = "/calendar/"
 TOKEN_BYTES = 24  # 32 URL-safe characters: 192 bits, not guessable
@@ -40,11 +41,7 @@ def scope_of(board: Board | None) -> str:
 def existing(
     partnership: Partnership, board: Board | None, *, session: Session
 ) -> CalendarToken | None:
-    query = select(CalendarToken).where(
-        CalendarToken.partnership_id == partnership.id,
-        CalendarToken.board_key == scope_of(board),
-    )
-    return session.exec(query).first()
+    return calendar_token(partnership.id, scope_of(board), session=session)
 
 
 def token_for(
@@ -104,4 +101,4 @@ def revoke(
 
 
 def find(token: str, *, session: Session) -> CalendarToken | None:
-    return session.exec(select(CalendarToken).where(CalendarToken.token == token)).first()
+    return token_named(token, session=session)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.digest import build_digest, week_start
 from schedules.ledger import ledger_key
 from schedules.prompts.base import DIGEST, Prompt, Recipient
-from storage.models import Notification, Partnership
+from storage.models import Partnership
+from storage.queries.outbox import id_of_key
 
 KIND = "digest"
 
@@ -24,7 +25,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         return []  # a digest more than a few days late is not worth sending; next week's will come
     subject = f"digest:{partnership.key}:{send_on.isoformat()}"
     key = ledger_key(KIND, subject, send_on, partnership.digest_channel)
-    if session.exec(select(Notification.id).where(Notification.key == key)).first() is not None:
+    if id_of_key(key, session=session) is not None:
         return []  # building a digest costs queries: do it once a week, not every tick
     digest = build_digest(partnership, now, session=session)
     return [

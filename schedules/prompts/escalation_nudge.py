@@ -4,40 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.prompts.base import Prompt, Recipient
-from storage.models import Board, Escalation, Ladder, Partnership
+from storage.models import Partnership
+from storage.queries.boards import keys_by_id
+from storage.queries.escalations import open_escalations
 from storage.roles import Role
-from storage.status import EscalationStatus
 
 KIND = "escalation_nudge"
 
 
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
     today = calendar.london_date(now)
-    query = (
-        select(Escalation, Ladder)
-        .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-        .where(
-            Escalation.partnership_id == partnership.id,
-            Escalation.status == EscalationStatus.OPEN,
-            col(Escalation.stage_deadline) < today,
-        )
-    )
+    assert partnership.id is not None
+    keys_of_boards = keys_by_id(partnership.id, session=session)
+    late = open_escalations(partnership.id, session=session, past_deadline_on=today)
     prompts = []
-    for escalation, ladder in session.exec(query):
+    for escalation, ladder in late:
         stage = (
             ladder.stages[escalation.stage - 1] if escalation.stage <= len(ladder.stages) else {}
         )
         send_on = calendar.add_working_days(escalation.stage_deadline, 1)
-        boards = [
-            session.get(Board, escalation.from_board_id),
-            session.get(Board, escalation.to_board_id),
-        ]
-        keys = [b.key for b in boards if b is not None]
+        keys = [keys_of_boards[escalation.from_board_id], keys_of_boards[escalation.to_board_id]]
         text = (
             f"Escalation #{escalation.id} ({' → '.join(k.upper() for k in keys)}) passed its "
             f"deadline of {long_date(escalation.stage_deadline)} at stage {escalation.stage} of "

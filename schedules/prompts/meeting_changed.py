@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.feeds.sync import CANCELLED, MOVED, REINSTATED, TOLD_TO_THE_CHANNEL
 from schedules.meeting_times import moment_label
 from schedules.prompts.base import CHANNEL, Prompt, Recipient
 from storage.models import AuditEntry, Partnership
+from storage.queries.audit import actions_between
 
 KIND = "meeting_changed"
 LOOK_BACK = timedelta(days=8)  # older changes would be folded into nothing: the ledger skips them
@@ -23,17 +24,11 @@ HEADINGS = {MOVED: "moved", CANCELLED: "cancelled", REINSTATED: "back on"}
 
 
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
-    query = (
-        select(AuditEntry)
-        .where(
-            AuditEntry.partnership_id == partnership.id,
-            col(AuditEntry.action).in_(TOLD_TO_THE_CHANNEL),
-            col(AuditEntry.at) >= now - LOOK_BACK,
-            col(AuditEntry.at) <= now,
-        )
-        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+    assert partnership.id is not None
+    changes = actions_between(
+        partnership.id, TOLD_TO_THE_CHANNEL, now - LOOK_BACK, now, session=session
     )
-    return [notice(entry) for entry in session.exec(query) if entry.after]
+    return [notice(entry) for entry in changes if entry.after]
 
 
 def notice(entry: AuditEntry) -> Prompt:

@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from schedules.cycle import duty_specs
 from schedules.protocol.model import Protocol
 from storage.models import Board, Duty, Ladder, Partnership
 from storage.queries import audit
+from storage.queries.boards import every_board_of
+from storage.queries.escalations import ladders_by_id
+from storage.queries.occurrences import every_duty
+from storage.queries.partnerships import partnership_by_key
 
 
 @dataclass
@@ -34,7 +38,7 @@ def store_protocol(
 ) -> LoadReport:
     info = protocol.partnership
     report = LoadReport(info.key)
-    partnership = session.exec(select(Partnership).where(Partnership.key == info.key)).first()
+    partnership = partnership_by_key(info.key, session=session)
     values: dict[str, Any] = {
         "name": info.name,
         "timezone": info.timezone,
@@ -80,7 +84,7 @@ def _apply(row: Any, values: dict[str, Any], name: str, report: LoadReport) -> N
 def _store_boards(
     protocol: Protocol, pid: int, session: Session, now: datetime, report: LoadReport
 ) -> None:
-    existing = {b.key: b for b in session.exec(select(Board).where(Board.partnership_id == pid))}
+    existing = {b.key: b for b in every_board_of(pid, session=session)}
     for spec in protocol.boards:
         values: dict[str, Any] = {"name": spec.name, "kind": spec.kind, "retired_at": None}
         board = existing.pop(spec.key, None)
@@ -98,7 +102,7 @@ def _store_boards(
 def _store_duties(
     protocol: Protocol, pid: int, session: Session, now: datetime, report: LoadReport
 ) -> None:
-    existing = {d.key: d for d in session.exec(select(Duty).where(Duty.partnership_id == pid))}
+    existing = {d.key: d for d in every_duty(pid, session=session)}
     for spec in duty_specs(protocol):
         values: dict[str, Any] = {**spec.as_json(), "retired_at": None}
         duty = existing.pop(spec.key, None)
@@ -114,9 +118,7 @@ def _store_duties(
 
 
 def _store_ladders(protocol: Protocol, pid: int, session: Session, report: LoadReport) -> None:
-    existing = {
-        lad.key: lad for lad in session.exec(select(Ladder).where(Ladder.partnership_id == pid))
-    }
+    existing = {lad.key: lad for lad in ladders_by_id(pid, session=session).values()}
     for spec in protocol.ladders:
         values: dict[str, Any] = {
             "name": spec.name,

@@ -12,10 +12,11 @@ from sqlmodel import Session, col, select
 
 from commands.context import Invocation
 from commands.registry import command_handler
-from schedules import ledger, pauses
+from schedules import ledger
 from schedules.clock import Delivery, QuietHours, tick
 from schedules.sending import SlackBudget
 from storage.models import Duty, DutyOccurrence, Notification, Partnership
+from storage.queries.outbox import pauses
 from tests.commands.conftest import build_workspace
 from tests.schedules.clock_helpers import RecordingSender
 
@@ -279,7 +280,7 @@ def test_a_refused_token_pauses_the_workspace_once_and_spends_no_attempt(
     assert {(r.status, r.attempts) for r in fetch_all(rutland)} == {(ledger.PENDING, 0)}
     assert sender.checks == 2  # the later ticks ask Slack about the token once each
     with Session(rutland) as session:
-        [pause] = pauses.listing(session=session)
+        [pause] = pauses(session=session)
     assert (pause.workspace, pause.error, pause.since) == ("T0TEST", "invalid_auth", SEPT_1_NINE)
     assert pause.checked_at == SEPT_1_NINE + timedelta(minutes=10)
     warnings = [r for r in caplog.records if "refuses the token" in r.getMessage()]
@@ -288,7 +289,7 @@ def test_a_refused_token_pauses_the_workspace_once_and_spends_no_attempt(
     report = tick(rutland, SEPT_1_NINE + timedelta(minutes=15), sender)
     assert report.ok and report.sent == len(fetch_all(rutland))
     with Session(rutland) as session:
-        assert pauses.listing(session=session) == []
+        assert pauses(session=session) == []
     assert [r.getMessage() for r in caplog.records if "resumes" in r.getMessage()] == [
         "Slack accepts the token of workspace T0TEST again: sending resumes (paused since "
         "2026-09-01T08:00+00:00: invalid_auth)"

@@ -14,11 +14,11 @@ from schedules.feeds.fetch import FeedError, Fetched, fetch
 from schedules.feeds.subscriptions import (
     refresh_due_feeds,
     subscribe,
-    subscription_of,
     unsubscribe,
 )
 from storage.models import Board, FeedSubscription, Meeting, Partnership
 from storage.queries.boards import board_by_key
+from storage.queries.feeds import subscription_of
 from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, build_workspace
 from tests.schedules.clock_helpers import RecordingSender
@@ -61,7 +61,7 @@ def follow(engine: Engine, server: FeedServer, now: datetime = NOW) -> None:
 
 def subscription(engine: Engine) -> FeedSubscription:
     with Session(engine) as session:
-        found = subscription_of(board(session), session=session)
+        found = subscription_of(board(session).id, session=session)
         assert found
         return found
 
@@ -177,6 +177,6 @@ def test_unsubscribing_keeps_the_meetings(rutland: Engine, server: FeedServer) -
     with Session(rutland) as session:
         unsubscribe(board(session), now=NOW, actor="U0HWBBM", session=session)
         session.commit()
-        assert subscription_of(board(session), session=session) is None
+        assert subscription_of(board(session).id, session=session) is None
     assert len(meeting_rows(rutland)) == 7
     assert refresh_due_feeds(rutland, NOW + timedelta(days=1)).read == 0

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from schedules import ledger
 from schedules.ledger import Entry
 from storage.models import Notification, Partnership
+from storage.queries.outbox import claim
 from storage.upsert import rows_per_statement
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
@@ -103,7 +104,7 @@ def test_a_row_is_claimed_by_one_sender_only(engine: Engine, partnership_id: int
     wins = []
     for _ in range(3):  # each a separate session, as separate clocks are
         with Session(engine) as session:
-            wins.append(ledger.claim(row_id, NOW, session=session))
+            wins.append(claim(row_id, NOW, session=session))
             session.commit()
     assert wins == [True, False, False]
     with Session(engine) as session:
@@ -116,7 +117,7 @@ def test_a_released_claim_is_pending_again_without_spending_an_attempt(
 ) -> None:
     row_id = one_row(engine, partnership_id)
     with Session(engine) as session:
-        assert ledger.claim(row_id, NOW, session=session)
+        assert claim(row_id, NOW, session=session)
         row = session.get(Notification, row_id)
         assert row is not None
         session.refresh(row)
@@ -172,7 +173,7 @@ def test_a_claim_is_stale_after_five_minutes_and_the_oldest_comes_first(
     recorded(engine, entries(partnership_id, 3))
     with Session(engine) as session:
         for row_id, minutes_ago in ((1, 4), (2, 9), (3, 6)):
-            assert ledger.claim(row_id, NOW - timedelta(minutes=minutes_ago), session=session)
+            assert claim(row_id, NOW - timedelta(minutes=minutes_ago), session=session)
         session.commit()
         stale = ledger.stale_claims(NOW, session=session)
     assert [r.id for r in stale] == [2, 3]
