@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from commands.agenda_answers import (
     MAX_TEXT,
@@ -50,7 +50,8 @@ from commands.reply import (
 )
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board
-from storage.queries.boards import boards_of
+from storage.queries.agenda import accepted_for, open_or_recent
+from storage.queries.boards import boards_of, keys_by_id
 from storage.queries.people import memberships_of, roles_on
 from storage.roles import OFFICERS, WRITERS, either
 from storage.status import AgendaStatus
@@ -159,37 +160,24 @@ def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    query = select(AgendaRequest).where(
-        AgendaRequest.partnership_id == inv.partnership_id,
-        or_(
-            AgendaRequest.status == AgendaStatus.OPEN,
-            col(AgendaRequest.requested_at) >= inv.now - RECENT,
-        ),
+    since = inv.now - RECENT
+    newest = open_or_recent(
+        inv.partnership_id, board.id if board else None, since, session=inv.session
     )
-    if board is not None:
-        query = query.where(
-            or_(AgendaRequest.from_board_id == board.id, AgendaRequest.to_board_id == board.id)
-        )
-    newest = query.order_by(col(AgendaRequest.requested_at).desc(), col(AgendaRequest.id).desc())
-    found = sorted(inv.session.exec(newest), key=lambda r: r.status != AgendaStatus.OPEN)[
-        :MAX_LISTED
-    ]
+    found = sorted(newest, key=lambda r: r.status != AgendaStatus.OPEN)[:MAX_LISTED]
     who = board.key.upper() if board else inv.partnership.name
     if not found:
         return Reply.say(f"No open or recent agenda requests for {who}.")
-    everyone = select(Board).where(Board.partnership_id == inv.partnership_id)
-    keys = {b.id: b.key.upper() for b in inv.session.exec(everyone)}
+    keys = {i: k.upper() for i, k in keys_by_id(inv.partnership_id, session=inv.session).items()}
     rows = [request_line(r, keys, outcome_text(inv, r)) for r in found]
     title: Line = (Bold(f"Agenda requests: {who}"),)
     return Reply.say(f"{len(found)} agenda requests for {who}", lines(title, *rows))
 
 
-def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: str) -> Line:
+def request_line(request: AgendaRequest, keys: dict[int, str], outcome: str) -> Line:
     towards = f"{keys[request.from_board_id]} → {keys[request.to_board_id]}"
     line: Line = (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
-    if (
-        request.status == AgendaStatus.OPEN and not request.message_ts
-    ):  # its post failed, or is on its way
+    if request.status == AgendaStatus.OPEN and not request.message_ts:  # its post failed
         line += (" · not posted: ", Code(f"/agenda repost {request.id}"))
     return line
 
@@ -197,16 +185,13 @@ def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: s
 def board_agenda(inv: Invocation, board: Board) -> Reply:
     key = board.key.upper()
     upcoming = upcoming_meetings(inv, board)[:1]
-    accepted = select(AgendaRequest).where(
-        AgendaRequest.to_board_id == board.id, AgendaRequest.status == AgendaStatus.ACCEPTED
-    )
     if upcoming:
         nearest = upcoming[0]
-        items = inv.session.exec(accepted.where(AgendaRequest.meeting_id == nearest.id)).all()
+        items = accepted_for(board.id, nearest.id, session=inv.session)
         heading = f"{key} meets next on {meeting_label(nearest)}."
     else:
         items, heading = [], f"{key} has no meeting scheduled."
-    waiting = inv.session.exec(accepted.where(col(AgendaRequest.meeting_id).is_(None))).all()
+    waiting = accepted_for(board.id, None, session=inv.session)
     rows: list[Line] = [(Code(f"#{r.id}"), f" {r.text}") for r in items]
     blocks = [header(f"Agenda: {key}"), lines(heading, *(rows or [("No items accepted yet.",)]))]
     if waiting:

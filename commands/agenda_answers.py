@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col
 
 from commands.context import Invocation, clip, field_error, parse_id, require_role
 from commands.reply import (
@@ -26,8 +26,10 @@ from schedules import calendar
 from schedules.calendar import short_date
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board, Meeting
+from storage.queries.meetings import upcoming
+from storage.queries.records import record_in_partnership
 from storage.roles import OFFICERS
-from storage.status import AgendaStatus, MeetingStatus
+from storage.status import AgendaStatus
 from storage.upsert import update_one_if
 
 DECIDING = "answer agenda requests"
@@ -68,8 +70,9 @@ def find_request(
     inv: Invocation, value: str, usage: str | None = None
 ) -> tuple[AgendaRequest, Board, Board]:
     """The request an id names, in this partnership, and the boards asking and asked."""
-    request = inv.session.get(AgendaRequest, parse_id(value, "an agenda request", usage=usage))
-    if request is None or request.partnership_id != inv.partnership_id:
+    number = parse_id(value, "an agenda request", usage=usage)
+    request = record_in_partnership(AgendaRequest, number, inv.partnership_id, session=inv.session)
+    if request is None:
         raise BoardbotError(f"there is no agenda request #{value}; `/agenda list` lists them")
     asker = inv.session.get(Board, request.from_board_id)
     asked = inv.session.get(Board, request.to_board_id)
@@ -100,12 +103,7 @@ def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
 
 
 def upcoming_meetings(inv: Invocation, board: Board) -> list[Meeting]:
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == MeetingStatus.SCHEDULED,
-        col(Meeting.starts_at) > inv.now,
-    )
-    return list(inv.session.exec(query.order_by(col(Meeting.starts_at)).limit(MAX_OPTIONS)))
+    return upcoming([board.id], inv.now, session=inv.session, limit=MAX_OPTIONS)
 
 
 def meeting_label(meeting: Meeting) -> str:

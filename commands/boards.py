@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from commands.context import (
     CHANNEL_ESCAPE,
     Invocation,
@@ -24,9 +22,15 @@ from commands.context import (
 )
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Person
+from storage.models import Board, Membership
 from storage.queries.boards import boards_by_channel, boards_of
-from storage.queries.people import ensure_person, people_of_board, people_with_role, roles_on
+from storage.queries.people import (
+    ensure_person,
+    memberships_on,
+    people_of_board,
+    people_with_role,
+    roles_on,
+)
 from storage.roles import MANAGERS, ROLE_NAMES, Role
 
 USAGE = (
@@ -134,7 +138,8 @@ def add_role(inv: Invocation, board: Board, user: str, role: Role) -> Reply:
 def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
     key = board.key.upper()
     require_role(inv, board, MANAGERS, f"change {key}'s roles")
-    memberships = memberships_on(inv, board, user)
+    assert board.id is not None
+    memberships = memberships_on(board.id, user, session=inv.session)
     if not memberships:
         raise BoardbotError(f"that person has no role on {key}")
     assert board.id is not None
@@ -151,16 +156,6 @@ def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
     names = ", ".join(m.role.label for m in memberships)
     said: Line = (Mention(user), " no longer holds a role on ", Bold(key), f" (was {names}).")
     return Reply(Message(f"{key}'s roles have changed.", [lines(said)]), ephemeral=False)
-
-
-def memberships_on(inv: Invocation, board: Board, user: str) -> list[Membership]:
-    query = (
-        select(Membership)
-        .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board.id, Person.slack_user_id == user)
-        .order_by(col(Membership.id))
-    )
-    return list(inv.session.exec(query))
 
 
 def role_fields(board: Board, user: str, role: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.queries.boards import board_by_key
 from storage.queries.people import roles_on
+from storage.queries.records import record_in_partnership
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus, Standing
 from storage.upsert import update_one_if
@@ -123,9 +124,9 @@ def duty_line(owed: OwedDuty) -> Line:
 
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
     number = parse_id(token, "a duty", usage=USAGE)
-    row = inv.session.get(DutyOccurrence, number)
+    row = record_in_partnership(DutyOccurrence, number, inv.partnership_id, session=inv.session)
     duty = inv.session.get(Duty, row.duty_id) if row else None
-    if row is None or duty is None or duty.partnership_id != inv.partnership_id:
+    if row is None or duty is None:
         raise BoardbotError(f"there is no duty #{number}; `/duties` lists them", usage=USAGE)
     return row, duty
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, or_, select
-
 from commands.context import (
     Invocation,
     board_arg,
@@ -38,7 +36,10 @@ from schedules import calendar
 from schedules.calendar import short_date
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep
+from storage.queries.boards import keys_by_id
+from storage.queries.escalations import open_or_resolved_since, stage_starts, steps_of
 from storage.queries.people import roles_on
+from storage.queries.records import record_in_partnership
 from storage.roles import OFFICERS, either
 from storage.status import EscalationStatus
 
@@ -141,16 +142,8 @@ def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    recent = or_(
-        col(Escalation.status) == EscalationStatus.OPEN,
-        col(Escalation.resolved_at) >= inv.now - RECENT,
-    )
-    query = select(Escalation).where(Escalation.partnership_id == inv.partnership_id, recent)
-    if board is not None:
-        query = query.where(
-            or_(Escalation.from_board_id == board.id, Escalation.to_board_id == board.id)
-        )
-    rows = list(inv.session.exec(query.order_by(col(Escalation.status), col(Escalation.id))))
+    since, board_id = inv.now - RECENT, board.id if board else None
+    rows = open_or_resolved_since(inv.partnership_id, board_id, since, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
     if not rows:
         return Reply.say(f"No escalations are open for {who}, and none was resolved in 90 days.")
@@ -180,7 +173,7 @@ def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], toda
 
 def show(inv: Invocation, row: Escalation) -> Reply:
     keys, ladder = board_keys(inv), ladder_of(inv, row)
-    query = select(EscalationStep).where(EscalationStep.escalation_id == row.id)
+    assert row.id is not None
     history: list[Line] = [
         (
             f"{london_label(step.at)} · ",
@@ -188,7 +181,7 @@ def show(inv: Invocation, row: Escalation) -> Reply:
             f" · {step.action} · stage {step.stage}/{len(ladder.stages)} {step.stage_name}",
             f" · {step.note}" if step.note else "",
         )
-        for step in inv.session.exec(query.order_by(col(EscalationStep.at), col(EscalationStep.id)))
+        for step in steps_of([row.id], session=inv.session)
     ]
     if row.status == EscalationStatus.RESOLVED:
         state = f"resolved: {row.outcome}"
@@ -203,15 +196,8 @@ def show(inv: Invocation, row: Escalation) -> Reply:
 
 def stage_started(inv: Invocation, row: Escalation) -> datetime:
     """When the current stage began: the latest step that opened or advanced it."""
-    query = (
-        select(EscalationStep.at)
-        .where(
-            EscalationStep.escalation_id == row.id,
-            col(EscalationStep.action).in_(("opened", "advanced")),
-        )
-        .order_by(col(EscalationStep.at).desc(), col(EscalationStep.id).desc())
-    )
-    return inv.session.exec(query).first() or row.opened_at
+    assert row.id is not None
+    return stage_starts([row.id], session=inv.session).get(row.id, row.opened_at)
 
 
 def record_step(
@@ -248,8 +234,8 @@ def snapshot(row: Escalation) -> dict[str, Any]:
 
 def escalation_arg(inv: Invocation, token: str) -> Escalation:
     number = parse_id(token, "an escalation", usage=USAGE)
-    row = inv.session.get(Escalation, number)
-    if row is None or row.partnership_id != inv.partnership_id:
+    row = record_in_partnership(Escalation, number, inv.partnership_id, session=inv.session)
+    if row is None:
         raise BoardbotError(f"there is no escalation #{number}; see `/escalate list`", usage=USAGE)
     return row
 
@@ -272,8 +258,7 @@ def require_party(inv: Invocation, row: Escalation, doing: str) -> tuple[Board, 
 
 
 def board_keys(inv: Invocation) -> dict[int, str]:
-    rows = inv.session.exec(select(Board).where(Board.partnership_id == inv.partnership_id))
-    return {b.id: b.key.upper() for b in rows if b.id is not None}
+    return {i: k.upper() for i, k in keys_by_id(inv.partnership_id, session=inv.session).items()}
 
 
 def pair(source: Board, target: Board) -> str:

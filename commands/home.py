@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from commands import registry
 from commands.context import Invocation
@@ -12,12 +12,15 @@ from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import materialise, owed_by
-from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Partnership
-from storage.queries.boards import boards_of
+from storage.models import Board, Partnership
+from storage.queries.agenda import open_involving
+from storage.queries.boards import boards_of, keys_of
+from storage.queries.escalations import open_involving as escalations_involving
+from storage.queries.meetings import upcoming
 from storage.queries.partnerships import all_partnerships
 from storage.queries.people import memberships_of, people_with_role
 from storage.roles import Role
-from storage.status import AgendaStatus, EscalationStatus, MeetingStatus, Standing
+from storage.status import Standing
 
 MAX_LISTED = 10  # per section, so the tab stays far below Slack's 100 blocks
 MAX_BOARDS = 20
@@ -103,7 +106,7 @@ def member_home(inv: Invocation, partnership: Partnership, held: Held) -> list[B
     blocks += duties_section(inv, partnership, keys)
     blocks += agenda_section(inv.session, ids)
     blocks += escalations_section(inv, ids)
-    blocks += meetings_section(inv, ids)
+    blocks += meetings_section(inv, {board.id: board for board, _ in held.values()})
     return blocks
 
 
@@ -136,24 +139,13 @@ def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) ->
     )
 
 
-def keys_of(session: Session, ids: set[int]) -> dict[int, str]:
-    rows = session.exec(select(Board).where(col(Board.id).in_(ids)))
-    return {b.id: b.key.upper() for b in rows if b.id is not None}
-
-
 def pair(keys: dict[int, str], from_id: int, to_id: int) -> Bold:
-    return Bold(f"{keys.get(from_id, '?')} → {keys.get(to_id, '?')}")
+    return Bold(f"{keys.get(from_id, '?').upper()} → {keys.get(to_id, '?').upper()}")
 
 
 def agenda_section(session: Session, ids: list[int]) -> list[Block]:
-    query = select(AgendaRequest).where(
-        AgendaRequest.status == AgendaStatus.OPEN,
-        or_(col(AgendaRequest.from_board_id).in_(ids), col(AgendaRequest.to_board_id).in_(ids)),
-    )
-    found = list(
-        session.exec(query.order_by(col(AgendaRequest.requested_at), col(AgendaRequest.id)))
-    )
-    keys = keys_of(session, {b for r in found for b in (r.from_board_id, r.to_board_id)})
+    found = open_involving(ids, session=session)
+    keys = keys_of({b for r in found for b in (r.from_board_id, r.to_board_id)}, session=session)
     rows: list[Line] = [
         (
             Code(f"#{r.id}"),
@@ -173,13 +165,8 @@ def agenda_section(session: Session, ids: list[int]) -> list[Block]:
 
 def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
     session, today = inv.session, calendar.london_date(inv.now)
-    query = select(Escalation, Ladder).join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-    query = query.where(
-        Escalation.status == EscalationStatus.OPEN,
-        or_(col(Escalation.from_board_id).in_(ids), col(Escalation.to_board_id).in_(ids)),
-    )
-    found = list(session.exec(query.order_by(col(Escalation.stage_deadline), col(Escalation.id))))
-    keys = keys_of(session, {b for r, _ in found for b in (r.from_board_id, r.to_board_id)})
+    found = escalations_involving(ids, session=session)
+    keys = keys_of({b for r, _ in found for b in (r.from_board_id, r.to_board_id)}, session=session)
     rows: list[Line] = []
     for row, ladder in found:
         stages = ladder.stages
@@ -198,18 +185,9 @@ def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
     )
 
 
-def meetings_section(inv: Invocation, ids: list[int]) -> list[Block]:
-    query = (
-        select(Meeting, Board)
-        .join(Board, col(Board.id) == col(Meeting.board_id))
-        .where(
-            col(Meeting.board_id).in_(ids),
-            Meeting.status == MeetingStatus.SCHEDULED,
-            col(Meeting.starts_at) >= inv.now,
-        )
-        .order_by(col(Meeting.starts_at), col(Meeting.id))
-    )
-    rows = [meeting_line(meeting, board) for meeting, board in inv.session.exec(query)]
+def meetings_section(inv: Invocation, boards: dict[int | None, Board]) -> list[Block]:
+    found = upcoming(boards, inv.now, session=inv.session)
+    rows = [meeting_line(meeting, boards[meeting.board_id]) for meeting in found]
     blocks = section(
         "Next meetings",
         rows,

@@ -6,13 +6,12 @@ import copy
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
-
 from commands.context import Invocation
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.ladders import DEFAULT_LADDER_KEY, DEFAULT_LADDER_NAME, DEFAULT_STAGES
 from storage.models import Escalation, Ladder
+from storage.queries.escalations import first_ladder
 from storage.upsert import insert_if_absent
 
 
@@ -20,15 +19,10 @@ def partnership_ladder(inv: Invocation) -> Ladder:
     """The protocol's first ladder; a single stage between chairs when its protocol has none.
 
     A protocol ladder loaded after the default was made takes over for new escalations."""
-    query = (
-        select(Ladder)
-        .where(Ladder.partnership_id == inv.partnership_id)
-        .order_by(col(Ladder.key) == DEFAULT_LADDER_KEY, col(Ladder.id))
-    )
-    ladder = inv.session.exec(query).first()
+    ladder = first_ladder(inv.partnership_id, DEFAULT_LADDER_KEY, session=inv.session)
     if ladder is None:
         made = make_default_ladder(inv)
-        ladder = inv.session.exec(query).first()
+        ladder = first_ladder(inv.partnership_id, DEFAULT_LADDER_KEY, session=inv.session)
         assert ladder is not None, "the default ladder exists once made, by us or another"
         if made:
             after = {"key": ladder.key, "name": ladder.name, "stages": ladder.stages}

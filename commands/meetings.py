@@ -22,7 +22,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import col, select
 
 from commands.context import (
     Invocation,
@@ -39,6 +38,9 @@ from commands.when import parse_when
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
+from storage.queries.boards import every_board_of
+from storage.queries.meetings import at, upcoming
+from storage.queries.records import record_in_partnership
 from storage.roles import WRITERS
 from storage.status import MeetingStatus
 
@@ -75,17 +77,10 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    query = select(Board).where(Board.partnership_id == inv.partnership_id)
-    boards = {b.id: b for b in inv.session.exec(query)}
-    meetings_query = select(Meeting).where(
-        col(Meeting.board_id).in_([board.id] if board else [b.id for b in boards.values()]),
-        Meeting.status == MeetingStatus.SCHEDULED,
-        col(Meeting.starts_at) > inv.now,
-        col(Meeting.starts_at) <= inv.now + LISTED_AHEAD,
-    )
-    meetings = list(
-        inv.session.exec(meetings_query.order_by(col(Meeting.starts_at), col(Meeting.id)))
-    )
+    boards = {b.id: b for b in every_board_of(inv.partnership_id, session=inv.session)}
+    which = [board.id] if board else list(boards)
+    until = inv.now + LISTED_AHEAD
+    meetings = upcoming(which, inv.now, until=until, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
     if not meetings:
         return Reply.say(
@@ -193,22 +188,15 @@ def changeable(inv: Invocation, meeting: Meeting, verb: str) -> Board:
 def refuse_a_second_meeting_at(
     inv: Invocation, board: Board, starts_at: datetime, moving: Meeting | None = None
 ) -> None:
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == MeetingStatus.SCHEDULED,
-        Meeting.starts_at == starts_at,
-    )
-    if moving is not None:
-        query = query.where(Meeting.id != moving.id)
-    same = inv.session.exec(query).first()
+    other_than = moving.id if moving is not None else None
+    same = at(board.id, starts_at, other_than=other_than, session=inv.session)
     if same is not None:
         raise BoardbotError(f"{board.key.upper()} already meets then (#{same.id})")
 
 
 def meeting_arg(inv: Invocation, token: str) -> Meeting:
     number = parse_id(token, "a meeting", usage=USAGE)
-    meeting = inv.session.get(Meeting, number)
-    board = inv.session.get(Board, meeting.board_id) if meeting else None
-    if meeting is None or board is None or board.partnership_id != inv.partnership_id:
+    meeting = record_in_partnership(Meeting, number, inv.partnership_id, session=inv.session)
+    if meeting is None:
         raise BoardbotError(f"there is no meeting #{number}; `/meetings` lists them", usage=USAGE)
     return meeting

@@ -15,7 +15,6 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
 from commands.context import Invocation, board_arg, require_role, split_args
 from commands.duties import LINK_PATTERN, parse_link
@@ -25,10 +24,11 @@ from schedules.calendar import short_date
 from schedules.occurrences import materialise
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
-from storage.queries.boards import boards_of
-from storage.queries.occurrences import active_duties
+from storage.queries.boards import boards_of, keys_by_id
+from storage.queries.meetings import first_between, latest_shares, share_of_day
+from storage.queries.occurrences import active_duties, pending_of_period
 from storage.roles import WRITERS
-from storage.status import MeetingStatus, OccurrenceStatus
+from storage.status import OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
 DATE_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
@@ -128,20 +128,12 @@ def counterparts_of(inv: Invocation, board: Board, duties: list[Duty]) -> list[B
 def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
     start = calendar.at_local_time(day, time(0))
     end = calendar.at_local_time(day + timedelta(days=1), time(0))
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == MeetingStatus.SCHEDULED,
-        col(Meeting.starts_at) >= start,
-        col(Meeting.starts_at) < end,
-    )
-    return inv.session.exec(query.order_by(col(Meeting.starts_at))).first()
+    return first_between(board.id, start, end, session=inv.session)
 
 
 def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
     require_role(inv, board, WRITERS, "log minutes")
-    earlier = inv.session.exec(
-        select(MinuteShare).where(MinuteShare.board_id == board.id, MinuteShare.meeting_on == day)
-    ).first()
+    earlier = share_of_day(board.id, day, session=inv.session)
     if earlier is not None:
         logged = short_date(calendar.london_date(earlier.logged_at))
         raise BoardbotError(
@@ -187,12 +179,8 @@ def complete_duties(
 ) -> list[DutyOccurrence]:
     """Mark done the occurrences owed after this meeting, with the share as evidence."""
     materialise(inv.partnership, inv.now, session=inv.session)
-    query = select(DutyOccurrence).where(
-        col(DutyOccurrence.duty_id).in_([d.id for d in duties]),
-        DutyOccurrence.period_key == f"meeting:{meeting.id}",
-        DutyOccurrence.status == OccurrenceStatus.PENDING,
-    )
-    done = list(inv.session.exec(query))
+    period = f"meeting:{meeting.id}"
+    done = pending_of_period([d.id for d in duties], period, session=inv.session)
     for row in done:
         before = {"status": row.status}
         row.status, row.evidence_link, row.note = (
@@ -233,15 +221,10 @@ def share_reply(
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    query = (
-        select(MinuteShare, Board)
-        .join(Board, col(Board.id) == col(MinuteShare.board_id))
-        .where(Board.partnership_id == inv.partnership_id)
-        .order_by(col(MinuteShare.logged_at).desc(), col(MinuteShare.id).desc())
-    )
-    if board is not None:
-        query = query.where(MinuteShare.board_id == board.id)
-    found = list(inv.session.exec(query.limit(MAX_LISTED)))
+    board_id = board.id if board else None
+    shares = latest_shares(inv.partnership_id, board_id, session=inv.session, limit=MAX_LISTED)
+    keys = keys_by_id(inv.partnership_id, session=inv.session)
+    found = [(share, keys[share.board_id]) for share in shares]
     who = board.key.upper() if board else inv.partnership.name
     if not found:
         return Reply.say(f"No minutes are logged as shared for {who} yet.")
@@ -251,14 +234,14 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     )
 
 
-def share_line(share: MinuteShare, board: Board) -> Line:
+def share_line(share: MinuteShare, board: str) -> Line:
     towards = ", ".join(k.upper() for k in share.shared_with) or "no other board"
     logged = short_date(calendar.london_date(share.logged_at))
     evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
     return (
         Code(f"#{share.id}"),
         " ",
-        Bold(board.key.upper()),
+        Bold(board.upper()),
         f" meeting {short_date(share.meeting_on)} → {towards} · logged {logged} by ",
         Mention(share.logged_by),
         *evidence,

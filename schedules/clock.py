@@ -7,12 +7,10 @@ prompt never stops it, and nothing it does sleeps.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from schedules import calendar, ledger
@@ -20,7 +18,7 @@ from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from schedules.rounds import SendingRound, send_one
 from schedules.sending import Delivery, LookupFailed, Sender, SlackBudget, TickReport
-from storage.db import transaction
+from storage.db import advisory_lock, transaction
 from storage.models import Partnership
 from storage.queries.partnerships import partnership_keys
 from storage.retention import purge as retention_purge
@@ -55,7 +53,7 @@ def tick(
     budget: SlackBudget | None = None,
 ) -> TickReport:
     report = TickReport()
-    with clock_lock(engine) as held:
+    with advisory_lock(engine, ADVISORY_LOCK_KEY) as held:  # a second clock stands by
         if not held:
             report.standing_by = True
             return report
@@ -69,26 +67,6 @@ def tick(
             with transaction(engine) as session:
                 report.purged = retention_purge(now, retention, session=session)
     return report
-
-
-@contextmanager
-def clock_lock(engine: Engine) -> Iterator[bool]:
-    """On PostgreSQL a second clock stands by; elsewhere the ledger's claims keep sends single."""
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    with engine.connect() as connection:
-        held = bool(
-            connection.execute(
-                text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}
-            ).scalar()
-        )
-        try:
-            yield held
-        finally:
-            if held:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
-            connection.commit()
 
 
 def record_due(engine: Engine, now: datetime, report: TickReport) -> None:

@@ -219,14 +219,12 @@ def digest_command(
     post: bool = typer.Option(False, "--post", help="Post it to the digest channel now."),
 ) -> None:
     """Print (or post) PARTNERSHIP's weekly digest."""
-    from sqlmodel import select
-
     from schedules import calendar, ledger
     from schedules.clock import TickReport, send_one
     from schedules.digest import build_digest
     from schedules.occurrences import materialise
     from storage.db import transaction
-    from storage.models import Notification
+    from storage.queries.outbox import id_of_key
     from storage.queries.partnerships import all_partnerships, partnership_by_key
 
     config = settings()
@@ -256,7 +254,7 @@ def digest_command(
             now,
         )
         ledger.record([entry], now, session=session)
-        row_id = session.exec(select(Notification.id).where(Notification.key == entry.key)).one()
+        row_id = id_of_key(entry.key, session=session)
         assert row_id is not None
     report = TickReport()
     send_one(db, row_id, calendar.utcnow(), clock_sender(config), report)

@@ -67,20 +67,18 @@ def meetings_feeds(
     ),
 ) -> None:
     """Each board's calendar feed: its address, the last read, the next, and any failures."""
-    from sqlmodel import Session, col, select
+    from sqlmodel import Session
 
-    from storage.models import Board, FeedSubscription, Partnership
+    from storage.queries.feeds import followed
+    from storage.queries.partnerships import all_partnerships
 
     with Session(engine(settings())) as session:
-        query = (
-            select(Partnership, Board, FeedSubscription)
-            .join(Board, col(Board.partnership_id) == col(Partnership.id))
-            .join(FeedSubscription, col(FeedSubscription.board_id) == col(Board.id))
-            .order_by(col(Partnership.key), col(Board.key))
-        )
-        if partnership_key:
-            query = query.where(Partnership.key == partnership_key)
-        rows = list(session.exec(query))
+        rows = [
+            (partnership, board, subscription)
+            for partnership in all_partnerships(session=session)
+            if partnership_key in (None, "", partnership.key)
+            for board, subscription in followed(session=session, partnership_id=partnership.id)
+        ]
     if not rows:
         typer.echo("no board follows a calendar feed; `/meetings subscribe BOARD URL` starts one")
     for partnership, board, subscription in rows:

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.feeds.read import Feed, FeedEvent
-from storage.models import AuditEntry, Board, Meeting
+from storage.models import Board, Meeting
 from storage.queries import audit
-from storage.queries.meetings import every_meeting_of
+from storage.queries.meetings import add_meetings, every_meeting_of
 from storage.status import MeetingStatus
 
 ADDED = "meeting.imported"
@@ -250,22 +249,19 @@ def record_created(sync: Sync) -> None:
     """New meetings go in as one batch, then their audit entries as another (2,000 in < 1 s)."""
     if not sync.created:
         return
-    rows = [meeting.model_dump(exclude={"id"}) for meeting in sync.created]
-    statement = insert(Meeting).returning(col(Meeting.id), sort_by_parameter_order=True)
-    ids = sync.session.execute(statement, rows).scalars().all()
+    add_meetings(sync.created, session=sync.session)
     entries = []
-    for meeting, meeting_id in zip(sync.created, ids, strict=True):
-        meeting.id = meeting_id
+    for meeting in sync.created:
         entries.append(
             {
                 "at": sync.now,
                 "actor": sync.actor[:40],
                 "action": ADDED,
                 "entity": "meeting",
-                "entity_id": meeting_id,
+                "entity_id": meeting.id,
                 "partnership_id": sync.board.partnership_id,
                 "before": {},
                 "after": {**where_fields(sync, meeting), "feed": sync.source},
             }
         )
-    sync.session.execute(insert(AuditEntry), entries)
+    audit.record_many(entries, session=sync.session)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEntry
@@ -35,6 +36,12 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_many(entries: Sequence[dict[str, Any]], *, session: Session) -> None:
+    """Many entries as one batch (each a dict of AuditEntry's fields)."""
+    if entries:
+        session.execute(insert(AuditEntry), list(entries))
 
 
 def between(

@@ -6,9 +6,10 @@ question below unless one says otherwise: `SCHEDULED` is that filter, written on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage.models import Meeting, MinuteShare
@@ -133,6 +134,14 @@ def without_minutes(
         col(Meeting.id).not_in(shared),
     )
     return list(session.exec(query.order_by(col(Meeting.starts_at))))
+
+
+def add_meetings(made: Sequence[Meeting], *, session: Session) -> None:
+    """Insert new meetings as one batch (a feed brings thousands) and give each its id."""
+    rows = [meeting.model_dump(exclude={"id"}) for meeting in made]
+    statement = insert(Meeting).returning(col(Meeting.id), sort_by_parameter_order=True)
+    for meeting, meeting_id in zip(made, session.execute(statement, rows).scalars(), strict=True):
+        meeting.id = meeting_id
 
 
 # -- minutes shared ------------------------------------------------------------------------------
