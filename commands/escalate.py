@@ -10,7 +10,7 @@ Example: `/escalate open lrlscb hwb JSNA refresh omits the children's safeguardi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from commands.context import (
@@ -22,26 +22,18 @@ from commands.context import (
     rest_after,
     split_args,
 )
-from commands.ladders import (
-    deadline_for,
-    ladder_of,
-    partnership_ladder,
-    stage_label,
-    stage_of,
-    stage_text,
-)
 from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
 from commands.when import london_label
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import short_date
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep
 from storage.queries.boards import keys_by_id
-from storage.queries.escalations import open_or_resolved_since, stage_starts, steps_of
+from storage.queries.escalations import open_or_resolved_since, steps_of
 from storage.queries.people import roles_on
 from storage.queries.records import record_in_partnership
 from storage.roles import OFFICERS, either
-from storage.status import EscalationStatus
+from storage.status import EscalationStatus, StepAction
 
 USAGE = (
     "Usage: `/escalate open FROM TO TEXT`, `/escalate advance ID [NOTE]`, "
@@ -84,7 +76,9 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
         raise BoardbotError(f"{source.key.upper()} cannot escalate a concern to itself")
     require_role(inv, source, OFFICERS, f"escalate a concern from {source.key.upper()}")
     concern = clip(rest_after(text, 3), TEXT_LIMIT)
-    ladder = partnership_ladder(inv)
+    ladder = ladders.ladder_for_new(
+        inv.partnership_id, session=inv.session, now=inv.now, actor=inv.user_id
+    )
     assert source.id is not None and target.id is not None and ladder.id is not None
     row = Escalation(
         partnership_id=inv.partnership_id,
@@ -92,14 +86,14 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
         from_board_id=source.id,
         to_board_id=target.id,
         text=concern,
-        stage_deadline=deadline_for(inv, ladder, 1),
+        stage_deadline=ladders.deadline(ladder, 1, calendar.london_date(inv.now)),
         opened_by=inv.user_id,
         opened_at=inv.now,
     )
     inv.session.add(row)
     inv.session.flush()
-    record_step(inv, row, "opened", None, {})
-    where = stage_text(row, ladder)
+    record_step(inv, row, StepAction.OPENED, None, {})
+    where = ladders.stage_text(row, ladder)
     for_target = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
     notices = posts(
         (target, f"{for_target} (escalation #{row.id}): {concern}. {where}"),
@@ -111,9 +105,9 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
 
 def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
     source, target = require_party(inv, row, "advance an escalation")
-    ladder = ladder_of(inv, row)
+    ladder = ladders.ladder_of(row, session=inv.session)
     if row.stage >= len(ladder.stages):
-        name = ladder.stages[-1]["name"]
+        name = ladders.stage_of(ladder, len(ladder.stages)).name
         raise BoardbotError(
             f"#{row.id} is already at the final stage ({name}); "
             f"resolve it with /escalate resolve {row.id} OUTCOME"
@@ -121,10 +115,12 @@ def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
     note = clip(note_text, TEXT_LIMIT) or None
     before = snapshot(row)
     row.stage += 1
-    row.stage_deadline = deadline_for(inv, ladder, row.stage)
-    record_step(inv, row, "advanced", note, before)
+    row.stage_deadline = ladders.deadline(ladder, row.stage, calendar.london_date(inv.now))
+    record_step(inv, row, StepAction.ADVANCED, note, before)
     why = f" Note: {note}" if note else ""
-    summary = f"Escalation #{row.id} ({pair(source, target)}) advanced. {stage_text(row, ladder)}"
+    summary = (
+        f"Escalation #{row.id} ({pair(source, target)}) advanced. {ladders.stage_text(row, ladder)}"
+    )
     notices = posts((target, summary + why), (source, summary + why))
     return Reply(Message(summary, [lines(summary + why)]), posts=notices)
 
@@ -134,7 +130,7 @@ def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
     outcome = clip(outcome_text, TEXT_LIMIT)
     before = snapshot(row)
     row.status, row.outcome, row.resolved_at = EscalationStatus.RESOLVED, outcome, inv.now
-    record_step(inv, row, "resolved", outcome, before)
+    record_step(inv, row, StepAction.RESOLVED, outcome, before)
     summary = f"Escalation #{row.id} ({pair(source, target)}) is resolved: {outcome}"
     return Reply(
         Message(summary, [lines(summary)]), posts=posts((target, summary), (source, summary))
@@ -163,16 +159,17 @@ def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], toda
     if row.status == EscalationStatus.RESOLVED:
         when = short_date(calendar.london_date(row.resolved_at or inv.now))
         return (Code(f"#{row.id}"), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
-    waiting = calendar.working_days_between(calendar.london_date(stage_started(inv, row)), today)
+    started = ladders.stage_started(row, session=inv.session)
+    waiting = calendar.working_days_between(calendar.london_date(started), today)
     days = f"{waiting} working day{'' if waiting == 1 else 's'} waiting"
     late = "past its deadline of" if row.stage_deadline < today else "respond by"
-    stage = stage_label(row, ladder_of(inv, row))
+    stage = ladders.stage_label(row, ladders.ladder_of(row, session=inv.session))
     about = f" {row.text} · stage {stage} · {days} · {late} {short_date(row.stage_deadline)}"
     return (Code(f"#{row.id}"), " ", boards, about)
 
 
 def show(inv: Invocation, row: Escalation) -> Reply:
-    keys, ladder = board_keys(inv), ladder_of(inv, row)
+    keys, ladder = board_keys(inv), ladders.ladder_of(row, session=inv.session)
     assert row.id is not None
     history: list[Line] = [
         (
@@ -186,27 +183,20 @@ def show(inv: Invocation, row: Escalation) -> Reply:
     if row.status == EscalationStatus.RESOLVED:
         state = f"resolved: {row.outcome}"
     else:
-        state = (
-            f"open at stage {stage_label(row, ladder)}, respond by {short_date(row.stage_deadline)}"
-        )
+        stage, by = ladders.stage_label(row, ladder), short_date(row.stage_deadline)
+        state = f"open at stage {stage}, respond by {by}"
     title = f"Escalation #{row.id}: {keys[row.from_board_id]} → {keys[row.to_board_id]}"
     body = lines(row.text, f"{ladder.name}: {state}")
     return Reply.say(f"{title}, {state}", header(title), body, lines((Bold("History"),), *history))
 
 
-def stage_started(inv: Invocation, row: Escalation) -> datetime:
-    """When the current stage began: the latest step that opened or advanced it."""
-    assert row.id is not None
-    return stage_starts([row.id], session=inv.session).get(row.id, row.opened_at)
-
-
 def record_step(
-    inv: Invocation, row: Escalation, action: str, note: str | None, before: Any
+    inv: Invocation, row: Escalation, action: StepAction, note: str | None, before: Any
 ) -> None:
     """One line of the stage history, and its audit entry."""
     assert row.id is not None
-    deadline = None if action == "resolved" else row.stage_deadline
-    name = stage_of(ladder_of(inv, row), row.stage)["name"]
+    deadline = None if action == StepAction.RESOLVED else row.stage_deadline
+    name = ladders.stage_of(ladders.ladder_of(row, session=inv.session), row.stage).name
     step = EscalationStep(
         escalation_id=row.id,
         stage=row.stage,

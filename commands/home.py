@@ -9,7 +9,7 @@ from commands.context import Invocation
 from commands.duties import duty_line
 from commands.meetings import meeting_line
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.occurrences import materialise, owed_by
 from storage.models import Board, Partnership
@@ -169,8 +169,7 @@ def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
     keys = keys_of({b for r, _ in found for b in (r.from_board_id, r.to_board_id)}, session=session)
     rows: list[Line] = []
     for row, ladder in found:
-        stages = ladder.stages
-        name = stages[row.stage - 1].get("name", "") if 0 < row.stage <= len(stages) else ""
+        name = ladders.stage_of(ladder, row.stage).name
         late = "past its deadline of" if row.stage_deadline < today else "respond by"
         stage = f"stage {row.stage}" + (f" ({name})" if name else "")
         about = f" {row.text} · {stage} · {late} {short_date(row.stage_deadline)}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import long_date
 from schedules.feeds.subscriptions import failing, failure_line
 from schedules.meeting_times import short_when
@@ -133,14 +133,13 @@ def _escalations(pid: int, today: date, keys: dict[int, str], session: Session) 
     rows = open_escalations(pid, session=session)
     started = stage_starts([e.id for e, _ in rows if e.id is not None], session=session)
     for escalation, ladder in rows:
-        stage = ladder.stages[min(escalation.stage, len(ladder.stages)) - 1]
         since = started.get(escalation.id or 0, escalation.opened_at)
         waiting = calendar.working_days_between(calendar.london_date(since), today)
         late = " (past its deadline)" if escalation.stage_deadline < today else ""
         section.add(
             f"#{escalation.id} {keys.get(escalation.from_board_id, '?')} → "
             f"{keys.get(escalation.to_board_id, '?')}: "
-            f"stage {escalation.stage}/{len(ladder.stages)} {stage['name']}, "
+            f"stage {ladders.stage_label(escalation, ladder)}, "
             f"waiting {waiting} working days at this stage{late}"
         )
     return section

@@ -15,6 +15,7 @@ from storage.status import (
     MeetingStatus,
     OccurrenceStatus,
     PromptStatus,
+    StepAction,
 )
 from storage.types import enum_field, json_field, utc_field
 
@@ -151,6 +152,8 @@ class AgendaRequest(SQLModel, table=True):
 
 
 class Ladder(SQLModel, table=True):
+    """An escalation ladder as loaded; retired, never deleted, when its protocol drops it."""
+
     __table_args__ = (UniqueConstraint("partnership_id", "key"),)
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", index=True)
@@ -158,6 +161,7 @@ class Ladder(SQLModel, table=True):
     name: str = Field(max_length=150)
     clause: str = Field(default="", max_length=200)
     stages: list[dict[str, Any]] = json_field()
+    retired_at: datetime | None = utc_field(nullable=True)
 
 
 class Escalation(SQLModel, table=True):
@@ -183,7 +187,7 @@ class EscalationStep(SQLModel, table=True):
     escalation_id: int = Field(foreign_key="escalation.id", index=True)
     stage: int
     stage_name: str = Field(max_length=150)
-    action: str = Field(max_length=20)
+    action: StepAction = enum_field(StepAction)
     note: str | None = Field(default=None, max_length=500)
     deadline: date | None = None
     by: str = Field(max_length=40)

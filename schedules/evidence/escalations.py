@@ -14,9 +14,7 @@ from datetime import date, datetime
 
 from schedules import calendar
 from storage.models import Escalation, EscalationStep, Ladder
-from storage.status import EscalationStatus
-
-STARTS_A_STAGE = ("opened", "advanced")
+from storage.status import STARTS_A_STAGE, EscalationStatus
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import long_date
 from storage.models import (
     Board,
@@ -169,7 +169,7 @@ def escalation_events(
     keys = {i: key.upper() for i, key in in_force.items()}
     events = []
     for row, ladder in rows:
-        stage = ladder.stages[min(row.stage, len(ladder.stages)) - 1]
+        stage = ladders.stage_of(ladder, row.stage)
         pair = f"{keys.get(row.from_board_id, '?')} → {keys.get(row.to_board_id, '?')}"
         events.append(
             event(
@@ -178,7 +178,7 @@ def escalation_events(
                 dtstart=row.stage_deadline,
                 dtend=row.stage_deadline + ONE_DAY,
                 summary=f"Escalation #{row.id} {pair}: stage {row.stage} deadline",
-                description=f"{stage.get('name', '')}. Who acts: {stage.get('who_acts', '')}.",
+                description=f"{stage.name}. Who acts: {stage.who_acts}.",
                 sequence=row.stage - 1,
                 transp="TRANSPARENT",
                 categories=["Escalation"],

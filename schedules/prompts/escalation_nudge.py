@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import long_date
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import Partnership
@@ -24,16 +24,14 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
     late = open_escalations(partnership.id, session=session, past_deadline_on=today)
     prompts = []
     for escalation, ladder in late:
-        stage = (
-            ladder.stages[escalation.stage - 1] if escalation.stage <= len(ladder.stages) else {}
-        )
+        stage = ladders.stage_of(ladder, escalation.stage)
         send_on = calendar.add_working_days(escalation.stage_deadline, 1)
         keys = [keys_of_boards[escalation.from_board_id], keys_of_boards[escalation.to_board_id]]
         text = (
             f"Escalation #{escalation.id} ({' → '.join(k.upper() for k in keys)}) passed its "
             f"deadline of {long_date(escalation.stage_deadline)} at stage {escalation.stage} of "
-            f"{len(ladder.stages)}, {stage.get('name', '')}. "
-            f"Who acts: {stage.get('who_acts', 'the chairs')}. "
+            f"{len(ladder.stages)}, {stage.name}. "
+            f"Who acts: {stage.who_acts}. "
             "Advance it to the next stage, or resolve it with /escalate resolve."
         )
         for key in keys:

@@ -127,11 +127,17 @@ def ladders_by_id(partnership_id: int, *, session: Session) -> dict[int, Ladder]
     return {ladder.id: ladder for ladder in session.exec(query) if ladder.id is not None}
 
 
+def every_ladder_of(partnership_id: int, *, session: Session) -> list[Ladder]:
+    """Every ladder the partnership has had, retired ones too, in the order they were made."""
+    query = select(Ladder).where(Ladder.partnership_id == partnership_id)
+    return list(session.exec(query.order_by(col(Ladder.id))))
+
+
 def first_ladder(partnership_id: int, default_key: str, *, session: Session) -> Ladder | None:
-    """The ladder new escalations climb: the protocol's first, else the default one."""
+    """The ladder new escalations climb: the protocol's first in force, else the default."""
     query = (
         select(Ladder)
-        .where(Ladder.partnership_id == partnership_id)
+        .where(Ladder.partnership_id == partnership_id, col(Ladder.retired_at).is_(None))
         .order_by(col(Ladder.key) == default_key, col(Ladder.id))
     )
     return session.exec(query).first()
