@@ -35,7 +35,7 @@ from commands.reply import (
 )
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
+from schedules.occurrences import OwedDuty, owed_by, settings_of
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.queries.boards import board_by_key
@@ -67,7 +67,6 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    materialise(inv.partnership, inv.now, session=inv.session)
     today = calendar.london_date(inv.now)
     owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name

@@ -11,7 +11,7 @@ from commands.meetings import meeting_line
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
 from schedules import calendar, ladders
 from schedules.calendar import short_date
-from schedules.occurrences import materialise, owed_by
+from schedules.occurrences import owed_by
 from storage.models import Board, Partnership
 from storage.queries.agenda import open_involving
 from storage.queries.boards import boards_of, keys_of
@@ -121,7 +121,6 @@ def section(title: str, rows: list[Line], empty: str, more: str) -> list[Block]:
 
 def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) -> list[Block]:
     assert partnership.id is not None
-    materialise(partnership, inv.now, session=inv.session)
     today = calendar.london_date(inv.now)
     owed = [
         o

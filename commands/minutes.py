@@ -21,7 +21,8 @@ from commands.duties import LINK_PATTERN, parse_link
 from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import materialise
+from schedules.cycle import after_meeting
+from schedules.occurrences import make_after_meeting
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 from storage.queries.boards import boards_of, keys_by_id
@@ -178,8 +179,8 @@ def complete_duties(
     inv: Invocation, duties: list[Duty], meeting: Meeting, share: MinuteShare
 ) -> list[DutyOccurrence]:
     """Mark done the occurrences owed after this meeting, with the share as evidence."""
-    materialise(inv.partnership, inv.now, session=inv.session)
-    period = f"meeting:{meeting.id}"
+    make_after_meeting(inv.partnership, meeting, inv.now, session=inv.session)
+    period = after_meeting(str(meeting.id))
     done = pending_of_period([d.id for d in duties], period, session=inv.session)
     for row in done:
         before = {"status": row.status}

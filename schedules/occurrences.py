@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from schedules import calendar
 from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
 from schedules.protocol.model import PromptSettings, Schedule
-from storage.models import Duty, DutyOccurrence, Partnership
+from storage.models import Duty, DutyOccurrence, Meeting, Partnership
 from storage.queries.boards import keys_by_id
 from storage.queries.meetings import held_between
 from storage.queries.occurrences import active_duties, owed, period_keys
@@ -47,22 +48,46 @@ def recent_meetings(partnership_id: int, now: datetime, *, session: Session) -> 
 
 
 def materialise(partnership: Partnership, now: datetime, *, session: Session) -> int:
-    """Create the missing occurrence rows for last, this and next financial year; idempotent.
+    """Create the missing occurrence rows for last, this and next financial year, and those
+    owed after the meetings held lately; idempotent. Returns how many rows were made.
 
-    Insert-if-absent, so two clocks materialising at once cannot trip over each other.
+    Occurrences are made here only: by the clock (daily, so the year rolls over), when a
+    protocol is loaded, and (`make_after_meeting`) when a meeting's minutes are logged; never
+    by a read. Insert-if-absent, so two clocks materialising at once cannot trip over each other.
     """
     assert partnership.id is not None
-    settings = settings_of(partnership)
-    today = calendar.london_date(now)
-    fy = calendar.financial_year(today, partnership.year_start_month)
+    fy = calendar.financial_year(calendar.london_date(now), partnership.year_start_month)
     meetings = recent_meetings(partnership.id, now, session=session)
+    return _make(partnership, range(fy - 1, fy + 2), meetings, session=session)
+
+
+def make_after_meeting(
+    partnership: Partnership, meeting: Meeting, now: datetime, *, session: Session
+) -> int:
+    """The occurrences owed after one meeting held lately, made if absent: its minutes may be
+    logged before the clock's daily round has made them."""
+    assert partnership.id is not None
+    held = recent_meetings(partnership.id, now, session=session)
+    mine = [ref for ref in held if ref.key == str(meeting.id)]
+    return _make(partnership, (), mine, session=session) if mine else 0
+
+
+def _make(
+    partnership: Partnership,
+    years: Sequence[int],
+    meetings: Sequence[MeetingRef],
+    *,
+    session: Session,
+) -> int:
+    assert partnership.id is not None
+    settings = settings_of(partnership)
     rows = []
     for duty in active_duties(partnership.id, session=session):
         assert duty.id is not None
         have = period_keys(duty.id, session=session)
         found = occurrences(
             spec_of(duty),
-            range(fy - 1, fy + 2),
+            years,
             start_month=partnership.year_start_month,
             close_on_working_day=settings.close_on_working_day,
             meetings=meetings,

@@ -222,7 +222,6 @@ def digest_command(
     from schedules import calendar, ledger
     from schedules.clock import TickReport, send_one
     from schedules.digest import build_digest
-    from schedules.occurrences import materialise
     from storage.db import transaction
     from storage.queries.outbox import id_of_key
     from storage.queries.partnerships import all_partnerships, partnership_by_key
@@ -237,7 +236,6 @@ def digest_command(
         if partnership is None or partnership.id is None:
             known = ", ".join(p.key for p in all_partnerships(session=session)) or "none loaded"
             raise BoardbotError(f"no partnership '{partnership_key}' ({known})")
-        materialise(partnership, now, session=session)  # as the clock does before a digest
         digest = build_digest(partnership, now, session=session)
         if not post:
             typer.echo(digest.text())

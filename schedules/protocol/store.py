@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from schedules.cycle import duty_specs
 from schedules.ladders import DEFAULT_LADDER, DEFAULT_LADDER_KEY
+from schedules.occurrences import materialise
 from schedules.protocol.model import Ladder as LadderSpec
 from schedules.protocol.model import Protocol
 from storage.models import Board, Duty, Ladder, Partnership
@@ -76,6 +77,8 @@ def store_protocol(
     store.kind("board", Board, every_board_of(pid, session=session), boards)
     store.kind("duty", Duty, every_duty(pid, session=session), duties)
     store.kind("ladder", Ladder, stored_ladders, ladders)
+    session.flush()
+    materialise(partnership, now, session=session)  # the year's occurrences, from the start
     after = {"created": report.created, "updated": report.updated, "retired": report.retired}
     audit.record(
         session=session,
