@@ -23,7 +23,6 @@ from commands.context import (
 from commands.reply import (
     Block,
     Bold,
-    Button,
     Code,
     Line,
     Link,
@@ -36,12 +35,13 @@ from commands.reply import (
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import OwedDuty, owed_by, settings_of
+from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.queries.boards import board_by_key
 from storage.queries.people import roles_on
 from storage.queries.records import record_in_partnership
-from storage.roles import WRITERS
+from storage.roles import WRITERS, Role
 from storage.status import OccurrenceStatus, Standing
 from storage.upsert import update_one_if
 
@@ -49,7 +49,6 @@ USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID R
 SOON_WORKING_DAYS = 10
 MAX_LISTED = 40
 LINK_PATTERN = re.compile(r"^<?(https?://[^\s|>]+)(?:\|[^>]*)?>?$")
-SNOOZE_WORKING_DAYS = 3
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -130,17 +129,20 @@ def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
     return row, duty
 
 
-def require_owner_role(inv: Invocation, duty: Duty, doing: str) -> Board:
-    """A business manager or secretariat of any owner board may record a duty's outcome."""
+def require_owner_role(
+    inv: Invocation, duty: Duty, doing: str, roles: tuple[Role, ...] = WRITERS
+) -> Board:
+    """One of `roles` (business manager or secretariat) on any owner board may record a duty's
+    outcome, or press a prompt's Done or Snooze (whose roles are the same)."""
     owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
     boards = [b for b in owners if b is not None]
     if not boards:
         raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
     for board in boards:
         assert board.id is not None
-        if roles_on(board.id, inv.user_id, session=inv.session) & set(WRITERS):
+        if roles_on(board.id, inv.user_id, session=inv.session) & set(roles):
             return board
-    require_role(inv, boards[0], WRITERS, doing)  # raises, naming the role needed
+    require_role(inv, boards[0], roles, doing)  # raises, naming the role needed
     raise AssertionError("unreachable")
 
 
@@ -170,7 +172,7 @@ def complete(
     note: str | None = None,
 ) -> Reply:
     verb = "mark duties done" if status == OccurrenceStatus.DONE else "waive duties"
-    require_owner_role(inv, duty, verb)
+    require_owner_role(inv, duty, verb, DONE.roles if status == OccurrenceStatus.DONE else WRITERS)
     if row.status.recorded:
         raise BoardbotError(f"#{row.id} is already {row.status}")
     before = {"status": row.status}
@@ -200,7 +202,7 @@ def complete(
 
 
 def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
-    require_owner_role(inv, duty, "snooze duty prompts")
+    require_owner_role(inv, duty, "snooze duty prompts", SNOOZE.roles)
     if row.status != OccurrenceStatus.PENDING:
         raise BoardbotError(f"#{row.id} is already {row.status}; there is nothing to snooze")
     until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
@@ -223,13 +225,9 @@ def parse_link(token: str) -> str:
 def on_button(inv: Invocation, action: str, value: str) -> Reply:
     """The Done and Snooze buttons on prompts carry the occurrence id as their value."""
     row, duty = occurrence_arg(inv, value)
-    if action == "duty_done":
+    if action == DONE.id:
         return complete(inv, row, duty, OccurrenceStatus.DONE)
     return snooze(inv, row, duty)
 
 
-ACTIONS = {"duty_done": on_button, "duty_snooze": on_button}
-BUTTONS = {
-    "done": lambda occ_id: Button("Done", "duty_done", str(occ_id), "primary"),
-    "snooze": lambda occ_id: Button("Snooze 3 working days", "duty_snooze", str(occ_id)),
-}
+ACTIONS = {DONE.id: on_button, SNOOZE.id: on_button}

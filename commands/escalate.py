@@ -26,13 +26,14 @@ from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, h
 from commands.when import london_label
 from schedules import calendar, ladders
 from schedules.calendar import short_date
+from schedules.prompts.actions import ADVANCE
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep
 from storage.queries.boards import keys_by_id
 from storage.queries.escalations import open_or_resolved_since, steps_of
 from storage.queries.people import roles_on
 from storage.queries.records import record_in_partnership
-from storage.roles import OFFICERS, either
+from storage.roles import OFFICERS, Role, either
 from storage.status import EscalationStatus, StepAction
 
 USAGE = (
@@ -104,7 +105,7 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
 
 
 def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
-    source, target = require_party(inv, row, "advance an escalation")
+    source, target = require_party(inv, row, "advance an escalation", ADVANCE.roles)
     ladder = ladders.ladder_of(row, session=inv.session)
     if row.stage >= len(ladder.stages):
         name = ladders.stage_of(ladder, len(ladder.stages)).name
@@ -230,15 +231,18 @@ def escalation_arg(inv: Invocation, token: str) -> Escalation:
     return row
 
 
-def require_party(inv: Invocation, row: Escalation, doing: str) -> tuple[Board, Board]:
-    """The chair, business manager or secretariat of either board may move an escalation on."""
+def require_party(
+    inv: Invocation, row: Escalation, doing: str, roles: tuple[Role, ...] = OFFICERS
+) -> tuple[Board, Board]:
+    """The chair, business manager or secretariat of either board may move an escalation on
+    (the Advance button's roles are the same)."""
     source, target = (inv.session.get(Board, i) for i in (row.from_board_id, row.to_board_id))
     assert source is not None and target is not None
     held = set()
     for board in (source, target):
         held |= roles_on(board.id or 0, inv.user_id, session=inv.session)
-    if not held & set(OFFICERS):
-        needed = either(OFFICERS)
+    if not held & set(roles):
+        needed = either(roles)
         raise BoardbotError(
             f"to {doing} you need to be {source.key.upper()}'s or {target.key.upper()}'s {needed}"
         )
@@ -267,4 +271,4 @@ def on_advance_button(inv: Invocation, action_id: str, value: str) -> Reply:
     return advance(inv, escalation_arg(inv, value), "")
 
 
-ACTIONS = {"escalation_advance": on_advance_button}
+ACTIONS = {ADVANCE.id: on_advance_button}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from schedules import calendar, ladders
@@ -21,6 +21,22 @@ from storage.queries.occurrences import due_between, opening_between, overdue
 from storage.queries.outbox import failed_since
 
 MAX_ITEMS = 15  # per section; the digest must stay within Slack's 50 blocks
+
+
+class DigestSection(BaseModel):
+    """A section as the outbox keeps it (the digest's payload)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    title: str
+    items: list[str] = Field(default_factory=list)
+    more: int = 0
+
+
+class DigestPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    partnership: str
+    week_of: date
+    sections: list[DigestSection] = Field(default_factory=list)
 
 
 @dataclass
@@ -42,14 +58,9 @@ class Digest:
     week_of: date
     sections: list[Section]
 
-    def as_payload(self) -> dict[str, Any]:
-        return {
-            "partnership": self.partnership,
-            "week_of": self.week_of.isoformat(),
-            "sections": [
-                {"title": s.title, "items": s.items, "more": s.more} for s in self.sections
-            ],
-        }
+    def as_payload(self) -> DigestPayload:
+        sections = [DigestSection(title=s.title, items=s.items, more=s.more) for s in self.sections]
+        return DigestPayload(partnership=self.partnership, week_of=self.week_of, sections=sections)
 
     def text(self) -> str:
         lines = [f"Weekly digest: {self.partnership}, week of {long_date(self.week_of)}"]

@@ -11,6 +11,7 @@ from schedules import calendar
 from schedules.ledger import FAILED, FOLDED, PENDING, Entry, ledger_key
 from schedules.occurrences import materialise, occurrence_of, settings_of
 from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
+from schedules.prompts.payload import payload_of
 from schedules.recipients import Resolver
 from storage.models import Duty, DutyOccurrence, Partnership
 from storage.queries.occurrences import due_for_prompting, never_prompted
@@ -115,7 +116,6 @@ def entries_for(
     late = prompt.send_on < plan.today
     folded = prompt.send_on < plan.today - timedelta(days=LATE_DAYS)
     send_after = calendar.at_local_time(prompt.send_on, plan.send_time)
-    payload = {**prompt.as_json(), "actions": list(prompt.actions), **prompt.extra, "late": late}
     entries = []
     for target in resolver.resolve(prompt.recipient):
         status = FAILED if target.problem else (FOLDED if folded else PENDING)
@@ -128,7 +128,7 @@ def entries_for(
                 due_on=prompt.send_on,
                 recipient=target.slack_id,
                 recipient_label=target.label,
-                payload={**payload, "problem": target.problem} if target.problem else payload,
+                payload=payload_of(prompt, late=late, problem=target.problem).stored(),
                 send_after=send_after,
                 late=late,
                 status=status,

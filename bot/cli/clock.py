@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from bot.sender import SlackSender
     from bot.settings import Settings
     from schedules.clock import QuietHours, TickReport
-    from schedules.ledger import Entry
 
 log = logging.getLogger(__name__)
 TICK_MINUTES = 5
@@ -222,6 +221,7 @@ def digest_command(
     from schedules import calendar, ledger
     from schedules.clock import TickReport, send_one
     from schedules.digest import build_digest
+    from schedules.prompts.digest import on_demand
     from storage.db import transaction
     from storage.queries.outbox import id_of_key
     from storage.queries.partnerships import all_partnerships, partnership_by_key
@@ -242,15 +242,7 @@ def digest_command(
             return
         if not partnership.digest_channel:
             raise BoardbotError("this partnership has no digest channel; set it with setup apply")
-        entry = on_demand_digest(
-            partnership.id,
-            partnership.name,
-            partnership.digest_channel,
-            partnership.key,
-            digest.text(),
-            digest.as_payload(),
-            now,
-        )
+        entry = on_demand(partnership, digest, now, stamp=calendar.utcnow())
         ledger.record([entry], now, session=session)
         row_id = id_of_key(entry.key, session=session)
         assert row_id is not None
@@ -262,32 +254,3 @@ def digest_command(
         typer.echo(f"digest not posted: Slack refuses the bot token ({report.paused}); it waits")
     else:
         typer.echo("digest not posted yet; `boardbot outbox` shows why, the clock will retry")
-
-
-def on_demand_digest(
-    partnership_id: int,
-    name: str,
-    channel: str,
-    key: str,
-    text: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> Entry:
-    """A digest posted by hand gets its own ledger row, so it is never confused with Monday's."""
-    from schedules import calendar
-    from schedules.ledger import Entry, ledger_key
-
-    stamp = calendar.utcnow()
-    subject = f"digest-on-demand:{key}:{stamp.isoformat()}"
-    day = calendar.london_date(now)
-    return Entry(
-        key=ledger_key("digest", subject, day, channel),
-        partnership_id=partnership_id,
-        kind="digest",
-        subject=subject,
-        due_on=day,
-        recipient=channel,
-        recipient_label="digest",
-        payload={"title": f"Weekly digest: {name}", "text": text, "digest": payload},
-        send_after=stamp,
-    )

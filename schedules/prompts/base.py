@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from schedules.cycle import DutySpec, Occurrence
+from schedules.prompts.actions import Action
 from schedules.protocol.model import Guest, PromptSettings
 from storage.roles import Role
 
@@ -54,7 +55,7 @@ class Prompt:
     window: tuple[date, date] | None = None
     due: date | None = None
     clause: str = ""
-    actions: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()  # buttons, on the record the prompt names
     late: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from schedules import calendar, ladders
 from schedules.calendar import long_date
+from schedules.prompts.actions import ADVANCE
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import Partnership
 from storage.queries.boards import keys_by_id
@@ -43,7 +44,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
                     recipient=Recipient(Role.CHAIR, key),
                     title=f"Escalation #{escalation.id} is past its deadline",
                     text=text,
-                    actions=("advance",),
+                    actions=(ADVANCE,),
                     extra={"escalation_id": escalation.id},
                 )
             )

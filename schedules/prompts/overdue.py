@@ -7,6 +7,7 @@ from datetime import timedelta
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
+from schedules.prompts.actions import DONE
 from schedules.prompts.base import CHANNEL, PlanContext, Prompt, base_fields, owner_recipients
 from storage.roles import Role
 
@@ -37,7 +38,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
                 send_on,
                 recipient=r,
                 text=text,
-                actions=("done",),
+                actions=(DONE,),
                 extra={"repeat": number},
                 **base_fields(occurrence),
             )

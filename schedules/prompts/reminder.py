@@ -7,6 +7,7 @@ from datetime import date
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
+from schedules.prompts.actions import DONE, SNOOZE
 from schedules.prompts.base import CHANNEL, PlanContext, Prompt, base_fields, owner_recipients
 from storage.roles import Role
 
@@ -34,7 +35,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
                 send_on,
                 recipient=r,
                 text=text,
-                actions=("done", "snooze"),
+                actions=(DONE, SNOOZE),
                 extra={"working_days_left": days},
                 **base_fields(occurrence),
             )
@@ -59,7 +60,7 @@ def after_snooze(occurrence: Occurrence, until: date) -> list[Prompt]:
             until,
             recipient=r,
             text=text,
-            actions=("done", "snooze"),
+            actions=(DONE, SNOOZE),
             extra={"working_days_left": days, "after_snooze": True},
             **base_fields(occurrence),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
+from schedules.prompts.actions import DONE, SNOOZE
 from schedules.prompts.base import (
     CHANNEL,
     PlanContext,
@@ -33,7 +34,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             send_on,
             recipient=r,
             text=text_of(occurrence),
-            actions=("done", "snooze"),
+            actions=(DONE, SNOOZE),
             **base_fields(occurrence),
         )
         for r in recipients
