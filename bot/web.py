@@ -72,12 +72,12 @@ def create_wsgi_app() -> WsgiApp:
 def warm_up() -> None:
     """Pay first-use costs (dateparser's) at start-up, not in someone's first command."""
     try:
-        when = importlib.import_module("commands.when")
+        dates = importlib.import_module("commands.dates")
     except ModuleNotFoundError as missing:
-        if missing.name != "commands.when":
+        if missing.name != "commands.dates":
             raise
         return
-    when.warm_up()
+    dates.warm_up()
 
 
 class WebServer(BaseApplication):

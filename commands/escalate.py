@@ -22,8 +22,8 @@ from commands.context import (
     rest_after,
     split_args,
 )
+from commands.dates import london_label
 from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
-from commands.when import london_label
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.prompts.actions import ADVANCE

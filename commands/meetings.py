@@ -32,9 +32,9 @@ from commands.context import (
     rest_after,
     split_args,
 )
+from commands.dates import meeting_time
 from commands.meeting_feeds import FEED_VERBS
 from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
-from commands.when import parse_when
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
@@ -112,7 +112,7 @@ def add(inv: Invocation, rest: str) -> Reply:
         raise BoardbotError("give the board and when it meets", usage=USAGE)
     board = board_arg(inv, parts[0], usage=USAGE)
     require_role(inv, board, WRITERS, f"add {board.key.upper()}'s meetings")
-    starts_at = parse_when(parts[1], inv.now)
+    starts_at = meeting_time(parts[1], inv.now)
     venue = clip(venue_text, VENUE_LIMIT)
     refuse_a_second_meeting_at(inv, board, starts_at)
     assert board.id is not None
@@ -132,7 +132,7 @@ def add(inv: Invocation, rest: str) -> Reply:
 
 def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
     board = changeable(inv, meeting, "move")
-    starts_at = parse_when(when_text, inv.now)
+    starts_at = meeting_time(when_text, inv.now)
     refuse_a_second_meeting_at(inv, board, starts_at, moving=meeting)
     before = {"starts_at": meeting.starts_at.isoformat()}
     meeting.starts_at, meeting.all_day = starts_at, False

@@ -9,14 +9,13 @@ Example: `/minutes hwb 3 March 2026 https://example.org/minutes.pdf`
 
 from __future__ import annotations
 
-import re
 from datetime import date, time, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
 
 from commands.context import Invocation, board_arg, require_role, split_args
+from commands.dates import meeting_day
 from commands.duties import LINK_PATTERN, parse_link
 from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
@@ -32,21 +31,7 @@ from storage.roles import WRITERS
 from storage.status import OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
-DATE_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
 MAX_LISTED = 20
-FURTHEST_BACK = relativedelta(years=10)  # older minutes are history, not a protocol's cycle
-MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-MONTHS = {
-    name: number
-    for number, full in enumerate(MONTH_NAMES.split(), start=1)
-    for name in (full, full[:3])
-} | {"sept": 9}
-RELATIVE_DAYS = {"today": 0, "yesterday": 1}
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-WORDS_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?(?: (\d{4}))?$")
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -64,50 +49,8 @@ def handle(inv: Invocation, text: str) -> Reply:
     link = parse_link(words.pop()) if LINK_PATTERN.match(words[-1]) else None
     if not words:
         raise BoardbotError("give the date of the meeting", usage=USAGE)
-    day = parse_day(" ".join(words), calendar.london_date(inv.now))
+    day = meeting_day(" ".join(words), calendar.london_date(inv.now), usage=USAGE)
     return log_share(inv, board, day, link)
-
-
-def parse_day(text: str, today: date) -> date:
-    """A meeting day, read day first; a date without a year is the latest one not in the future."""
-    spoken = " ".join(text.lower().replace(",", " ").split())
-    if spoken in RELATIVE_DAYS:
-        return today - timedelta(days=RELATIVE_DAYS[spoken])
-    try:
-        day = _day_of(spoken, today)
-    except ValueError:
-        day = None
-    if day is None:
-        raise BoardbotError(f"'{text}' is not a date I can read; {DATE_EXAMPLE}", usage=USAGE)
-    if day > today:
-        raise BoardbotError(
-            f"{short_date(day)} is in the future; log minutes once the meeting has happened",
-            usage=USAGE,
-        )
-    if day < today - FURTHEST_BACK:
-        raise BoardbotError(
-            f"'{text}' is more than ten years ago; minutes can be logged for meetings "
-            f"since {short_date(today - FURTHEST_BACK)}",
-            usage=USAGE,
-        )
-    return day
-
-
-def _day_of(spoken: str, today: date) -> date | None:
-    if match := ISO_DATE.match(spoken):
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
-    if match := SLASH_DATE.match(spoken):
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = WORDS_DATE.match(spoken)
-    if not match or match.group(2) not in MONTHS:
-        return None
-    day, month = int(match.group(1)), MONTHS[match.group(2)]
-    if match.group(3):
-        return date(int(match.group(3)), month, day)
-    this_year = date(today.year, month, day)
-    return this_year if this_year <= today else date(today.year - 1, month, day)
 
 
 def minute_duties(inv: Invocation, board: Board) -> list[Duty]:

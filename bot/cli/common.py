@@ -166,7 +166,8 @@ def close_engines() -> None:
         ENGINES.pop().dispose()
 
 
-def parse_day(value: str, option: str) -> date:
+def iso_day_option(value: str, option: str) -> date:
+    """An option's day, written YYYY-MM-DD (an operator's option, not a command's grammar)."""
     try:
         return date.fromisoformat(value)
     except ValueError:
