@@ -31,11 +31,12 @@ from commands.agenda_answers import (
 from commands.context import (
     Invocation,
     board_arg,
-    clip,
     field_error,
     require_role,
     rest_after,
+    short_text,
 )
+from commands.lines import capped, pair_of, record_id
 from commands.reply import (
     Bold,
     Code,
@@ -62,7 +63,6 @@ USAGE = (
 )
 ASKING = "ask for an agenda item"
 RECENT = timedelta(days=90)
-MAX_LISTED = 20
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -105,7 +105,7 @@ def require_channel(asked: Board) -> None:
 
 
 def item_text(text: str) -> str:
-    item = clip(text, MAX_TEXT)
+    item = short_text(text, MAX_TEXT)
     if not item:
         raise BoardbotError("say what the agenda item is", usage=USAGE)
     return item
@@ -164,19 +164,20 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     newest = open_or_recent(
         inv.partnership_id, board.id if board else None, since, session=inv.session
     )
-    found = sorted(newest, key=lambda r: r.status != AgendaStatus.OPEN)[:MAX_LISTED]
+    found = sorted(newest, key=lambda r: r.status != AgendaStatus.OPEN)
     who = board.key.upper() if board else inv.partnership.name
     if not found:
         return Reply.say(f"No open or recent agenda requests for {who}.")
-    keys = {i: k.upper() for i, k in keys_by_id(inv.partnership_id, session=inv.session).items()}
-    rows = [request_line(r, keys, outcome_text(inv, r)) for r in found]
+    keys = keys_by_id(inv.partnership_id, session=inv.session)
+    shown, more = capped(found, "name a board to narrow it.")
+    rows = [request_line(r, keys, outcome_text(inv, r)) for r in shown]
     title: Line = (Bold(f"Agenda requests: {who}"),)
-    return Reply.say(f"{len(found)} agenda requests for {who}", lines(title, *rows))
+    return Reply.say(f"{len(found)} agenda requests for {who}", lines(title, *rows), *more)
 
 
 def request_line(request: AgendaRequest, keys: dict[int, str], outcome: str) -> Line:
-    towards = f"{keys[request.from_board_id]} → {keys[request.to_board_id]}"
-    line: Line = (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
+    towards = pair_of(keys, request.from_board_id, request.to_board_id)
+    line: Line = (record_id(request.id), " ", Bold(towards), f" {request.text} · {outcome}")
     if request.status == AgendaStatus.OPEN and not request.message_ts:  # its post failed
         line += (" · not posted: ", Code(f"/agenda repost {request.id}"))
     return line

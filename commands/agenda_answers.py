@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import col
 
-from commands.context import Invocation, clip, field_error, parse_id, require_role
+from commands.context import Invocation, field_error, parse_id, require_role, short_text
 from commands.reply import (
     Bold,
     Button,
@@ -148,7 +148,7 @@ def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
 def decline_reason_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
     request, asker, asked = request_arg(inv, private_metadata)
     with field_error("reason"):
-        reason = clip(values.get("reason", ""), MAX_TEXT)
+        reason = short_text(values.get("reason", ""), MAX_TEXT)
     if not reason:
         raise FieldError("reason", "give the reason the item is declined")
     return decide(inv, request, asker, asked, reason=reason)

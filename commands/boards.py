@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from commands.context import (
-    CHANNEL_ESCAPE,
+    CHANNEL,
     Invocation,
     board_arg,
     require_role,
@@ -57,7 +57,7 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def channel_arg(token: str) -> str:
-    match = CHANNEL_ESCAPE.match(token)
+    match = CHANNEL.match(token)
     if not match:
         raise BoardbotError(f"'{token}' is not a channel; mention it, e.g. #hwb-board", usage=USAGE)
     return match.group(1)

@@ -15,13 +15,13 @@ from commands.reply import FieldError
 from storage.errors import BoardbotError
 from storage.models import Board, Partnership
 from storage.queries import audit
-from storage.queries.boards import board_by_key, boards_by_channel, boards_of
+from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
 from storage.queries.people import memberships_of, roles_on
 from storage.roles import Role, either
 
-CHANNEL_ESCAPE = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-USER_ESCAPE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+CHANNEL = re.compile(r"^#([CG][A-Z0-9]+)$")  # a channel, as the edge passes it on: #C0123ABCD
+PERSON = re.compile(r"^@([UW][A-Z0-9]+)$")  # a person: @U0123ABCD
 
 
 @dataclass
@@ -94,16 +94,12 @@ def resolve_partnership(inv: Invocation) -> Partnership:
 
 
 def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board:
-    """A board from its key (any case) or its channel (`<#C123|name>`)."""
-    match = CHANNEL_ESCAPE.match(token)
+    """A board from its key (any case) or its channel (`#C123`)."""
+    match = CHANNEL.match(token)
     if match:
-        found = [
-            b
-            for b in boards_by_channel(match.group(1), session=inv.session)
-            if b.partnership_id == inv.partnership_id
-        ]
-        if found:
-            return found[0]
+        board = board_by_channel(inv.partnership_id, match.group(1), session=inv.session)
+        if board is not None:
+            return board
         raise BoardbotError(f"{token} is not linked to a board", usage=usage)
     board = board_by_key(inv.partnership_id, token.lower(), session=inv.session)
     if board is None:
@@ -113,7 +109,7 @@ def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board
 
 
 def user_arg(token: str, *, usage: str | None = None) -> str:
-    match = USER_ESCAPE.match(token)
+    match = PERSON.match(token)
     if match:
         return match.group(1)
     raise BoardbotError(f"'{token}' is not a person; mention them, e.g. @name", usage=usage)
@@ -162,7 +158,7 @@ def rest_after(text: str, count: int) -> str:
     return remainder.strip()
 
 
-def clip(text: str, limit: int = 500) -> str:
+def short_text(text: str, limit: int = 500) -> str:
     """Free text is kept short: boardbot records governance, not case details."""
     text = " ".join(text.split())
     if len(text) > limit:

@@ -8,18 +8,17 @@ Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import col
 
 from commands.context import (
     Invocation,
     board_arg,
-    clip,
     parse_id,
     require_role,
+    short_text,
     split_args,
 )
+from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
     Bold,
@@ -34,7 +33,7 @@ from commands.reply import (
 )
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import OwedDuty, owed_by, settings_of
+from schedules.occurrences import owed_by, settings_of
 from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
@@ -47,8 +46,6 @@ from storage.upsert import update_one_if
 
 USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
 SOON_WORKING_DAYS = 10
-MAX_LISTED = 40
-LINK_PATTERN = re.compile(r"^<?(https?://[^\s|>]+)(?:\|[^>]*)?>?$")
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -94,12 +91,11 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     blocks: list[Block] = [header(f"Duties: {who}")]
     listed = 0
     for title, items in groups:
-        shown = items[: max(0, MAX_LISTED - listed)]
+        shown = items[: max(0, LIST_CAP - listed)]
         if shown:
             blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
             listed += len(shown)
-    if listed < len(owed):
-        blocks.append(context(f"{len(owed) - listed} more not shown; name a board to narrow it."))
+    blocks += more_line(len(owed) - listed, "name a board to narrow it.")
     blocks.append(
         context("Mark one done: `/duties done ID [LINK]`; waive: `/duties waive ID REASON`")
     )
@@ -107,17 +103,6 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
         f"{len(items)} {title.lower()}" for title, items in groups if items
     )
     return Reply.say(summary, *blocks)
-
-
-def duty_line(owed: OwedDuty) -> Line:
-    occ, duty = owed.occurrence, owed.duty
-    towards = f" → {', '.join(k.upper() for k in duty.counterparts)}" if duty.counterparts else ""
-    when = f"due {short_date(occ.due)}"
-    if owed.status == Standing.UPCOMING:
-        when = f"opens {short_date(occ.opens)}"
-    elif owed.status == Standing.OPEN:
-        when += f" ({owed.working_days_left} working days)"
-    return (Code(f"#{occ.id}"), " ", Bold(duty.title), f"{towards} · {occ.label} · {when}")
 
 
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
@@ -149,7 +134,7 @@ def require_owner_role(
 def mark_done(inv: Invocation, args: list[str]) -> Reply:
     if not args or len(args) > 2:
         raise BoardbotError("give the duty's id, and optionally a link", usage=USAGE)
-    link = parse_link(args[1]) if len(args) == 2 else None
+    link = link_arg(args[1], usage=USAGE) if len(args) == 2 else None
     row, duty = occurrence_arg(inv, args[0])
     return complete(inv, row, duty, OccurrenceStatus.DONE, link=link)
 
@@ -158,7 +143,7 @@ def waive(inv: Invocation, args: list[str], text: str) -> Reply:
     if len(args) < 2:
         raise BoardbotError("give the duty's id and the reason it is waived", usage=USAGE)
     row, duty = occurrence_arg(inv, args[0])
-    reason = clip(text.strip().split(None, 2)[2], 300)
+    reason = short_text(text.strip().split(None, 2)[2], 300)
     return complete(inv, row, duty, OccurrenceStatus.WAIVED, note=reason)
 
 
@@ -213,13 +198,6 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     return Reply.say(
         f"#{row.id} {duty.title}: snoozed; the next reminder comes on {short_date(until)}."
     )
-
-
-def parse_link(token: str) -> str:
-    match = LINK_PATTERN.match(token)
-    if not match:
-        raise BoardbotError(f"'{token}' is not a link; write a full https:// address", usage=USAGE)
-    return match.group(1)[:500]
 
 
 def on_button(inv: Invocation, action: str, value: str) -> Reply:

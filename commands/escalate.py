@@ -16,14 +16,15 @@ from typing import Any
 from commands.context import (
     Invocation,
     board_arg,
-    clip,
     parse_id,
     require_role,
     rest_after,
+    short_text,
     split_args,
 )
 from commands.dates import london_label
-from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
+from commands.lines import board_pair, capped, pair_of, record_id
+from commands.reply import Bold, Line, Mention, Message, Reply, context, header, lines
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.prompts.actions import ADVANCE
@@ -42,7 +43,6 @@ USAGE = (
 )
 TEXT_LIMIT = 300
 RECENT = timedelta(days=90)  # resolved escalations stay listed this long
-MAX_LISTED = 40
 AUDITED = {"from_board_id", "to_board_id", "text", "stage", "stage_deadline", "status", "outcome"}
 
 
@@ -76,7 +76,7 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
     if source.id == target.id:
         raise BoardbotError(f"{source.key.upper()} cannot escalate a concern to itself")
     require_role(inv, source, OFFICERS, f"escalate a concern from {source.key.upper()}")
-    concern = clip(rest_after(text, 3), TEXT_LIMIT)
+    concern = short_text(rest_after(text, 3), TEXT_LIMIT)
     ladder = ladders.ladder_for_new(
         inv.partnership_id, session=inv.session, now=inv.now, actor=inv.user_id
     )
@@ -113,7 +113,7 @@ def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
             f"#{row.id} is already at the final stage ({name}); "
             f"resolve it with /escalate resolve {row.id} OUTCOME"
         )
-    note = clip(note_text, TEXT_LIMIT) or None
+    note = short_text(note_text, TEXT_LIMIT) or None
     before = snapshot(row)
     row.stage += 1
     row.stage_deadline = ladders.deadline(ladder, row.stage, calendar.london_date(inv.now))
@@ -128,7 +128,7 @@ def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
 
 def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
     source, target = require_party(inv, row, "resolve an escalation")
-    outcome = clip(outcome_text, TEXT_LIMIT)
+    outcome = short_text(outcome_text, TEXT_LIMIT)
     before = snapshot(row)
     row.status, row.outcome, row.resolved_at = EscalationStatus.RESOLVED, outcome, inv.now
     record_step(inv, row, StepAction.RESOLVED, outcome, before)
@@ -145,10 +145,12 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     if not rows:
         return Reply.say(f"No escalations are open for {who}, and none was resolved in 90 days.")
     keys, today = board_keys(inv), calendar.london_date(inv.now)
-    shown = [escalation_line(inv, row, keys, today) for row in rows[:MAX_LISTED]]
-    blocks = [header(f"Escalations: {who}"), lines(*shown)]
-    if len(rows) > MAX_LISTED:
-        blocks.append(context(f"{len(rows) - MAX_LISTED} more not shown; name a board."))
+    shown, more = capped(rows, "name a board to narrow it.")
+    blocks = [
+        header(f"Escalations: {who}"),
+        lines(*[escalation_line(inv, r, keys, today) for r in shown]),
+    ]
+    blocks += more
     blocks.append(context("Open, then resolved in the last 90 days. Details: `/escalate show ID`"))
     still_open = sum(row.status == EscalationStatus.OPEN for row in rows)
     plural = "" if still_open == 1 else "s"
@@ -156,17 +158,17 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 
 
 def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], today: date) -> Line:
-    boards = Bold(f"{keys[row.from_board_id]} → {keys[row.to_board_id]}")
+    boards = Bold(pair_of(keys, row.from_board_id, row.to_board_id))
     if row.status == EscalationStatus.RESOLVED:
         when = short_date(calendar.london_date(row.resolved_at or inv.now))
-        return (Code(f"#{row.id}"), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
+        return (record_id(row.id), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
     started = ladders.stage_started(row, session=inv.session)
     waiting = calendar.working_days_between(calendar.london_date(started), today)
     days = f"{waiting} working day{'' if waiting == 1 else 's'} waiting"
     late = "past its deadline of" if row.stage_deadline < today else "respond by"
     stage = ladders.stage_label(row, ladders.ladder_of(row, session=inv.session))
     about = f" {row.text} · stage {stage} · {days} · {late} {short_date(row.stage_deadline)}"
-    return (Code(f"#{row.id}"), " ", boards, about)
+    return (record_id(row.id), " ", boards, about)
 
 
 def show(inv: Invocation, row: Escalation) -> Reply:
@@ -186,7 +188,7 @@ def show(inv: Invocation, row: Escalation) -> Reply:
     else:
         stage, by = ladders.stage_label(row, ladder), short_date(row.stage_deadline)
         state = f"open at stage {stage}, respond by {by}"
-    title = f"Escalation #{row.id}: {keys[row.from_board_id]} → {keys[row.to_board_id]}"
+    title = f"Escalation #{row.id}: {pair_of(keys, row.from_board_id, row.to_board_id)}"
     body = lines(row.text, f"{ladder.name}: {state}")
     return Reply.say(f"{title}, {state}", header(title), body, lines((Bold("History"),), *history))
 
@@ -252,11 +254,11 @@ def require_party(
 
 
 def board_keys(inv: Invocation) -> dict[int, str]:
-    return {i: k.upper() for i, k in keys_by_id(inv.partnership_id, session=inv.session).items()}
+    return keys_by_id(inv.partnership_id, session=inv.session)
 
 
 def pair(source: Board, target: Board) -> str:
-    return f"{source.key.upper()} → {target.key.upper()}"
+    return board_pair(source.key, target.key)
 
 
 def posts(*notices: tuple[Board, str]) -> list[Message]:

@@ -6,8 +6,7 @@ from sqlmodel import Session
 
 from commands import registry
 from commands.context import Invocation
-from commands.duties import duty_line
-from commands.meetings import meeting_line
+from commands.lines import capped, duty_line, meeting_line, pair_of, record_id
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
 from schedules import calendar, ladders
 from schedules.calendar import short_date
@@ -22,9 +21,6 @@ from storage.queries.people import memberships_of, people_with_role
 from storage.roles import Role
 from storage.status import Standing
 
-MAX_LISTED = 10  # per section, so the tab stays far below Slack's 100 blocks
-MAX_BOARDS = 20
-MAX_BLOCKS = 90
 GET_A_ROLE: Line = (
     "To get a role, ask your board's business manager to run ",
     Code("/boards role BOARD @you ROLE"),
@@ -44,13 +40,13 @@ def home_blocks(inv: Invocation) -> list[Block]:
         mine = held.setdefault(board.partnership_id, {})
         mine.setdefault(board.id, (board, []))[1].append(role)
     if not held:
-        return newcomer(inv.session, partnerships)[:MAX_BLOCKS]
+        return newcomer(inv.session, partnerships)
     blocks: list[Block] = []
     for partnership in partnerships:
         if partnership.id in held:
             blocks += member_home(inv, partnership, held[partnership.id])
     blocks.append(context(("Commands: ", *commands_line())))
-    return blocks[:MAX_BLOCKS]
+    return blocks  # bot/render.py keeps the tab within Slack's limit on blocks
 
 
 def not_set_up() -> list[Block]:
@@ -74,9 +70,9 @@ def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
     blocks: list[Block] = [header("Welcome to boardbot"), lines("You hold no role on a board yet.")]
     for partnership in partnerships:
         assert partnership.id is not None
-        boards = boards_of(partnership.id, session=session)
-        rows = [board_with_managers(session, board) for board in boards[:MAX_BOARDS]]
-        blocks += [lines((Bold(partnership.name),), *rows)]
+        shown, more = capped(boards_of(partnership.id, session=session), "/boards lists them all.")
+        rows = [board_with_managers(session, board) for board in shown]
+        blocks += [lines((Bold(partnership.name),), *rows), *more]
     blocks += [lines(GET_A_ROLE), context(("Commands: ", *commands_line()))]
     return blocks
 
@@ -102,7 +98,8 @@ def member_home(inv: Invocation, partnership: Partnership, held: Held) -> list[B
     ]
     keys = {board.key for board, _ in held.values()}
     ids = list(held)
-    blocks = [header("Your boards"), lines(*mine[:MAX_BOARDS]), context(partnership.name)]
+    shown, more = capped(mine, "/boards lists them all.")
+    blocks = [header("Your boards"), lines(*shown), *more, context(partnership.name)]
     blocks += duties_section(inv, partnership, keys)
     blocks += agenda_section(inv.session, ids)
     blocks += escalations_section(inv, ids)
@@ -110,13 +107,11 @@ def member_home(inv: Invocation, partnership: Partnership, held: Held) -> list[B
     return blocks
 
 
-def section(title: str, rows: list[Line], empty: str, more: str) -> list[Block]:
+def section(title: str, rows: list[Line], empty: str, how: str) -> list[Block]:
     if not rows:
         return [header(title), context(empty)]
-    blocks = [header(title), lines(*rows[:MAX_LISTED])]
-    if len(rows) > MAX_LISTED:
-        blocks.append(context(f"{len(rows) - MAX_LISTED} more: {more}"))
-    return blocks
+    shown, more = capped(rows, how)
+    return [header(title), lines(*shown), *more]
 
 
 def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) -> list[Block]:
@@ -134,12 +129,8 @@ def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) ->
         title,
         [duty_line(o) for o in owed],
         "Nothing is owed by your boards now or in the next month.",
-        "/duties BOARD lists them all",
+        "/duties BOARD lists them all.",
     )
-
-
-def pair(keys: dict[int, str], from_id: int, to_id: int) -> Bold:
-    return Bold(f"{keys.get(from_id, '?').upper()} → {keys.get(to_id, '?').upper()}")
 
 
 def agenda_section(session: Session, ids: list[int]) -> list[Block]:
@@ -147,9 +138,9 @@ def agenda_section(session: Session, ids: list[int]) -> list[Block]:
     keys = keys_of({b for r in found for b in (r.from_board_id, r.to_board_id)}, session=session)
     rows: list[Line] = [
         (
-            Code(f"#{r.id}"),
+            record_id(r.id),
             " ",
-            pair(keys, r.from_board_id, r.to_board_id),
+            Bold(pair_of(keys, r.from_board_id, r.to_board_id)),
             f" {r.text} · asked {short_date(calendar.london_date(r.requested_at))}",
         )
         for r in found
@@ -158,7 +149,7 @@ def agenda_section(session: Session, ids: list[int]) -> list[Block]:
         "Open agenda requests",
         rows,
         "No agenda request to or from your boards is open.",
-        "/agenda list BOARD",
+        "/agenda list BOARD lists them all.",
     )
 
 
@@ -173,13 +164,13 @@ def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
         stage = f"stage {row.stage}" + (f" ({name})" if name else "")
         about = f" {row.text} · {stage} · {late} {short_date(row.stage_deadline)}"
         rows.append(
-            (Code(f"#{row.id}"), " ", pair(keys, row.from_board_id, row.to_board_id), about)
+            (record_id(row.id), " ", Bold(pair_of(keys, row.from_board_id, row.to_board_id)), about)
         )
     return section(
         "Open escalations",
         rows,
         "No escalation involving your boards is open.",
-        "/escalate list BOARD",
+        "/escalate list BOARD lists them all.",
     )
 
 
@@ -190,7 +181,7 @@ def meetings_section(inv: Invocation, boards: dict[int | None, Board]) -> list[B
         "Next meetings",
         rows,
         "No meeting of your boards is set. Add one: /meetings add BOARD WHEN",
-        "/meetings BOARD",
+        "/meetings BOARD lists them all.",
     )
     return blocks + ([context("London time.")] if rows else [])
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from commands.context import (
     Invocation,
     board_arg,
-    clip,
     require_role,
+    short_text,
     split_args,
 )
 from commands.reply import Code, Line, Link, Message, Reply, lines
@@ -25,7 +24,6 @@ UNSUBSCRIBE_USAGE = "Usage: `/meetings unsubscribe BOARD`"
 FEED_USAGE = "Usage: `/meetings feed [BOARD]`"
 URL_LIMIT = 500
 MATCH_LIMIT = 200
-SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")  # how Slack sends a URL typed in a command
 
 
 def subscribe(inv: Invocation, rest: str) -> Reply:
@@ -36,7 +34,7 @@ def subscribe(inv: Invocation, rest: str) -> Reply:
     board = board_arg(inv, args[0], usage=SUBSCRIBE_USAGE)
     require_role(inv, board, WRITERS, f"change {board.key.upper()}'s calendar feed")
     url = feed_address(args[1])
-    match = clip(match_text.strip().strip("\"'“”"), MATCH_LIMIT)
+    match = short_text(match_text.strip().strip("\"'“”"), MATCH_LIMIT)
     if "--match" in rest and not match:
         raise BoardbotError("give the text to match after --match", usage=SUBSCRIBE_USAGE)
     try:
@@ -55,8 +53,7 @@ def subscribe(inv: Invocation, rest: str) -> Reply:
 
 
 def feed_address(token: str) -> str:
-    link = SLACK_LINK.match(token.strip())
-    address = link.group(1) if link else token.strip()
+    address = token.strip()
     if not is_web_address(address):
         raise BoardbotError(
             f"'{address}' is not a web address; give the feed's https:// (or webcal://) address",

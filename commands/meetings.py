@@ -26,15 +26,16 @@ from dateutil.relativedelta import relativedelta
 from commands.context import (
     Invocation,
     board_arg,
-    clip,
     parse_id,
     require_role,
     rest_after,
+    short_text,
     split_args,
 )
 from commands.dates import meeting_time
+from commands.lines import capped, meeting_line
 from commands.meeting_feeds import FEED_VERBS
-from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
+from commands.reply import Message, Reply, context, header, lines
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
@@ -51,7 +52,6 @@ USAGE = (
     "`/meetings feed [BOARD]`"
 )
 LISTED_AHEAD = relativedelta(months=12)
-MAX_LISTED = 40
 VENUE_LIMIT = 200
 
 
@@ -87,22 +87,17 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
             f"No meetings of {who} are set for the next 12 months. "
             "Add one: `/meetings add BOARD WHEN`"
         )
-    shown = [meeting_line(m, boards[m.board_id]) for m in meetings[:MAX_LISTED]]
-    blocks = [header(f"Meetings: {who}"), lines(*shown)]
-    if len(meetings) > MAX_LISTED:
-        blocks.append(
-            context(f"{len(meetings) - MAX_LISTED} more not shown; name a board to narrow it.")
-        )
+    shown, more = capped(meetings, "name a board to narrow it.")
+    blocks = [
+        header(f"Meetings: {who}"),
+        lines(*[meeting_line(m, boards[m.board_id]) for m in shown]),
+    ]
+    blocks += more
     blocks.append(
         context("London time. Move one: `/meetings move ID WHEN`; cancel: `/meetings cancel ID`")
     )
     count = f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}"
     return Reply.say(f"{count} of {who} in the next 12 months", *blocks)
-
-
-def meeting_line(meeting: Meeting, board: Board) -> Line:
-    venue = f" · {meeting.venue}" if meeting.venue else ""
-    return (Code(f"#{meeting.id}"), " ", Bold(board.key.upper()), f" {when_label(meeting)}{venue}")
 
 
 def add(inv: Invocation, rest: str) -> Reply:
@@ -113,7 +108,7 @@ def add(inv: Invocation, rest: str) -> Reply:
     board = board_arg(inv, parts[0], usage=USAGE)
     require_role(inv, board, WRITERS, f"add {board.key.upper()}'s meetings")
     starts_at = meeting_time(parts[1], inv.now)
-    venue = clip(venue_text, VENUE_LIMIT)
+    venue = short_text(venue_text, VENUE_LIMIT)
     refuse_a_second_meeting_at(inv, board, starts_at)
     assert board.id is not None
     meeting = Meeting(

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from commands.context import Invocation, board_arg, require_role, split_args
 from commands.dates import meeting_day
-from commands.duties import LINK_PATTERN, parse_link
-from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
+from commands.lines import capped, is_link, link_arg, record_id
+from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.cycle import after_meeting
@@ -31,7 +31,6 @@ from storage.roles import WRITERS
 from storage.status import OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
-MAX_LISTED = 20
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -46,7 +45,7 @@ def handle(inv: Invocation, text: str) -> Reply:
         raise BoardbotError("give the board and the date of its meeting", usage=USAGE)
     board = board_arg(inv, args[0], usage=USAGE)
     words = args[1:]
-    link = parse_link(words.pop()) if LINK_PATTERN.match(words[-1]) else None
+    link = link_arg(words.pop(), usage=USAGE) if is_link(words[-1]) else None
     if not words:
         raise BoardbotError("give the date of the meeting", usage=USAGE)
     day = meeting_day(" ".join(words), calendar.london_date(inv.now), usage=USAGE)
@@ -166,15 +165,17 @@ def share_reply(
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
     board_id = board.id if board else None
-    shares = latest_shares(inv.partnership_id, board_id, session=inv.session, limit=MAX_LISTED)
+    shares = latest_shares(inv.partnership_id, board_id, session=inv.session)
     keys = keys_by_id(inv.partnership_id, session=inv.session)
-    found = [(share, keys[share.board_id]) for share in shares]
     who = board.key.upper() if board else inv.partnership.name
-    if not found:
+    if not shares:
         return Reply.say(f"No minutes are logged as shared for {who} yet.")
+    shown, more = capped(shares, "name a board to narrow it.")
+    rows = [share_line(share, keys[share.board_id]) for share in shown]
     return Reply.say(
-        f"The {len(found)} most recent minutes shares for {who}",
-        lines((Bold(f"Minutes shared: {who}"),), *[share_line(s, b) for s, b in found]),
+        f"The {len(shown)} most recent minutes shares for {who}",
+        lines((Bold(f"Minutes shared: {who}"),), *rows),
+        *more,
     )
 
 
@@ -183,7 +184,7 @@ def share_line(share: MinuteShare, board: str) -> Line:
     logged = short_date(calendar.london_date(share.logged_at))
     evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
     return (
-        Code(f"#{share.id}"),
+        record_id(share.id),
         " ",
         Bold(board.upper()),
         f" meeting {short_date(share.meeting_on)} → {towards} · logged {logged} by ",

@@ -20,7 +20,7 @@ from storage.queries.meetings import between, without_minutes
 from storage.queries.occurrences import due_between, opening_between, overdue
 from storage.queries.outbox import failed_since
 
-MAX_ITEMS = 15  # per section; the digest must stay within Slack's 50 blocks
+MAX_ITEMS = 15  # per section, for reading (bot/render.py keeps a message within Slack's limits)
 
 
 class DigestSection(BaseModel):

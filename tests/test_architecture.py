@@ -34,3 +34,31 @@ def test_the_query_check_finds_a_query_written_elsewhere(tmp_path: Path, line: s
     module = tmp_path / "module.py"
     module.write_text(f"{line}\n", encoding="utf-8")
     assert len(offending_lines([module], QUERY)) == 1
+
+
+# Slack's markup for a mention, a channel or a special mention; `(?<!` is a regex lookbehind.
+SLACK_MARKUP = re.compile(r"(?<!\(\?)<[@#!]")
+
+
+def test_commands_schedules_and_storage_know_nothing_of_slacks_markup() -> None:
+    """The edge turns Slack's escapes into plain tokens and renders replies; nothing else
+    writes or reads `<@U…>`, `<#C…>` or `<!here>`."""
+    assert offending_lines(sources("commands", "schedules", "storage"), SLACK_MARKUP) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('MENTION = re.compile(r"^<@([UW][A-Z0-9]+)>$")', True),
+        ('said = f"<#{channel}|{name}>"', True),
+        ('"<!here> the board meets"', True),
+        ('AT = re.compile(r"(?<![\\d./:])at")', False),
+        ('text = "a < b"', False),
+    ],
+)
+def test_the_markup_check_finds_slacks_markup_and_nothing_else(
+    tmp_path: Path, line: str, found: bool
+) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(f"{line}\n", encoding="utf-8")
+    assert bool(offending_lines([module], SLACK_MARKUP)) is found

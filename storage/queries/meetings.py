@@ -155,7 +155,7 @@ def share_of_day(board_id: int | None, day: date, *, session: Session) -> Minute
 
 
 def latest_shares(
-    partnership_id: int, board_id: int | None, *, session: Session, limit: int
+    partnership_id: int, board_id: int | None, *, session: Session, limit: int | None = None
 ) -> list[MinuteShare]:
     """The partnership's (or one board's) most recently logged shares, newest first."""
     query = select(MinuteShare).where(col(MinuteShare.board_id).in_(ids_in(partnership_id)))

@@ -61,7 +61,7 @@ def audit_actions(ws: Workspace) -> list[str]:
 
 
 def test_a_business_manager_asks_another_board_for_an_agenda_item(workspace: Workspace) -> None:
-    reply = workspace.run("/agenda", f"request LRLSCB <#C0HWB|hwb-board> {ITEM}", "U0LSCBBM")
+    reply = workspace.run("/agenda", f"request LRLSCB #C0HWB {ITEM}", "U0LSCBBM")
     request = workspace.session.exec(select(AgendaRequest)).one()
     assert request.status == "open" and request.text == ITEM
     assert request.requested_by == "U0LSCBBM"

@@ -42,7 +42,7 @@ def test_it_lists_the_boards_with_their_channels_and_role_holders(workspace: Wor
 def test_a_business_manager_links_a_boards_channel_with_an_audit_entry(
     workspace: Workspace,
 ) -> None:
-    reply = workspace.run("/boards", "link HWB <#C0HWBNEW|hwb-board>", "U0HWBBM")
+    reply = workspace.run("/boards", "link HWB #C0HWBNEW", "U0HWBBM")
     assert board(workspace, "hwb").channel_id == "C0HWBNEW"
     assert ChannelRef("C0HWBNEW") in reply.message.blocks[0].lines[0]
     (entry,) = audit_trail(workspace)
@@ -54,18 +54,18 @@ def test_it_refuses_a_link_from_the_secretariat_naming_the_business_manager(
     workspace: Workspace,
 ) -> None:
     with pytest.raises(BoardbotError, match=r"you need to be HWB's business manager$"):
-        workspace.run("/boards", "link hwb <#C0HWBNEW>", "U0HWBSEC")
+        workspace.run("/boards", "link hwb #C0HWBNEW", "U0HWBSEC")
     assert board(workspace, "hwb").channel_id == "C0HWB" and audit_trail(workspace) == []
 
 
 def test_it_refuses_a_channel_that_is_already_another_boards(workspace: Workspace) -> None:
     with pytest.raises(BoardbotError, match="already LRLSCB's channel"):
-        workspace.run("/boards", "link hwb <#C0LSCB|lrlscb>", "U0HWBBM")
+        workspace.run("/boards", "link hwb #C0LSCB", "U0HWBBM")
     assert board(workspace, "hwb").channel_id == "C0HWB" and audit_trail(workspace) == []
 
 
 def test_a_business_manager_gives_a_role_to_someone_new(workspace: Workspace) -> None:
-    reply = workspace.run("/boards", f"role lrsab <@{NEWCOMER}> secretariat", "U0SABBM")
+    reply = workspace.run("/boards", f"role lrsab @{NEWCOMER} secretariat", "U0SABBM")
     assert roles(workspace, "lrsab", NEWCOMER) == {"secretariat"}
     assert not reply.ephemeral
     assert reply.message.blocks[0].lines[0][0] == Mention(NEWCOMER)
@@ -78,7 +78,7 @@ def test_a_business_manager_gives_a_role_to_someone_new(workspace: Workspace) ->
 def test_it_accepts_business_manager_with_an_underscore_or_a_hyphen(
     workspace: Workspace, spelt: str
 ) -> None:
-    workspace.run("/boards", f"role hwb <@{NEWCOMER}|newcomer> {spelt}", "U0HWBBM")
+    workspace.run("/boards", f"role hwb @{NEWCOMER} {spelt}", "U0HWBBM")
     assert roles(workspace, "hwb", NEWCOMER) == {"business_manager"}
 
 
@@ -86,19 +86,19 @@ def test_it_refuses_a_role_change_from_the_chair_and_writes_nothing(
     workspace: Workspace,
 ) -> None:
     with pytest.raises(BoardbotError, match="to change HWB's roles you need to be HWB's business"):
-        workspace.run("/boards", f"role hwb <@{NEWCOMER}> member", "U0HWBCHAIR")
+        workspace.run("/boards", f"role hwb @{NEWCOMER} member", "U0HWBCHAIR")
     assert person(NEWCOMER, session=workspace.session) is None
     assert audit_trail(workspace) == []
 
 
 def test_it_refuses_a_role_the_person_already_holds(workspace: Workspace) -> None:
     with pytest.raises(BoardbotError, match="already HWB's chair"):
-        workspace.run("/boards", "role hwb <@U0HWBCHAIR> chair", "U0HWBBM")
+        workspace.run("/boards", "role hwb @U0HWBCHAIR chair", "U0HWBBM")
 
 
 def test_none_removes_every_role_the_person_holds_on_the_board(workspace: Workspace) -> None:
-    workspace.run("/boards", "role hwb <@U0HWBSEC> member", "U0HWBBM")
-    reply = workspace.run("/boards", "role hwb <@U0HWBSEC> none", "U0HWBBM")
+    workspace.run("/boards", "role hwb @U0HWBSEC member", "U0HWBBM")
+    reply = workspace.run("/boards", "role hwb @U0HWBSEC none", "U0HWBBM")
     assert roles(workspace, "hwb", "U0HWBSEC") == set()
     assert "was secretariat, member" in str(reply.message.blocks)
     removed = [e for e in audit_trail(workspace) if e.action == "board.role_removed"]
@@ -108,14 +108,14 @@ def test_none_removes_every_role_the_person_holds_on_the_board(workspace: Worksp
 
 def test_it_refuses_to_remove_a_boards_only_business_manager(workspace: Workspace) -> None:
     with pytest.raises(BoardbotError, match="HWB's only business manager; give the role"):
-        workspace.run("/boards", "role hwb <@U0HWBBM> none", "U0HWBBM")
+        workspace.run("/boards", "role hwb @U0HWBBM none", "U0HWBBM")
     assert roles(workspace, "hwb", "U0HWBBM") == {"business_manager"}
     assert audit_trail(workspace) == []
 
 
 def test_a_business_manager_may_step_down_once_there_is_another(workspace: Workspace) -> None:
-    workspace.run("/boards", f"role hwb <@{NEWCOMER}> business_manager", "U0HWBBM")
-    workspace.run("/boards", "role hwb <@U0HWBBM> none", "U0HWBBM")
+    workspace.run("/boards", f"role hwb @{NEWCOMER} business_manager", "U0HWBBM")
+    workspace.run("/boards", "role hwb @U0HWBBM none", "U0HWBBM")
     assert roles(workspace, "hwb", "U0HWBBM") == set()
     assert roles(workspace, "hwb", NEWCOMER) == {"business_manager"}
     assert len(workspace.session.exec(select(Membership)).all()) == 8
@@ -123,7 +123,7 @@ def test_a_business_manager_may_step_down_once_there_is_another(workspace: Works
 
 def test_it_refuses_to_remove_roles_from_someone_who_has_none(workspace: Workspace) -> None:
     with pytest.raises(BoardbotError, match="that person has no role on LRSAB"):
-        workspace.run("/boards", f"role lrsab <@{NEWCOMER}> none", "U0SABBM")
+        workspace.run("/boards", f"role lrsab @{NEWCOMER} none", "U0SABBM")
 
 
 @pytest.mark.parametrize(
@@ -131,10 +131,10 @@ def test_it_refuses_to_remove_roles_from_someone_who_has_none(workspace: Workspa
     [
         ("link hwb", "is not a /boards command"),
         ("link hwb hwb-board", "'hwb-board' is not a channel"),
-        ("link nope <#C0NEW>", "no board called 'nope'"),
+        ("link nope #C0NEW", "no board called 'nope'"),
         ("role hwb newcomer member", "'newcomer' is not a person"),
-        (f"role hwb <@{NEWCOMER}> treasurer", "'treasurer' is not a role; the roles are chair"),
-        (f"role hwb <@{NEWCOMER}> business manager", "is not a /boards command"),
+        (f"role hwb @{NEWCOMER} treasurer", "'treasurer' is not a role; the roles are chair"),
+        (f"role hwb @{NEWCOMER} business manager", "is not a /boards command"),
         ("rename hwb", "is not a /boards command"),
     ],
 )

@@ -73,5 +73,5 @@ def test_it_explains_a_malformed_command(workspace: Workspace, text: str, messag
 
 
 def test_it_understands_a_board_given_as_its_channel(workspace: Workspace) -> None:
-    reply = workspace.run("/duties", "<#C0SAB|lrsab-board>", OUTSIDER)
+    reply = workspace.run("/duties", "#C0SAB", OUTSIDER)
     assert "LRSAB annual report" in str(reply.message.blocks)

@@ -258,7 +258,7 @@ def test_a_board_sees_only_its_own_escalations_and_old_resolutions_drop_off(
         "No escalations are open for LRSAB"
         in workspace.run("/escalate", "list lrsab", OUTSIDER).message.text
     )
-    assert f"#{row.id}" in str(workspace.run("/escalate", "list <#C0HWB|hwb>", OUTSIDER).message)
+    assert f"#{row.id}" in str(workspace.run("/escalate", "list #C0HWB", OUTSIDER).message)
     workspace.run("/escalate", f"resolve {row.id} settled", "U0HWBCHAIR")
     workspace.now = datetime(2027, 2, 22, 10, 0, tzinfo=UTC)  # 91 days later
     assert "No escalations" in workspace.run("/escalate", "list hwb", OUTSIDER).message.text

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from bot.fakeslack.blockkit import errors_only, validate_view
 from bot.render import render_home
-from commands.home import MAX_LISTED, home_blocks
+from commands.home import home_blocks
+from commands.lines import LIST_CAP
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Link, Mention
 from schedules import calendar
 from schedules.occurrences import owed_by
@@ -99,7 +100,7 @@ def test_it_lists_the_duties_the_viewers_boards_owe_overdue_first_with_ids(
     pid = board(workspace, "lrlscb").partnership_id
     owed = owed_by(pid, "lrlscb", today, session=workspace.session)
     assert owed, "the rutland protocol has LRLSCB duties around November"
-    expected = sorted(owed, key=lambda o: o.status != "overdue")[:MAX_LISTED]
+    expected = sorted(owed, key=lambda o: o.status != "overdue")[:LIST_CAP]
     assert [line.split()[0] for line in shown] == [f"#{o.occurrence.id}" for o in expected]
     assert all("lrlscb" in o.duty.owners for o in expected)
 
@@ -182,11 +183,11 @@ def test_it_lists_the_next_meetings_of_the_viewers_boards_in_london_time(
 def test_it_caps_long_lists_and_stays_well_under_slacks_block_limit(
     workspace: Workspace,
 ) -> None:
-    for _ in range(MAX_LISTED + 5):
+    for _ in range(LIST_CAP + 5):
         agenda_request(workspace, "lrlscb", "hwb")
     blocks = home(workspace, "U0HWBBM")
-    assert len(section_lines(blocks, "Open agenda requests")) == MAX_LISTED
-    assert "5 more: /agenda list BOARD" in text_of(blocks)
+    assert len(section_lines(blocks, "Open agenda requests")) == LIST_CAP
+    assert "5 more not shown; /agenda list BOARD lists them all." in text_of(blocks)
     assert len(blocks) < 50
     assert errors_only(validate_view(render_home(blocks))) == []
 

@@ -40,7 +40,7 @@ def test_a_business_manager_subscribes_a_board_to_its_feed(
 ) -> None:
     url = server.url("/c.ics")
     reply = workspace.run(
-        "/meetings", f"subscribe hwb <{url}> --match Health and Well-Being Board", "U0HWBBM"
+        "/meetings", f"subscribe hwb {url} --match Health and Well-Being Board", "U0HWBBM"
     )
     assert reply.message.text.startswith(
         "HWB now follows its calendar feed (events titled 'Health and Well-Being Board'): "

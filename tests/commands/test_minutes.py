@@ -77,7 +77,7 @@ def test_it_shares_with_the_duty_counterparts_and_marks_the_meeting_duty_done(
 ) -> None:
     add_minutes_duty(workspace)
     meeting = add_meeting(workspace, "hwb", datetime(2026, 11, 19, 14, 0, tzinfo=UTC))
-    reply = workspace.run("/minutes", f"HWB 19/11/2026 <{MINUTES}>", "U0HWBSEC")
+    reply = workspace.run("/minutes", f"HWB 19/11/2026 {MINUTES}", "U0HWBSEC")
     (share,) = shares(workspace)
     assert share.shared_with == ["lrlscb"] and share.meeting_id == meeting.id
     assert share.link == MINUTES

@@ -69,7 +69,7 @@ def test_it_keeps_to_the_instants_asked_for(year: Workspace) -> None:
 
 
 def test_a_membership_entry_names_its_board_role_and_person(workspace: Workspace) -> None:
-    workspace.run("/boards", "role lrsab <@U0NEWSEC> secretariat", "U0SABBM")
+    workspace.run("/boards", "role lrsab @U0NEWSEC secretariat", "U0SABBM")
     added = [line for line in lines(workspace) if line.action == "board.role_added"]
     assert [line.record for line in added] == ["LRSAB secretariat U0NEWSEC"]
     assert added[0].as_json()["after"] == {
