@@ -67,7 +67,7 @@ class InFlight:
                 self._quiet.wait(pause)
 
 
-ACKS = InFlight()
+SLACK_REQUESTS = InFlight()
 
 
 @dataclass(frozen=True)
