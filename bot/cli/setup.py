@@ -13,7 +13,7 @@ from storage.errors import BoardbotError
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from schedules.workspace import SetupFile
+    from bot.setup_file import SetupFile
 
 setup_app = subcommands("Bind a partnership to a Slack workspace: channels and roles.")
 app.add_typer(setup_app, name="setup")
@@ -26,9 +26,9 @@ def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -
     FILE names the partnership, its digest_channel and each board's channel and people. A bad
     file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
     """
+    from bot.setup_file import apply_setup, parse_setup
     from schedules.calendar import utcnow
     from schedules.protocol.loader import read_file
-    from schedules.workspace import apply_setup, parse_setup
     from storage.db import transaction
 
     text = read_file(file, "setup files")
@@ -53,7 +53,7 @@ def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hid
 
 def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     """The partnership's channels and role holders, in the shape of a setup file."""
-    from schedules.workspace import BoardBinding, SetupFile
+    from bot.setup_file import BoardBinding, SetupFile
     from storage.queries.boards import boards_of
     from storage.queries.partnerships import partnership_by_key
     from storage.queries.people import people_of_board

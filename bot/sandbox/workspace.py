@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.fakeslack import FakeSlack
+from bot.setup_file import SetupFile, apply_setup
 from schedules import calendar
 from schedules.protocol import Protocol
 from schedules.protocol.store import store_protocol
-from schedules.workspace import SetupFile, apply_setup
 from storage.db import transaction
 from storage.models import Meeting
 from storage.queries.boards import boards_of

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from bot.setup_file import SetupInvalid, apply_setup, parse_setup
 from schedules.protocol import ProtocolInvalid, load_protocol, parse_protocol
 from schedules.protocol.store import store_protocol
-from schedules.workspace import SetupInvalid, apply_setup, parse_setup
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Membership, Partnership
 from storage.queries.boards import board_by_key
