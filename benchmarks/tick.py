@@ -26,7 +26,7 @@ from schedules.protocol import parse_protocol
 from schedules.protocol.store import store_protocol
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import DutyOccurrence, Membership, Notification, Partnership
+from storage.models import DutyOccurrence, Membership, OutboxPrompt, Partnership
 from storage.queries.boards import boards_of
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
@@ -46,11 +46,11 @@ class NullSender:
     def check(self) -> str | None:
         return None
 
-    def send(self, row: Notification) -> Delivery:
+    def send(self, row: OutboxPrompt) -> Delivery:
         self.count += 1
         return Delivery(channel=row.recipient, ts=f"{self.count}.000000")
 
-    def find_sent(self, row: Notification) -> tuple[str, str] | None:
+    def find_sent(self, row: OutboxPrompt) -> tuple[str, str] | None:
         return None
 
 

@@ -19,12 +19,12 @@ from commands.reply import (
 from schedules.calendar import short_date
 from schedules.digest import DigestPayload
 from schedules.prompts.payload import PromptPayload
-from storage.models import Notification
+from storage.models import OutboxPrompt
 
 METADATA_EVENT = "boardbot_prompt"
 
 
-def prompt_message(row: Notification) -> Message:
+def prompt_message(row: OutboxPrompt) -> Message:
     payload = PromptPayload.model_validate(row.payload)
     if payload.digest is not None:
         blocks = digest_blocks(payload.digest)

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from schedules import calendar, ledger
+from schedules import calendar, outbox
 from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from schedules.rounds import SendingRound, send_one
@@ -79,7 +79,7 @@ def record_due(engine: Engine, now: datetime, report: TickReport) -> None:
                 if partnership is None:
                     continue
                 entries = plan_partnership(partnership, now, session=session)
-                report.recorded += ledger.record(entries, now, session=session)
+                report.recorded += outbox.record(entries, now, session=session)
         except Exception as exc:  # one partnership's failure must not stop the others
             log.exception("planning partnership %s failed", key)
             report.errors.append(f"partnership {key}: {type(exc).__name__}")

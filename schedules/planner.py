@@ -1,4 +1,4 @@
-"""Turn what is due into ledger entries: the same prompt code as `simulate`, fed from storage."""
+"""Turn what is due into outbox entries: the same prompt code as `simulate`, fed from storage."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from schedules import calendar
-from schedules.ledger import FAILED, FOLDED, PENDING, Entry, ledger_key
 from schedules.occurrences import materialise, occurrence_of, settings_of
+from schedules.outbox import FAILED, FOLDED, PENDING, Entry, prompt_key
 from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
 from schedules.prompts.payload import payload_of
 from schedules.recipients import Resolver
@@ -32,7 +32,7 @@ class PlanSettings:
 
 
 def plan_partnership(partnership: Partnership, now: datetime, *, session: Session) -> list[Entry]:
-    """Every prompt of this partnership that is due by `now` and not yet in the ledger."""
+    """Every prompt of this partnership that is due by `now` and not yet in the outbox."""
     assert partnership.id is not None
     plan = PlanSettings.of(partnership, now)
     if partnership.materialised_on != plan.today:
@@ -121,7 +121,7 @@ def entries_for(
         status = FAILED if target.problem else (FOLDED if folded else PENDING)
         entries.append(
             Entry(
-                key=ledger_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),
+                key=prompt_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),
                 partnership_id=partnership_id,
                 kind=prompt.kind,
                 subject=prompt.subject,

@@ -194,8 +194,8 @@ class EscalationStep(SQLModel, table=True):
     at: datetime = utc_field()
 
 
-class Notification(SQLModel, table=True):
-    """The prompt ledger: one row per prompt, recorded once, sent at most once."""
+class OutboxPrompt(SQLModel, table=True):
+    """A prompt in the outbox: recorded once, claimed by one sender, sent at most once."""
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300, unique=True)

@@ -157,11 +157,11 @@ def outbox_list(
         return
     from sqlmodel import Session
 
-    from schedules import calendar, ledger
+    from schedules import calendar, outbox
     from schedules.feeds.subscriptions import failing, failure_line
     from storage.queries.outbox import listing, pauses
 
-    statuses = (ledger.FAILED,) if failed else (ledger.PENDING, ledger.SENDING, ledger.FAILED)
+    statuses = (outbox.FAILED,) if failed else (outbox.PENDING, outbox.SENDING, outbox.FAILED)
     with Session(engine(settings())) as session:
         rows = listing(session=session, statuses=statuses)
         paused = pauses(session=session)
@@ -190,23 +190,21 @@ def outbox_list(
 
 
 @outbox_app.command("retry")
-def outbox_retry(notification_id: int = typer.Argument(..., metavar="ID", hidden=True)) -> None:
+def outbox_retry(prompt_id: int = typer.Argument(..., metavar="ID", hidden=True)) -> None:
     """Requeue the failed (or stuck) prompt ID to be sent on the next tick."""
-    from schedules import calendar, ledger
+    from schedules import calendar, outbox
     from storage.db import transaction
-    from storage.models import Notification
+    from storage.models import OutboxPrompt
 
     now = calendar.utcnow()
     with transaction(engine(settings())) as session:
-        row = session.get(Notification, notification_id)
+        row = session.get(OutboxPrompt, prompt_id)
         if row is None:
-            raise BoardbotError(f"no prompt {notification_id}; `boardbot outbox` lists them")
-        if row.status == ledger.SENT:
-            raise BoardbotError(
-                f"prompt {notification_id} was sent at {row.sent_at}; not resending"
-            )
-        ledger.requeue(row, now)
-    typer.echo(f"prompt {notification_id} requeued")
+            raise BoardbotError(f"no prompt {prompt_id}; `boardbot outbox` lists them")
+        if row.status == outbox.SENT:
+            raise BoardbotError(f"prompt {prompt_id} was sent at {row.sent_at}; not resending")
+        outbox.requeue(row, now)
+    typer.echo(f"prompt {prompt_id} requeued")
 
 
 @app.command("digest")
@@ -218,7 +216,7 @@ def digest_command(
     post: bool = typer.Option(False, "--post", help="Post it to the digest channel now."),
 ) -> None:
     """Print (or post) PARTNERSHIP's weekly digest."""
-    from schedules import calendar, ledger
+    from schedules import calendar, outbox
     from schedules.clock import TickReport, send_one
     from schedules.digest import build_digest
     from schedules.prompts.digest import on_demand
@@ -243,7 +241,7 @@ def digest_command(
         if not partnership.digest_channel:
             raise BoardbotError("this partnership has no digest channel; set it with setup apply")
         entry = on_demand(partnership, digest, now, stamp=calendar.utcnow())
-        ledger.record([entry], now, session=session)
+        outbox.record([entry], now, session=session)
         row_id = id_of_key(entry.key, session=session)
         assert row_id is not None
     report = TickReport()

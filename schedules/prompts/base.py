@@ -41,7 +41,7 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Prompt:
-    """One message to one recipient on one day; the ledger records it once."""
+    """One message to one recipient on one day; the outbox records it once."""
 
     kind: str
     send_on: date

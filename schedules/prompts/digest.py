@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from schedules import calendar
 from schedules.digest import Digest, build_digest, week_start
-from schedules.ledger import Entry, ledger_key
+from schedules.outbox import Entry, prompt_key
 from schedules.prompts.base import DIGEST, Prompt, Recipient
 from schedules.prompts.payload import payload_of
 from storage.models import Partnership
@@ -25,7 +25,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
     if send_on < today - timedelta(days=3):
         return []  # a digest more than a few days late is not worth sending; next week's will come
     subject = f"digest:{partnership.key}:{send_on.isoformat()}"
-    key = ledger_key(KIND, subject, send_on, partnership.digest_channel)
+    key = prompt_key(KIND, subject, send_on, partnership.digest_channel)
     if id_of_key(key, session=session) is not None:
         return []  # building a digest costs queries: do it once a week, not every tick
     return [
@@ -55,7 +55,7 @@ def on_demand(partnership: Partnership, digest: Digest, now: datetime, *, stamp:
     day = calendar.london_date(now)
     prompt = digest_prompt(partnership, digest, day, subject)
     return Entry(
-        key=ledger_key(KIND, subject, day, partnership.digest_channel),
+        key=prompt_key(KIND, subject, day, partnership.digest_channel),
         partnership_id=partnership.id,
         kind=KIND,
         subject=subject,

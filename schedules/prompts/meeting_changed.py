@@ -1,6 +1,6 @@
 """Meeting changed: a meeting moved or cancelled by its board's calendar feed, told to the channel.
 
-Planned from the audit entries an import writes, so the message goes once (the ledger's key)
+Planned from the audit entries an import writes, so the message goes once (the outbox's key)
 whether the import ran from the CLI, a slash command or the clock's own refresh.
 """
 
@@ -19,7 +19,7 @@ from storage.models import AuditEntry, Partnership
 from storage.queries.audit import actions_between
 
 KIND = "meeting_changed"
-LOOK_BACK = timedelta(days=8)  # older changes would be folded into nothing: the ledger skips them
+LOOK_BACK = timedelta(days=8)  # older changes would be folded into nothing: the outbox skips them
 HEADINGS = {MOVED: "moved", CANCELLED: "cancelled", REINSTATED: "back on"}
 
 

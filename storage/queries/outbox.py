@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.models import Notification, SendingPause
+from storage.models import OutboxPrompt, SendingPause
 from storage.status import PromptStatus
 from storage.upsert import insert_if_absent, update_one_if
 
@@ -19,17 +19,17 @@ WAITING = (PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.FAILED)
 
 def record(rows: Sequence[dict[str, Any]], *, session: Session) -> int:
     """Insert the prompts whose key is new (an existing key is left alone); how many were."""
-    return insert_if_absent(Notification, rows, unique=["key"], session=session)
+    return insert_if_absent(OutboxPrompt, rows, unique=["key"], session=session)
 
 
 def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
     """Pending prompts whose time has come, in the order they fell due."""
     query = (
-        select(Notification.id)
+        select(OutboxPrompt.id)
         .where(
-            Notification.status == PromptStatus.PENDING, col(Notification.next_attempt_at) <= now
+            OutboxPrompt.status == PromptStatus.PENDING, col(OutboxPrompt.next_attempt_at) <= now
         )
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        .order_by(col(OutboxPrompt.next_attempt_at), col(OutboxPrompt.id))
         .limit(limit)
     )
     return [i for i in session.exec(query) if i is not None]
@@ -38,55 +38,55 @@ def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
 def claim(prompt_id: int, now: datetime, *, session: Session) -> bool:
     """Mark one pending prompt in flight; of senders racing for it exactly one wins."""
     return update_one_if(
-        Notification,
+        OutboxPrompt,
         prompt_id,
-        col(Notification.status) == PromptStatus.PENDING,
+        col(OutboxPrompt.status) == PromptStatus.PENDING,
         session=session,
         status=PromptStatus.SENDING,
         claimed_at=now,
-        attempts=Notification.attempts + 1,
+        attempts=OutboxPrompt.attempts + 1,
     )
 
 
-def claimed_before(moment: datetime, *, session: Session) -> list[Notification]:
+def claimed_before(moment: datetime, *, session: Session) -> list[OutboxPrompt]:
     """Prompts in flight since before `moment`, oldest claim first."""
     query = (
-        select(Notification)
-        .where(Notification.status == PromptStatus.SENDING, col(Notification.claimed_at) <= moment)
-        .order_by(col(Notification.claimed_at), col(Notification.id))
+        select(OutboxPrompt)
+        .where(OutboxPrompt.status == PromptStatus.SENDING, col(OutboxPrompt.claimed_at) <= moment)
+        .order_by(col(OutboxPrompt.claimed_at), col(OutboxPrompt.id))
     )
     return list(session.exec(query))
 
 
 def listing(
     *, session: Session, statuses: Iterable[PromptStatus] = WAITING, limit: int = 200
-) -> list[Notification]:
+) -> list[OutboxPrompt]:
     query = (
-        select(Notification)
-        .where(col(Notification.status).in_(list(statuses)))
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        select(OutboxPrompt)
+        .where(col(OutboxPrompt.status).in_(list(statuses)))
+        .order_by(col(OutboxPrompt.next_attempt_at), col(OutboxPrompt.id))
         .limit(limit)
     )
     return list(session.exec(query))
 
 
-def failed_since(partnership_id: int, since: datetime, *, session: Session) -> list[Notification]:
+def failed_since(partnership_id: int, since: datetime, *, session: Session) -> list[OutboxPrompt]:
     """The partnership's prompts that failed, made since `since`, oldest first."""
     query = (
-        select(Notification)
+        select(OutboxPrompt)
         .where(
-            Notification.partnership_id == partnership_id,
-            Notification.status == PromptStatus.FAILED,
-            col(Notification.created_at) >= since,
+            OutboxPrompt.partnership_id == partnership_id,
+            OutboxPrompt.status == PromptStatus.FAILED,
+            col(OutboxPrompt.created_at) >= since,
         )
-        .order_by(col(Notification.created_at))
+        .order_by(col(OutboxPrompt.created_at))
     )
     return list(session.exec(query))
 
 
 def id_of_key(key: str, *, session: Session) -> int | None:
     """The prompt recorded under this key, if any."""
-    return session.exec(select(Notification.id).where(Notification.key == key)).first()
+    return session.exec(select(OutboxPrompt.id).where(OutboxPrompt.key == key)).first()
 
 
 # -- sending pauses ------------------------------------------------------------------------------

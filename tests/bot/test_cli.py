@@ -314,14 +314,14 @@ def test_it_asks_for_a_migration_when_the_schema_is_behind_the_code(
     boardbot: Boardbot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("ALTER TABLE notification DROP COLUMN late")  # as an older release
+        connection.execute("ALTER TABLE outboxprompt DROP COLUMN late")  # as an older release
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     result = boardbot("outbox")
     assert (result.code, result.err) == (2, f"error: {SCHEMA_BEHIND}\n")
 
 
 @pytest.mark.parametrize(
-    "query", ["SELECT no_such_column FROM notification", "SELECT 1 FROM no_such_table"]
+    "query", ["SELECT no_such_column FROM outboxprompt", "SELECT 1 FROM no_such_table"]
 )
 def test_a_missing_column_or_table_means_the_schema_is_behind(
     database_url: str, query: str

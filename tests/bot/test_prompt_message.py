@@ -8,13 +8,13 @@ from bot.fakeslack import validate_message
 from bot.fakeslack.blockkit import errors_only
 from bot.prompt_message import prompt_message
 from bot.render import render_message
-from storage.models import Notification
+from storage.models import OutboxPrompt
 
 AT = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
-def row(kind: str, payload: dict[str, object], late: bool = False) -> Notification:
-    return Notification(
+def row(kind: str, payload: dict[str, object], late: bool = False) -> OutboxPrompt:
+    return OutboxPrompt(
         key=f"{kind}|s|2026-11-23|C0X",
         partnership_id=1,
         kind=kind,
@@ -49,7 +49,7 @@ def test_a_huge_digest_stays_within_fifty_blocks_and_slacks_limits() -> None:
     assert rendered["text"]
 
 
-def test_a_window_opening_carries_done_and_snooze_and_its_ledger_key() -> None:
+def test_a_window_opening_carries_done_and_snooze_and_its_outbox_key() -> None:
     payload = {
         "title": "LRLSCB annual report to the HWB",
         "text": "The window is open.",

@@ -15,7 +15,7 @@ from schedules.protocol import load_protocol, template_names
 from schedules.protocol.store import store_protocol
 from schedules.simulate import simulate
 from storage.db import make_engine
-from storage.models import Membership, Notification
+from storage.models import Membership, OutboxPrompt
 from storage.queries.boards import boards_of
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
@@ -81,7 +81,7 @@ def run_and_compare(engine: Engine, name: str) -> None:
     assert len(keys) == len(set(keys)), "a prompt was sent twice"
     assert not any(row.late for row in sender.sent), "a daily clock is never late"
     with Session(engine) as session:
-        for row in session.exec(select(Notification)):
+        for row in session.exec(select(OutboxPrompt)):
             local = row.next_attempt_at.astimezone(calendar.LONDON)
             assert (local.hour, local.minute) == (9, 0), row.key
             assert calendar.is_working_day(local.date()), row.key

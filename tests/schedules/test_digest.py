@@ -9,7 +9,7 @@ from sqlmodel import select
 from commands.registry import command_handler
 from schedules.digest import build_digest
 from schedules.occurrences import materialise
-from storage.models import Board, Ladder, Meeting, Notification
+from storage.models import Board, Ladder, Meeting, OutboxPrompt
 from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, Workspace
 
@@ -86,7 +86,7 @@ def test_it_names_meetings_without_minutes_and_prompts_that_failed(workspace: Wo
     partnership = partnership_by_key("rutland", session=workspace.session)
     assert partnership is not None and partnership.id is not None
     workspace.session.add(
-        Notification(
+        OutboxPrompt(
             key="k",
             partnership_id=partnership.id,
             kind="window_opens",

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from schedules.clock import tick
 from schedules.feeds.read import read_feed
 from schedules.feeds.sync import ImportReport, apply_feed
-from storage.models import AuditEntry, Board, Meeting, Notification
+from storage.models import AuditEntry, Board, Meeting, OutboxPrompt
 from storage.queries.boards import board_by_key
 from storage.queries.partnerships import partnership_by_key
 from tests.commands.conftest import NOW, Workspace
@@ -175,6 +175,6 @@ def test_the_boards_channel_hears_of_each_move_and_cancellation_once(
     )
     assert any("Thursday 25 March 2027, 14:00" in t and "says so" in t for t in texts)
     rows = workspace.session.exec(
-        select(Notification).where(Notification.kind == "meeting_changed")
+        select(OutboxPrompt).where(OutboxPrompt.kind == "meeting_changed")
     ).all()
     assert len(rows) == 3

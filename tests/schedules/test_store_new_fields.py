@@ -12,7 +12,7 @@ from schedules.clock import tick
 from schedules.occurrences import materialise
 from schedules.protocol import parse_protocol
 from schedules.protocol.store import store_protocol
-from storage.models import Duty, DutyOccurrence, Membership, Notification, Partnership
+from storage.models import Duty, DutyOccurrence, Membership, OutboxPrompt, Partnership
 from storage.queries.boards import boards_of
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
@@ -87,5 +87,5 @@ def test_the_clock_runs_a_season_of_the_new_fields_without_trouble(engine: Engin
     assert ("overdue", review, "C0HWB") in sent and ("overdue", review, "U0LSCBCHA") in sent
     assert not any("cabinet-response" in row.subject for row in sender.sent)
     with Session(engine) as session:
-        failed = session.exec(select(Notification).where(Notification.status == "failed")).all()
+        failed = session.exec(select(OutboxPrompt).where(OutboxPrompt.status == "failed")).all()
         assert failed == []

@@ -135,7 +135,7 @@ def test_migration_0004_adds_the_sending_pause_table_and_keeps_every_prompt(
     upgrade(database_url)
     assert "sendingpause" in inspect(engine).get_table_names()
     with engine.connect() as connection:
-        kept = connection.exec_driver_sql("SELECT key, status FROM notification").all()
+        kept = connection.exec_driver_sql("SELECT key, status FROM outboxprompt").all()
     assert [tuple(row) for row in kept] == [("k", "pending")]
     assert model_drift(engine) == []
     engine.dispose()

@@ -1,4 +1,4 @@
-"""The prompt ledger: each prompt is recorded once, claimed by one sender, and sent at most once.
+"""The outbox: each prompt is recorded once, claimed by one sender, and sent at most once.
 
 Statuses: pending (to send), sending (claimed; in flight), sent, failed (permanent Slack
 error, or an outcome that could not be settled; surfaced in the digest and `boardbot outbox`),
@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage.models import Notification
+from storage.models import OutboxPrompt
 from storage.queries import outbox
 from storage.status import PromptStatus
 
@@ -63,7 +63,7 @@ class Entry:
         }
 
 
-def ledger_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
+def prompt_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
     return f"{kind}|{subject}|{due_on.isoformat()}|{recipient}"
 
 
@@ -73,18 +73,18 @@ def record(entries: Sequence[Entry], now: datetime, *, session: Session) -> int:
     return outbox.record([entry.row(now) for entry in entries], session=session)
 
 
-def release(row: Notification) -> None:
+def release(row: OutboxPrompt) -> None:
     """Undo a claim that never reached Slack's decision (the token was refused): the row is
     pending again as it was, and the attempt is not counted."""
     row.status, row.attempts = PENDING, max(0, row.attempts - 1)
 
 
-def stale_claims(now: datetime, *, session: Session) -> list[Notification]:
+def stale_claims(now: datetime, *, session: Session) -> list[OutboxPrompt]:
     """Rows in flight longer than STALE_CLAIM, oldest claim first."""
     return outbox.claimed_before(now - STALE_CLAIM, session=session)
 
 
-def mark_sent(row: Notification, channel: str, ts: str, now: datetime) -> None:
+def mark_sent(row: OutboxPrompt, channel: str, ts: str, now: datetime) -> None:
     row.status, row.slack_channel, row.slack_ts, row.sent_at = SENT, channel, ts, now
     row.last_error = None
 
@@ -94,7 +94,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(MAX_BACKOFF, 30 * 2 ** max(0, attempts - 1)))
 
 
-def mark_retry(row: Notification, error: str, now: datetime, retry_after: float | None) -> None:
+def mark_retry(row: OutboxPrompt, error: str, now: datetime, retry_after: float | None) -> None:
     """Back to pending: after Slack's Retry-After when it gave one, else with backoff; after
     MAX_ATTEMPTS it fails for a person to look at."""
     if row.attempts >= MAX_ATTEMPTS:
@@ -105,12 +105,12 @@ def mark_retry(row: Notification, error: str, now: datetime, retry_after: float 
     row.next_attempt_at = now + wait
 
 
-def mark_uncertain(row: Notification, error: str) -> None:
+def mark_uncertain(row: OutboxPrompt, error: str) -> None:
     """Slack may have posted it: it stays in flight until its key is looked up in the channel."""
     row.last_error = error[:300]
 
 
-def resend(row: Notification, now: datetime) -> None:
+def resend(row: OutboxPrompt, now: datetime) -> None:
     """An in-flight row Slack has no trace of goes out again, within MAX_ATTEMPTS."""
     if row.attempts >= MAX_ATTEMPTS:
         mark_failed(row, f"gave up after {row.attempts} attempts: {send_error(row)}")
@@ -118,7 +118,7 @@ def resend(row: Notification, now: datetime) -> None:
     row.status, row.next_attempt_at, row.last_error = PENDING, now, send_error(row) or None
 
 
-def note_lookup_failure(row: Notification, reason: str, now: datetime) -> bool:
+def note_lookup_failure(row: OutboxPrompt, reason: str, now: datetime) -> bool:
     """Record why an in-flight row could not be looked up; True when the reason is new.
 
     Past UNRESOLVED_LIMIT from its claim the row fails with both reasons, never staying in
@@ -133,15 +133,15 @@ def note_lookup_failure(row: Notification, reason: str, now: datetime) -> bool:
     return new
 
 
-def send_error(row: Notification) -> str:
+def send_error(row: OutboxPrompt) -> str:
     """The send's own error, without any look-up failure noted after it."""
     return (row.last_error or "").split(LOOKUP_FAILED)[0]
 
 
-def mark_failed(row: Notification, error: str) -> None:
+def mark_failed(row: OutboxPrompt, error: str) -> None:
     row.status, row.last_error = FAILED, error[:300]
 
 
-def requeue(row: Notification, now: datetime) -> None:
+def requeue(row: OutboxPrompt, now: datetime) -> None:
     """A person's `boardbot outbox retry`: pending now, with a fresh count of attempts."""
     row.status, row.next_attempt_at, row.last_error, row.attempts = PENDING, now, None, 0
