@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.commands.conftest import Workspace, build_workspace
+from tests.commands.conftest import BoundPartnership, bind_rutland
 
 pytest_plugins = ("tests.logcheck",)  # the run fails if a registered free text is logged
 
@@ -94,8 +94,8 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def workspace(engine: Engine) -> Iterator[Workspace]:
+def bound(engine: Engine) -> Iterator[BoundPartnership]:
     """The rutland partnership with channels and role holders (tests/commands/conftest.py)."""
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
-        yield Workspace(session)
+        bind_rutland(session)
+        yield BoundPartnership(session)

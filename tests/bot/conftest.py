@@ -30,7 +30,7 @@ from schedules.occurrences import materialise
 from storage.db import make_engine
 from storage.models import DutyOccurrence
 from storage.queries.partnerships import partnership_by_key
-from tests.commands.conftest import CHANNELS, NOW, build_workspace
+from tests.commands.conftest import CHANNELS, NOW, bind_rutland
 
 TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret"
@@ -256,7 +256,7 @@ def serve_edge(fake: FakeSlack, database_url: str, now: datetime = NOW) -> Itera
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            build_workspace(session)
+            bind_rutland(session)
         app = build_app(settings_for(fake, database_url), engine, now=lambda: now)
         served = Served(wsgi_app(app, engine=engine, signing_secret=SECRET))
         try:

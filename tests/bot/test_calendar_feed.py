@@ -18,7 +18,7 @@ from storage.db import make_engine
 from storage.queries.boards import board_by_key
 from storage.queries.partnerships import partnership_by_key
 from tests.bot.conftest import SECRET, TOKEN, Served
-from tests.commands.conftest import NOW, build_workspace
+from tests.commands.conftest import NOW, bind_rutland
 
 
 def get(url: str, method: str = "GET", **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -41,7 +41,7 @@ def not_found(environ: dict[str, object], start_response: object) -> list[bytes]
 def calendars(database_url: str) -> Iterator[tuple[str, Engine]]:
     engine = make_engine(database_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
         session.commit()
     served = Served(with_calendar_feeds(not_found, engine, now=lambda: NOW))
     try:
@@ -111,7 +111,7 @@ def test_the_web_process_serves_calendars_beside_slack(
 ) -> None:
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
         session.commit()
     made = token(engine)
     engine.dispose()

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from storage.db import make_engine
 from storage.models import CalendarToken, Meeting
 from tests.bot.cli_run import boardbot
-from tests.commands.conftest import build_workspace
+from tests.commands.conftest import bind_rutland
 from tests.schedules.feed_server import FEEDS, Answer, feed_server
 
 HWB = "Health and Well-Being Board"
@@ -20,7 +20,7 @@ HWB = "Health and Well-Being Board"
 def env(sqlite_url: str) -> dict[str, str]:
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     engine.dispose()
     return {"DATABASE_URL": sqlite_url}
 

@@ -28,7 +28,7 @@ from schedules.clock import TickReport, tick
 from storage.db import make_engine
 from storage.models import OutboxPrompt, Partnership
 from tests.bot.conftest import TOKEN, settings_for
-from tests.commands.conftest import build_workspace
+from tests.commands.conftest import bind_rutland
 
 SEPT_1 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
 EXPECTED_POSTS = 9  # 6 window openings, 2 counterpart notices, 1 digest
@@ -38,7 +38,7 @@ EXPECTED_POSTS = 9  # 6 window openings, 2 counterpart notices, 1 digest
 def rutland(sqlite_url: str) -> Iterator[tuple[Engine, str]]:
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     yield engine, sqlite_url
     engine.dispose()
 
@@ -325,7 +325,7 @@ def test_a_catch_up_after_two_years_down_is_recorded_in_batches_and_counted_trul
         connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
 
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     sender = sender_for(fake, sqlite_url)
     tick_at(engine, SEPT_1, fake, sender)
     before = len(outbox_rows(engine))

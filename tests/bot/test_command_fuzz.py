@@ -22,7 +22,7 @@ from commands.registry import FAMILIES
 from commands.reply import Reply
 from storage.db import make_engine
 from tests.bot.conftest import Edge, serve_edge
-from tests.commands.conftest import NOW, OUTSIDER, build_workspace
+from tests.commands.conftest import NOW, OUTSIDER, bind_rutland
 
 FAILED = "Something went wrong"
 USERS = ["U0LSCBBM", "U0HWBCHAIR", "U0SABBM", "U0LSCBSEC", OUTSIDER]
@@ -74,12 +74,12 @@ texts = st.one_of(
 def fuzz_engine(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> Iterator[Engine]:
-    """One workspace for every example: what one example writes, the next one sees."""
+    """One bound partnership for every example: what one example writes, the next one sees."""
     path = tmp_path_factory.mktemp("fuzz") / "boardbot.sqlite3"
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
+        bind_rutland(session)
     yield engine
     engine.dispose()
 

@@ -32,7 +32,9 @@ OUTSIDER = "U0OUTSIDER"
 
 
 @dataclass
-class Workspace:
+class BoundPartnership:
+    """The rutland partnership bound to its channels and role holders, in an open session."""
+
     session: Session
     now: datetime = NOW
 
@@ -72,7 +74,7 @@ def row_counts(session: Session) -> dict[str, int]:
     }
 
 
-def build_workspace(session: Session) -> None:
+def bind_rutland(session: Session) -> None:
     store_protocol(load_protocol("rutland"), session=session, now=NOW)
     session.flush()
     partnership = partnership_by_key("rutland", session=session)

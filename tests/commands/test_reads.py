@@ -9,7 +9,7 @@ import pytest
 
 from commands.home import home_blocks
 from commands.registry import command_handler
-from tests.commands.conftest import Workspace, row_counts
+from tests.commands.conftest import BoundPartnership, row_counts
 
 READS = [
     ("/duties", ""),
@@ -24,11 +24,11 @@ READS = [
 
 
 @pytest.mark.parametrize("years_on", [0, 2])
-def test_reading_writes_nothing(workspace: Workspace, years_on: int) -> None:
-    later = workspace.now + timedelta(days=365 * years_on)
-    before = row_counts(workspace.session)
+def test_reading_writes_nothing(bound: BoundPartnership, years_on: int) -> None:
+    later = bound.now + timedelta(days=365 * years_on)
+    before = row_counts(bound.session)
     for command, text in READS:
-        command_handler(command)(workspace.invocation("U0LSCBBM", now=later), text)
-    home_blocks(workspace.invocation("U0LSCBBM", now=later))
-    assert row_counts(workspace.session) == before
-    assert not (workspace.session.new or workspace.session.dirty or workspace.session.deleted)
+        command_handler(command)(bound.invocation("U0LSCBBM", now=later), text)
+    home_blocks(bound.invocation("U0LSCBBM", now=later))
+    assert row_counts(bound.session) == before
+    assert not (bound.session.new or bound.session.dirty or bound.session.deleted)

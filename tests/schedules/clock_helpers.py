@@ -1,4 +1,4 @@
-"""A sender that records instead of talking to Slack, and a rutland workspace for the clock."""
+"""A sender that records instead of talking to Slack, and the rutland partnership for the clock."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from schedules.clock import Delivery, QuietHours, tick
 from schedules.sending import SlackBudget
 from storage.models import Duty, DutyOccurrence, OutboxPrompt, Partnership
 from storage.queries.outbox import pauses
-from tests.commands.conftest import build_workspace
+from tests.commands.conftest import bind_rutland
 from tests.schedules.clock_helpers import RecordingSender
 
 SEPT_1_NINE = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 BST
@@ -26,7 +26,7 @@ SEPT_1_NINE = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 BST
 @pytest.fixture
 def rutland(engine: Engine) -> Engine:
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     return engine
 
 

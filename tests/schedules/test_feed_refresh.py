@@ -20,7 +20,7 @@ from storage.models import Board, FeedSubscription, Meeting, Partnership
 from storage.queries.boards import board_by_key
 from storage.queries.feeds import subscription_of
 from storage.queries.partnerships import partnership_by_key
-from tests.commands.conftest import NOW, build_workspace
+from tests.commands.conftest import NOW, bind_rutland
 from tests.schedules.clock_helpers import RecordingSender
 from tests.schedules.feed_server import Answer, FeedServer, feed_bytes, feed_server
 
@@ -31,7 +31,7 @@ MATCH = "Health and Well-Being Board"
 @pytest.fixture
 def rutland(engine: Engine) -> Engine:
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     return engine
 
 

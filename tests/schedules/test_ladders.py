@@ -12,7 +12,7 @@ from schedules.protocol.model import Ladder as LadderSpec
 from schedules.protocol.model import LadderStage, Protocol
 from schedules.protocol.store import store_protocol
 from storage.models import Escalation, Ladder
-from tests.commands.conftest import NOW, Workspace
+from tests.commands.conftest import NOW, BoundPartnership
 
 STAGES = [
     {"name": "Formal written request", "who_acts": "Either chair", "response_working_days": 10},
@@ -53,42 +53,42 @@ def with_ladder(key: str) -> Protocol:
     return parse_protocol(rutland.model_copy(update={"ladders": [ladder]}).model_dump_json())
 
 
-def ladder_keys(workspace: Workspace, escalation_id: int) -> str:
-    escalation = workspace.session.get(Escalation, escalation_id)
+def ladder_keys(bound: BoundPartnership, escalation_id: int) -> str:
+    escalation = bound.session.get(Escalation, escalation_id)
     assert escalation is not None
-    ladder = workspace.session.get(Ladder, escalation.ladder_id)
+    ladder = bound.session.get(Ladder, escalation.ladder_id)
     assert ladder is not None
     return ladder.key
 
 
 def test_a_renamed_ladder_retires_the_old_and_new_escalations_climb_the_new(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    session = workspace.session
+    session = bound.session
     store_protocol(with_ladder("first"), session=session, now=NOW)
     session.commit()
-    workspace.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")
+    bound.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")
     report = store_protocol(with_ladder("second"), session=session, now=NOW)
     session.commit()
     assert "ladder first" in report.retired and "ladder second" in report.created
-    workspace.run("/escalate", "open hwb lrsab Plans not shared", "U0HWBBM")
-    assert (ladder_keys(workspace, 1), ladder_keys(workspace, 2)) == ("first", "second")
+    bound.run("/escalate", "open hwb lrsab Plans not shared", "U0HWBBM")
+    assert (ladder_keys(bound, 1), ladder_keys(bound, 2)) == ("first", "second")
     retired = session.exec(select(Ladder).where(Ladder.key == "first")).one()
     assert retired.retired_at == NOW
-    shown = workspace.run("/escalate", "show 1", "U0HWBBM")  # the first keeps its ladder
+    shown = bound.run("/escalate", "show 1", "U0HWBBM")  # the first keeps its ladder
     assert "Ladder first" in str(shown.message.blocks)
 
 
 def test_the_default_ladder_stays_in_force_while_the_protocol_has_none(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    workspace.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")
-    report = store_protocol(load_protocol("rutland"), session=workspace.session, now=NOW)
-    workspace.session.commit()
+    bound.run("/escalate", "open hwb lrlscb JSNA data is late", "U0HWBBM")
+    report = store_protocol(load_protocol("rutland"), session=bound.session, now=NOW)
+    bound.session.commit()
     assert report.retired == []
-    store_protocol(with_ladder("own"), session=workspace.session, now=NOW)
-    workspace.session.commit()
-    default = workspace.session.exec(select(Ladder).where(Ladder.key == DEFAULT_LADDER_KEY)).one()
+    store_protocol(with_ladder("own"), session=bound.session, now=NOW)
+    bound.session.commit()
+    default = bound.session.exec(select(Ladder).where(Ladder.key == DEFAULT_LADDER_KEY)).one()
     assert default.retired_at == NOW  # the protocol has a ladder of its own now
-    workspace.run("/escalate", "open hwb lrsab Plans not shared", "U0HWBBM")
-    assert ladder_keys(workspace, 2) == "own"
+    bound.run("/escalate", "open hwb lrsab Plans not shared", "U0HWBBM")
+    assert ladder_keys(bound, 2) == "own"

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from schedules.evidence import Pack, build_pack
 from storage.models import DutyOccurrence
-from tests.commands.conftest import Workspace
+from tests.commands.conftest import BoundPartnership
 from tests.schedules.evidence.year_of_activity import AT, PLANS, REPORT, WAIVED
 
 
@@ -37,7 +37,7 @@ def test_an_outcome_carries_its_evidence_person_and_reason(year_pack: Pack) -> N
     assert (waived.waived_reason, waived.note, waived.done_by) == (WAIVED, None, "U0SABBM")
 
 
-def test_an_earlier_instant_leaves_out_what_was_recorded_after_it(year: Workspace) -> None:
+def test_an_earlier_instant_leaves_out_what_was_recorded_after_it(year: BoundPartnership) -> None:
     then = datetime(2026, 11, 23, 10, tzinfo=UTC)
     earlier = build_pack("rutland", 2026, then, session=year.session)
     found = statuses(earlier)
@@ -49,23 +49,23 @@ def test_an_earlier_instant_leaves_out_what_was_recorded_after_it(year: Workspac
 
 
 def test_a_year_not_made_yet_is_the_engines_and_reading_it_stores_nothing(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    stored = workspace.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
-    pack = build_pack("rutland", 2028, AT, session=workspace.session)  # loading made 2025-27
+    stored = bound.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
+    pack = build_pack("rutland", 2028, AT, session=bound.session)  # loading made 2025-27
     assert [(r.duty.key, r.occurrence_id, r.status) for r in pack.record.duties] == [
         ("lrlscb-annual-report-to-hwb", None, "upcoming"),
         ("lrsab-annual-report-to-hwb", None, "upcoming"),
         ("hwb-strategy-review-to-safeguarding-boards", None, "upcoming"),
         ("refreshed-plans-shared", None, "upcoming"),
     ]
-    count = workspace.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
+    count = bound.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
     assert count == stored
-    assert not (workspace.session.new or workspace.session.dirty)
+    assert not (bound.session.new or bound.session.dirty)
 
 
-def test_a_year_loaded_but_not_yet_ticked_is_already_stored(workspace: Workspace) -> None:
-    pack = build_pack("rutland", 2026, AT, session=workspace.session)
+def test_a_year_loaded_but_not_yet_ticked_is_already_stored(bound: BoundPartnership) -> None:
+    pack = build_pack("rutland", 2026, AT, session=bound.session)
     assert all(r.occurrence_id is not None for r in pack.record.duties)
     assert {r.status for r in pack.record.duties} == {"overdue"}
 
