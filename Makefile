@@ -48,8 +48,10 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# SLOW=1 also runs the tests marked slow (every protocol template's year of ticks); CI does.
+SLOW ?=
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(SLOW),--slow)
 
 test: lint typecheck pytest
 

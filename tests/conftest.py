@@ -18,6 +18,21 @@ from tests.commands.conftest import BoundPartnership, bind_rutland
 pytest_plugins = ("tests.logcheck",)  # the run fails if a registered free text is logged
 
 ENV_PREFIXES = ("SLACK_", "BOARDBOT_")
+SLOW_SKIPPED = "slow: `make test SLOW=1` (or pytest --slow) runs it, as CI does"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="also run the tests marked slow (CI runs them)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.skip(reason=SLOW_SKIPPED))
 ENV_NAMES = ("DATABASE_URL", "PORT")
 
 

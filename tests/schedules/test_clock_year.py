@@ -87,7 +87,16 @@ def run_and_compare(engine: Engine, name: str) -> None:
             assert calendar.is_working_day(local.date()), row.key
 
 
-@pytest.mark.parametrize("name", template_names())
+DEFAULT_TEMPLATE = "rutland"  # the others run under the slow marker (CI runs them)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        name if name == DEFAULT_TEMPLATE else pytest.param(name, marks=pytest.mark.slow)
+        for name in template_names()
+    ],
+)
 def test_a_year_of_ticks_matches_the_simulation(name: str, sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     try:
@@ -96,6 +105,7 @@ def test_a_year_of_ticks_matches_the_simulation(name: str, sqlite_url: str) -> N
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_year_of_ticks_matches_the_simulation_on_postgres(postgres_url: str) -> None:
     from tests.conftest import _truncate_all
 
