@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.skip(reason=SLOW_SKIPPED))
+
+
 ENV_NAMES = ("DATABASE_URL", "PORT")
 
 
