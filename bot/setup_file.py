@@ -19,7 +19,7 @@ from schedules.protocol.store import store_protocol
 from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Partnership
-from storage.queries import audit
+from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person, memberships_by_holder
@@ -218,26 +218,14 @@ class SetupReport:
 
 @dataclass
 class _Changes:
-    session: Session
-    now: datetime
-    actor: str
-    partnership_id: int
+    auditor: Auditor
     report: SetupReport
 
     def __call__(self, said: str | None, action: str, row: Any, before: Any, after: Any) -> None:
         if said:
             self.report.changes.append(said)
-        audit.record(
-            session=self.session,
-            at=self.now,
-            actor=self.actor,
-            action=action,
-            entity=type(row).__name__.lower(),
-            entity_id=row.id,
-            partnership_id=self.partnership_id,
-            before=before,
-            after=after,
-        )
+        entity = type(row).__name__.lower()
+        self.auditor.record(action, entity, row.id, before=before, after=after)
 
 
 def apply_setup(
@@ -259,7 +247,7 @@ def apply_setup(
         partnership = partnership_by_key(setup.partnership_key, session=session)
     assert partnership is not None and partnership.id is not None
     bound = _boards_of(setup, partnership.id, session)
-    change = _Changes(session, now, actor, partnership.id, report)
+    change = _Changes(Auditor(session, now, actor, partnership.id), report)
     if partnership.digest_channel != setup.digest_channel:
         before = partnership.digest_channel
         partnership.digest_channel = setup.digest_channel

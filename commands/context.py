@@ -14,7 +14,7 @@ from sqlmodel import Session
 from commands.reply import FieldError
 from storage.errors import BoardbotError
 from storage.models import Board, Partnership
-from storage.queries import audit
+from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
 from storage.queries.people import memberships_of, roles_on
@@ -57,17 +57,8 @@ class Invocation:
         after: dict[str, Any] | None = None,
     ) -> None:
         """One audit entry for this person's change, in this request's transaction."""
-        audit.record(
-            session=self.session,
-            at=self.now,
-            actor=self.user_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            partnership_id=self.partnership_id,
-            before=before,
-            after=after,
-        )
+        auditor = Auditor(self.session, self.now, self.user_id, self.partnership_id)
+        auditor.record(action, entity, entity_id, before=before, after=after)
 
 
 def resolve_partnership(inv: Invocation) -> Partnership:

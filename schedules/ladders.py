@@ -18,7 +18,7 @@ from schedules import calendar
 from schedules.calendar import short_date
 from schedules.protocol.model import Ladder, LadderStage, Protocol
 from storage import models
-from storage.queries import audit
+from storage.queries.audit import Auditor
 from storage.queries.escalations import first_ladder, stage_starts
 from storage.upsert import insert_if_absent
 
@@ -132,14 +132,8 @@ def ladder_for_new(
     ladder = first_ladder(partnership_id, DEFAULT_LADDER_KEY, session=session)
     assert ladder is not None, "the default ladder exists once made, by us or another"
     if made:
-        audit.record(
-            session=session,
-            at=now,
-            actor=actor,
-            action="ladder.created",
-            entity="ladder",
-            entity_id=ladder.id,
-            partnership_id=partnership_id,
-            after={"key": ladder.key, "name": ladder.name, "stages": ladder.stages},
+        after = {"key": ladder.key, "name": ladder.name, "stages": ladder.stages}
+        Auditor(session, now, actor, partnership_id).record(
+            "ladder.created", "ladder", ladder.id, after=after
         )
     return ladder

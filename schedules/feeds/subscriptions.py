@@ -22,7 +22,7 @@ from schedules.feeds.sync import ImportReport, apply_feed
 from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import Board, FeedSubscription
-from storage.queries import audit
+from storage.queries.audit import Auditor
 from storage.queries.feeds import due_for_reading, followed, subscription_of
 from storage.upsert import update_one_if
 
@@ -74,16 +74,10 @@ def subscribe(
     subscription.last_result = report.summary()[:300]
     session.add(subscription)
     session.flush()
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="feed.subscribed",
-        entity="feedsubscription",
-        entity_id=subscription.id,
-        partnership_id=board.partnership_id,
-        before=before,
-        after={"board": board.key, "url": url, "match": match},
+    after = {"board": board.key, "url": url, "match": match}
+    auditor = Auditor(session, now, actor, board.partnership_id)
+    auditor.record(
+        "feed.subscribed", "feedsubscription", subscription.id, before=before, after=after
     )
     return subscription, report
 
@@ -93,16 +87,9 @@ def unsubscribe(board: Board, *, now: datetime, actor: str, session: Session) ->
     found = subscription_of(board.id, session=session)
     if found is None:
         raise BoardbotError(f"{board.key.upper()} does not follow a calendar feed")
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="feed.unsubscribed",
-        entity="feedsubscription",
-        entity_id=found.id,
-        partnership_id=board.partnership_id,
-        before={"board": board.key, "url": found.url, "match": found.match},
-    )
+    before = {"board": board.key, "url": found.url, "match": found.match}
+    auditor = Auditor(session, now, actor, board.partnership_id)
+    auditor.record("feed.unsubscribed", "feedsubscription", found.id, before=before)
     session.delete(found)
     return found
 

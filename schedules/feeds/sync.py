@@ -17,7 +17,7 @@ from sqlmodel import Session
 from schedules import calendar
 from schedules.feeds.read import Feed, FeedEvent
 from storage.models import Board, Meeting
-from storage.queries import audit
+from storage.queries.audit import Auditor, record_many
 from storage.queries.meetings import add_meetings, every_meeting_of
 from storage.status import MeetingStatus
 
@@ -232,16 +232,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any],
 ) -> None:
-    audit.record(
-        session=sync.session,
-        at=sync.now,
-        actor=sync.actor[:40],
-        action=action,
-        entity="meeting",
-        entity_id=meeting.id,
-        partnership_id=sync.board.partnership_id,
-        before=before,
-        after={**after, "feed": sync.source},
+    auditor = Auditor(sync.session, sync.now, sync.actor, sync.board.partnership_id)
+    auditor.record(
+        action, "meeting", meeting.id, before=before, after={**after, "feed": sync.source}
     )
 
 
@@ -264,4 +257,4 @@ def record_created(sync: Sync) -> None:
                 "after": {**where_fields(sync, meeting), "feed": sync.source},
             }
         )
-    audit.record_many(entries, session=sync.session)
+    record_many(entries, session=sync.session)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from storage.models import Board, CalendarToken, Partnership
-from storage.queries import audit
+from storage.queries.audit import Auditor
 from storage.queries.feeds import calendar_token, token_named
 
 PATH_PREFIX = "/calendar/"
@@ -66,16 +66,9 @@ def token_for(
         found = existing(partnership, board, session=session)
         assert found is not None
         return found
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="calendar.token_made",
-        entity="calendartoken",
-        entity_id=made.id,
-        partnership_id=partnership.id,
-        after={"calendar": scope_of(board) or "partnership"},
-    )
+    scope = {"calendar": scope_of(board) or "partnership"}
+    auditor = Auditor(session, now, actor, partnership.id)
+    auditor.record("calendar.token_made", "calendartoken", made.id, after=scope)
     return made
 
 
@@ -86,16 +79,9 @@ def revoke(
     found = existing(partnership, board, session=session)
     if found is None:
         return False
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="calendar.token_revoked",
-        entity="calendartoken",
-        entity_id=found.id,
-        partnership_id=partnership.id,
-        before={"calendar": scope_of(board) or "partnership"},
-    )
+    scope = {"calendar": scope_of(board) or "partnership"}
+    auditor = Auditor(session, now, actor, partnership.id)
+    auditor.record("calendar.token_revoked", "calendartoken", found.id, before=scope)
     session.delete(found)
     return True
 

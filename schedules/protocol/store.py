@@ -17,7 +17,7 @@ from schedules.occurrences import materialise
 from schedules.protocol.model import Ladder as LadderSpec
 from schedules.protocol.model import Protocol
 from storage.models import Board, Duty, Ladder, Partnership
-from storage.queries import audit
+from storage.queries.audit import Auditor
 from storage.queries.boards import every_board_of
 from storage.queries.escalations import every_ladder_of
 from storage.queries.occurrences import every_duty
@@ -80,16 +80,7 @@ def store_protocol(
     session.flush()
     materialise(partnership, now, session=session)  # the year's occurrences, from the start
     after = {"created": report.created, "updated": report.updated, "retired": report.retired}
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor,
-        action="protocol.load",
-        entity="partnership",
-        entity_id=pid,
-        partnership_id=pid,
-        after=after,
-    )
+    Auditor(session, now, actor, pid).record("protocol.load", "partnership", pid, after=after)
     return report
 
 

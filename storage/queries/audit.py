@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,38 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class Auditor:
+    """Who is changing things, when, in which partnership: each change writes one entry in
+    the caller's transaction."""
+
+    session: Session
+    at: datetime
+    actor: str
+    partnership_id: int | None
+
+    def record(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        return record(
+            session=self.session,
+            at=self.at,
+            actor=self.actor[:40],
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            partnership_id=self.partnership_id,
+            before=before,
+            after=after,
+        )
 
 
 def record_many(entries: Sequence[dict[str, Any]], *, session: Session) -> None:
