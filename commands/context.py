@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
 from commands.reply import FieldError
 from storage.errors import BoardbotError
-from storage.models import Board, Partnership
+from storage.models import AuditEntry, Board, Partnership
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
@@ -47,18 +46,11 @@ class Invocation:
         assert self.partnership.id is not None
         return self.partnership.id
 
-    def audit(
-        self,
-        action: str,
-        entity: str,
-        entity_id: int | None,
-        *,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-    ) -> None:
-        """One audit entry for this person's change, in this request's transaction."""
-        auditor = Auditor(self.session, self.now, self.user_id, self.partnership_id)
-        auditor.record(action, entity, entity_id, before=before, after=after)
+    @property
+    def audit(self) -> Callable[..., AuditEntry]:
+        """Record this person's change: `inv.audit(action, entity, id, before=…, after=…)`, in
+        this request's transaction."""
+        return Auditor(self.session, self.now, self.user_id, self.partnership_id).record
 
 
 def resolve_partnership(inv: Invocation) -> Partnership:

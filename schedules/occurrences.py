@@ -14,7 +14,7 @@ from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
 from schedules.protocol.model import PromptSettings, Schedule
 from storage.models import Duty, DutyOccurrence, Meeting, Partnership
 from storage.queries.boards import keys_by_id
-from storage.queries.meetings import held_between
+from storage.queries.meetings import of_partnership_within
 from storage.queries.occurrences import active_duties, owed, period_keys
 from storage.status import OccurrenceStatus, Standing, standing
 from storage.upsert import insert_if_absent
@@ -42,7 +42,7 @@ def settings_of(partnership: Partnership) -> PromptSettings:
 
 def recent_meetings(partnership_id: int, now: datetime, *, session: Session) -> list[MeetingRef]:
     """The meetings held in the last MEETING_LOOKBACK, that after-meeting duties follow."""
-    held = held_between(partnership_id, now - MEETING_LOOKBACK, now, session=session)
+    held = of_partnership_within(partnership_id, now - MEETING_LOOKBACK, now, session=session)
     keys = keys_by_id(partnership_id, session=session)
     return [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]
 

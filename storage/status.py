@@ -24,19 +24,19 @@ class OccurrenceStatus(StrEnum):
 
 
 class MeetingStatus(StrEnum):
+    """A meeting cancelled (by hand or by its calendar feed) stays, so its calendar says so."""
+
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
 
 
 class AgendaStatus(StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+    OPEN, ACCEPTED, DECLINED = "open", "accepted", "declined"  # answered once: accepted or declined
 
 
 class EscalationStatus(StrEnum):
-    OPEN = "open"
-    RESOLVED = "resolved"
+    OPEN = "open"  # at some stage of its ladder
+    RESOLVED = "resolved"  # with an outcome
 
 
 class StepAction(StrEnum):

@@ -30,19 +30,14 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         asker, asked_board = keys[request.from_board_id], keys[request.to_board_id]
         if send_on > today:
             continue
+        text = (
+            f"{asker.upper()} asked on {long_date(asked)} for an item on "
+            f"{asked_board.upper()}'s agenda: {request.text} "
+            "Accept or decline it from the request in your board's channel."
+        )
+        title = f"Agenda request #{request.id} is waiting for an answer"
+        chair, about = Recipient(Role.CHAIR, asked_board), {"agenda_request_id": request.id}
         prompts.append(
-            Prompt(
-                KIND,
-                send_on,
-                subject=f"agenda:{request.id}",
-                recipient=Recipient(Role.CHAIR, asked_board),
-                title=f"Agenda request #{request.id} is waiting for an answer",
-                text=(
-                    f"{asker.upper()} asked on {long_date(asked)} for an item on "
-                    f"{asked_board.upper()}'s agenda: {request.text} "
-                    "Accept or decline it from the request in your board's channel."
-                ),
-                extra={"agenda_request_id": request.id},
-            )
+            Prompt(KIND, send_on, f"agenda:{request.id}", chair, title, text, extra=about)
         )
     return prompts

@@ -16,7 +16,7 @@ from schedules.prompts.base import Prompt, Recipient, meeting_audience
 from storage.models import Meeting, Partnership
 from storage.queries.agenda import accepted_for_meeting
 from storage.queries.boards import keys_by_id
-from storage.queries.meetings import of_partnership_after
+from storage.queries.meetings import of_partnership_within
 from storage.queries.occurrences import pending_on
 
 KIND = "agenda_pack"
@@ -30,7 +30,7 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
     keys = keys_by_id(partnership.id, session=session)
     until = now + timedelta(days=LOOKAHEAD_DAYS)
     prompts = []
-    for meeting in of_partnership_after(partnership.id, now, until, session=session):
+    for meeting in of_partnership_within(partnership.id, now, until, session=session, after=True):
         held = calendar.london_date(meeting.starts_at)
         send_on = calendar.add_working_days(held, -days)
         if send_on <= today:

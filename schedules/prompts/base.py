@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -139,6 +139,23 @@ def note_text(occurrence: Occurrence) -> str:
     """' Note: …' for a triggered occurrence that came with one, else nothing."""
     note = occurrence.note.strip().rstrip(".")
     return f" Note: {note}." if note else ""
+
+
+def to_each(
+    kind: str,
+    send_on: date,
+    occurrence: Occurrence,
+    recipients: Iterable[Recipient],
+    text: str,
+    actions: tuple[Action, ...] = (),
+    extra: dict[str, Any] | None = None,
+) -> list[Prompt]:
+    """One prompt about an occurrence, in the same words, to each of the recipients."""
+    fields = {**base_fields(occurrence), "text": text, "actions": actions}
+    # Each prompt has its own extra: the planner adds the occurrence's id to each.
+    return [
+        Prompt(kind, send_on, recipient=r, extra={**(extra or {})}, **fields) for r in recipients
+    ]
 
 
 def base_fields(occurrence: Occurrence) -> dict[str, Any]:

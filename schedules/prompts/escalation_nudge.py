@@ -35,17 +35,11 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
             f"Who acts: {stage.who_acts}. "
             "Advance it to the next stage, or resolve it with /escalate resolve."
         )
-        for key in keys:
-            prompts.append(
-                Prompt(
-                    KIND,
-                    send_on,
-                    subject=f"escalation:{escalation.id}:stage:{escalation.stage}",
-                    recipient=Recipient(Role.CHAIR, key),
-                    title=f"Escalation #{escalation.id} is past its deadline",
-                    text=text,
-                    actions=(ADVANCE,),
-                    extra={"escalation_id": escalation.id},
-                )
-            )
+        subject = f"escalation:{escalation.id}:stage:{escalation.stage}"
+        title = f"Escalation #{escalation.id} is past its deadline"
+        about = {"escalation_id": escalation.id}
+        prompts += [
+            Prompt(KIND, send_on, subject, chair, title, text, actions=(ADVANCE,), extra=about)
+            for chair in (Recipient(Role.CHAIR, key) for key in keys)
+        ]
     return prompts

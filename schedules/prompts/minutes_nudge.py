@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, boards_text, owner_recipients
+from schedules.prompts.base import (
+    PlanContext,
+    Prompt,
+    boards_text,
+    owner_recipients,
+    to_each,
+)
 from storage.roles import WRITERS
 
 KIND = "minutes_nudge"
@@ -20,7 +26,4 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
         f"{long_date(occurrence.due)}). Log them with `/minutes {duty.owners[0]} "
         f"{occurrence.opens.isoformat()} LINK`."
     )
-    return [
-        Prompt(KIND, occurrence.due, recipient=r, text=text, **base_fields(occurrence))
-        for r in owner_recipients(duty, *WRITERS)
-    ]
+    return to_each(KIND, occurrence.due, occurrence, owner_recipients(duty, *WRITERS), text)

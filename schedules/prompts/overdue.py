@@ -8,7 +8,13 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
 from schedules.prompts.actions import DONE
-from schedules.prompts.base import CHANNEL, PlanContext, Prompt, base_fields, owner_recipients
+from schedules.prompts.base import (
+    CHANNEL,
+    PlanContext,
+    Prompt,
+    owner_recipients,
+    to_each,
+)
 from storage.roles import Role
 
 KIND = "overdue"
@@ -32,16 +38,6 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             f"({occurrence.label}) and is not marked done. Mark it done with its evidence, "
             "or waive it with a reason."
         )
-        prompts += [
-            Prompt(
-                KIND,
-                send_on,
-                recipient=r,
-                text=text,
-                actions=(DONE,),
-                extra={"repeat": number},
-                **base_fields(occurrence),
-            )
-            for r in owner_recipients(duty, CHANNEL, Role.CHAIR)
-        ]
+        told = owner_recipients(duty, CHANNEL, Role.CHAIR)
+        prompts += to_each(KIND, send_on, occurrence, told, text, (DONE,), {"repeat": number})
     return prompts

@@ -10,10 +10,10 @@ from schedules.prompts.base import (
     CHANNEL,
     PlanContext,
     Prompt,
-    base_fields,
     boards_text,
     note_text,
     owner_recipients,
+    to_each,
 )
 from storage.roles import Role
 
@@ -28,17 +28,7 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     recipients = owner_recipients(duty, CHANNEL, Role.CHAIR, Role.BUSINESS_MANAGER)
     if duty.kind == "joint_meeting":
         recipients = owner_recipients(duty)
-    return [
-        Prompt(
-            KIND,
-            send_on,
-            recipient=r,
-            text=text_of(occurrence),
-            actions=(DONE, SNOOZE),
-            **base_fields(occurrence),
-        )
-        for r in recipients
-    ]
+    return to_each(KIND, send_on, occurrence, recipients, text_of(occurrence), (DONE, SNOOZE))
 
 
 def text_of(occurrence: Occurrence) -> str:

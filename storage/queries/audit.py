@@ -13,32 +13,6 @@ from sqlmodel import Session, col, select
 from storage.models import AuditEntry
 
 
-def record(
-    *,
-    session: Session,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None = None,
-    partnership_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        at=at,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        partnership_id=partnership_id,
-        before=before or {},
-        after=after or {},
-    )
-    session.add(entry)
-    return entry
-
-
 @dataclass(frozen=True)
 class Auditor:
     """Who is changing things, when, in which partnership: each change writes one entry in
@@ -58,17 +32,18 @@ class Auditor:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> AuditEntry:
-        return record(
-            session=self.session,
+        entry = AuditEntry(
             at=self.at,
             actor=self.actor[:40],
             action=action,
             entity=entity,
             entity_id=entity_id,
             partnership_id=self.partnership_id,
-            before=before,
-            after=after,
+            before=before or {},
+            after=after or {},
         )
+        self.session.add(entry)
+        return entry
 
 
 def record_many(entries: Sequence[dict[str, Any]], *, session: Session) -> None:

@@ -59,28 +59,17 @@ def between(
     return list(session.exec(query.order_by(*IN_ORDER)))
 
 
-def of_partnership_after(
-    partnership_id: int, after: datetime, until: datetime, *, session: Session
+def of_partnership_within(
+    partnership_id: int, since: datetime, until: datetime, *, session: Session, after: bool = False
 ) -> list[Meeting]:
-    """Scheduled meetings of the partnership's boards with after < starts <= until, as added."""
+    """Scheduled meetings of the partnership's boards with since <= starts <= until (or, with
+    `after`, since < starts), in the order they were added."""
+    starts = col(Meeting.starts_at)
     query = select(Meeting).where(
         col(Meeting.board_id).in_(ids_in(partnership_id)),
         SCHEDULED,
-        col(Meeting.starts_at) > after,
-        col(Meeting.starts_at) <= until,
-    )
-    return list(session.exec(query.order_by(col(Meeting.id))))
-
-
-def held_between(
-    partnership_id: int, since: datetime, until: datetime, *, session: Session
-) -> list[Meeting]:
-    """Scheduled meetings of the partnership's boards with since <= starts <= until, as added."""
-    query = select(Meeting).where(
-        col(Meeting.board_id).in_(ids_in(partnership_id)),
-        SCHEDULED,
-        col(Meeting.starts_at) >= since,
-        col(Meeting.starts_at) <= until,
+        starts > since if after else starts >= since,
+        starts <= until,
     )
     return list(session.exec(query.order_by(col(Meeting.id))))
 
