@@ -63,21 +63,25 @@ def transaction(engine: Engine) -> Iterator[Session]:
 def advisory_lock(engine: Engine, key: int) -> Iterator[bool]:
     """Whether this process holds the lock `key` while inside; another holder makes it False.
 
-    On PostgreSQL a session-level advisory lock; elsewhere (SQLite, one machine) always True,
-    and the outbox's claims keep each send single."""
+    On PostgreSQL a session-level advisory lock, one per key and schema (boardbot's tables
+    live in one schema; the tests give each worker its own); elsewhere (SQLite, one machine)
+    always True, and the outbox's claims keep each send single."""
     if engine.dialect.name != "postgresql":
         yield True
         return
+    this = {"k": key}
     with engine.connect() as connection:
-        held = bool(
-            connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-        )
+        taken = connection.execute(text(f"SELECT pg_try_advisory_lock({LOCK})"), this)
+        held = bool(taken.scalar())
         try:
             yield held
         finally:
             if held:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.execute(text(f"SELECT pg_advisory_unlock({LOCK})"), this)
             connection.commit()
+
+
+LOCK = "CAST(:k AS integer), hashtext(current_schema())"  # (int, int): the key and the schema
 
 
 def answers(engine: Engine) -> None:

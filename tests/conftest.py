@@ -57,13 +57,20 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
+    """TEST_DATABASE_URL, emptied and migrated. Under pytest-xdist each worker has a schema of
+    its own in that database (its connections' search_path), so that workers never meet."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set (CI always sets it)")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    schema = f"test_{worker}" if worker else "public"
+    if worker:
+        joiner = "&" if "?" in url else "?"
+        url = f"{url}{joiner}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
     engine.dispose()
     upgrade(url)
     return url
