@@ -7,13 +7,13 @@ from datetime import time, timedelta
 
 import typer
 
-from bot.cli.common import app, engine, iso_day_option, settings
+from bot.cli.common import PARTNERSHIP, app, engine, iso_day_option, settings
 from storage.errors import BoardbotError
 
 
 @app.command("audit")
 def audit_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     start: str | None = typer.Option(
         None, "--from", metavar="YYYY-MM-DD", help="First London day, YYYY-MM-DD."
     ),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import app, engine, settings
+from bot.cli.common import PARTNERSHIP, app, engine, settings
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def outbox_retry(prompt_id: int = typer.Argument(..., metavar="ID", hidden=True)
 
 @app.command("digest")
 def digest_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     at: str | None = typer.Option(
         None, "--at", metavar="DATE", help="As of this date (YYYY-MM-DD) or instant."
     ),

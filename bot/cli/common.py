@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 PROG = "boardbot"
+# A partnership's key, as most commands take it first (described in each command's docstring).
+PARTNERSHIP = typer.Argument(..., metavar="PARTNERSHIP", hidden=True)
 USAGE = 2  # the exit code of every expected failure
 SCHEMA_BEHIND = "the database schema is behind this version of boardbot; run `boardbot db upgrade`"
 

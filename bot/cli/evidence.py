@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import typer
 
-from bot.cli.common import app, engine, settings
+from bot.cli.common import PARTNERSHIP, app, engine, settings
 from storage.errors import BoardbotError
 
 T = TypeVar("T")
@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 @app.command("evidence")
 def evidence_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     year: str | None = typer.Option(
         None,
         "--year",

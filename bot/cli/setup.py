@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.cli.common import app, engine, settings, subcommands
+from bot.cli.common import PARTNERSHIP, app, engine, settings, subcommands
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -
 
 
 @setup_app.command("show")
-def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True)) -> None:
+def setup_show(partnership: str = PARTNERSHIP) -> None:
     """Print the current binding of PARTNERSHIP (its key, e.g. rutland) as a setup file.
 
     `setup apply` takes the output back unchanged.

@@ -12,7 +12,8 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.meeting_times import clock_label
 from schedules.occurrences import settings_of
-from schedules.prompts.base import Prompt, Recipient, meeting_audience
+from schedules.prompts.audience import meeting_audience
+from schedules.prompts.base import Prompt, Recipient
 from storage.models import Meeting, Partnership
 from storage.queries.agenda import accepted_for_meeting
 from storage.queries.boards import keys_by_id

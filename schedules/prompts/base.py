@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from schedules.cycle import DutySpec, Occurrence
+from schedules.cycle import Occurrence
 from schedules.prompts.actions import Action
-from schedules.protocol.model import Guest, PromptSettings
-from storage.roles import Role
+from schedules.protocol.model import PromptSettings
 
 # Recipients that are not a role on a board: a board's channel, a partner's people, the digest.
 CHANNEL, PARTNER, DIGEST = "channel", "partner", "digest"
@@ -99,40 +98,6 @@ def boards_text(keys: tuple[str, ...] | list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def owner_recipients(duty: DutySpec, *roles: str) -> list[Recipient]:
-    """Owners' channels and role holders; a joint meeting's attendees instead of owners.
-
-    An owner that is a partner hears once, through its people, whatever the roles asked for."""
-    if duty.kind == "joint_meeting":
-        return [Recipient(role, board) for board in duty.owners for role in duty.attendee_roles]
-    found: list[Recipient] = []
-    for key in duty.owners:
-        if key in duty.partners:
-            found.append(Recipient.partner(key))
-        else:
-            found += [Recipient(role, key) for role in roles]
-    return found
-
-
-def counterpart_recipients(duty: DutySpec, role: Role = Role.BUSINESS_MANAGER) -> list[Recipient]:
-    """Who hears on the receiving side: each counterpart board's `role`, each partner's people."""
-    return [
-        Recipient.partner(key) if key in duty.partners else Recipient(role, key)
-        for key in duty.counterparts
-    ]
-
-
-def meeting_audience(board: str, guests: Sequence[Guest] = ()) -> list[Recipient]:
-    """Who gets a board's agenda packs and meeting notices: its business manager, then guests."""
-    audience = [Recipient(Role.BUSINESS_MANAGER, board)]
-    for guest in guests:
-        if guest.partner is not None:
-            audience.append(Recipient.partner(guest.partner))
-        elif guest.board is not None:
-            audience += [Recipient(role, guest.board) for role in guest.roles]
-    return list(dict.fromkeys(audience))
 
 
 def note_text(occurrence: Occurrence) -> str:

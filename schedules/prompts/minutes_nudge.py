@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import (
-    PlanContext,
-    Prompt,
-    boards_text,
-    owner_recipients,
-    to_each,
-)
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import PlanContext, Prompt, boards_text, to_each
 from storage.roles import WRITERS
 
 KIND = "minutes_nudge"
@@ -18,7 +13,7 @@ KIND = "minutes_nudge"
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if not duty.schedule.after_meetings or occurrence.due > ctx.horizon:
+    if occurrence.due > ctx.horizon:
         return []
     text = (
         f"The minutes of the {occurrence.label} are not logged as shared with "

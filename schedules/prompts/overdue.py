@@ -8,13 +8,8 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
 from schedules.prompts.actions import DONE
-from schedules.prompts.base import (
-    CHANNEL,
-    PlanContext,
-    Prompt,
-    owner_recipients,
-    to_each,
-)
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, to_each
 from storage.roles import Role
 
 KIND = "overdue"
@@ -22,10 +17,7 @@ KIND = "overdue"
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if duty.schedule.after_meetings:
-        return []
-    first = calendar.add_working_days(occurrence.due, 1)
-    sends, day = [], first
+    sends, day = [], calendar.add_working_days(occurrence.due, 1)
     while day <= ctx.horizon:
         sends.append(day)
         if ctx.overdue_repeats is not None and len(sends) > ctx.overdue_repeats:

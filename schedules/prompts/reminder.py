@@ -8,14 +8,8 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import DutySpec, Occurrence
 from schedules.prompts.actions import DONE, SNOOZE
-from schedules.prompts.base import (
-    CHANNEL,
-    PlanContext,
-    Prompt,
-    Recipient,
-    owner_recipients,
-    to_each,
-)
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, Recipient, to_each
 from storage.roles import Role
 
 KIND = "reminder"
@@ -23,8 +17,6 @@ KIND = "reminder"
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if duty.schedule.after_meetings:
-        return []
     opened = calendar.on_or_after(occurrence.opens)
     prompts = []
     for days in sorted(set(ctx.settings.reminders_working_days), reverse=True):

@@ -6,25 +6,15 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
 from schedules.prompts.actions import DONE, SNOOZE
-from schedules.prompts.base import (
-    CHANNEL,
-    PlanContext,
-    Prompt,
-    boards_text,
-    note_text,
-    owner_recipients,
-    to_each,
-)
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, boards_text, note_text, to_each
 from storage.roles import Role
 
 KIND = "window_opens"
 
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
-    duty = occurrence.duty
-    if duty.schedule.after_meetings:
-        return []
-    send_on = calendar.on_or_after(occurrence.opens)
+    duty, send_on = occurrence.duty, calendar.on_or_after(occurrence.opens)
     recipients = owner_recipients(duty, CHANNEL, Role.CHAIR, Role.BUSINESS_MANAGER)
     if duty.kind == "joint_meeting":
         recipients = owner_recipients(duty)
