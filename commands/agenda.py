@@ -28,14 +28,7 @@ from commands.agenda_answers import (
     require_open,
     upcoming_meetings,
 )
-from commands.context import (
-    Invocation,
-    board_arg,
-    field_error,
-    require_role,
-    rest_after,
-    short_text,
-)
+from commands.context import Invocation, board_arg, field_error, require_role
 from commands.lines import capped, pair_of, record_id
 from commands.reply import (
     Bold,
@@ -49,6 +42,7 @@ from commands.reply import (
     header,
     lines,
 )
+from commands.words import rest_after, short_text
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board
 from storage.queries.agenda import accepted_for, open_or_recent

@@ -3,11 +3,11 @@ and Decline (with a reason); the request's message is updated and the requester 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import col
 
-from commands.context import Invocation, field_error, parse_id, require_role, short_text
+from commands.context import Invocation, field_error, require_role
 from commands.reply import (
     Bold,
     Button,
@@ -22,6 +22,7 @@ from commands.reply import (
     context,
     lines,
 )
+from commands.words import parse_id, short_text
 from schedules import calendar
 from schedules.calendar import short_date
 from storage.errors import BoardbotError
@@ -66,9 +67,15 @@ def channel_post(request: AgendaRequest, asker: Board, asked: Board) -> Message:
     return post
 
 
-def find_request(
-    inv: Invocation, value: str, usage: str | None = None
-) -> tuple[AgendaRequest, Board, Board]:
+class Asking(NamedTuple):
+    """An agenda request and the boards asking and asked."""
+
+    request: AgendaRequest
+    asker: Board
+    asked: Board
+
+
+def find_request(inv: Invocation, value: str, usage: str | None = None) -> Asking:
     """The request an id names, in this partnership, and the boards asking and asked."""
     number = parse_id(value, "an agenda request", usage=usage)
     request = record_in_partnership(AgendaRequest, number, inv.partnership_id, session=inv.session)
@@ -77,7 +84,7 @@ def find_request(
     asker = inv.session.get(Board, request.from_board_id)
     asked = inv.session.get(Board, request.to_board_id)
     assert asker is not None and asked is not None
-    return request, asker, asked
+    return Asking(request, asker, asked)
 
 
 def require_open(inv: Invocation, request: AgendaRequest) -> None:
@@ -85,12 +92,12 @@ def require_open(inv: Invocation, request: AgendaRequest) -> None:
         raise BoardbotError(f"agenda request #{request.id} is already {outcome_text(inv, request)}")
 
 
-def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
+def request_arg(inv: Invocation, value: str) -> Asking:
     """The request a button or modal names, and its boards: open, and the person may answer."""
-    request, asker, asked = find_request(inv, value)
-    require_role(inv, asked, OFFICERS, DECIDING)
-    require_open(inv, request)
-    return request, asker, asked
+    asking = find_request(inv, value)
+    require_role(inv, asking.asked, OFFICERS, DECIDING)
+    require_open(inv, asking.request)
+    return asking
 
 
 def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
@@ -114,10 +121,11 @@ def meeting_label(meeting: Meeting) -> str:
 
 def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
     """Accept for the asked board's next meeting, or ask which one when it has several."""
-    request, asker, asked = request_arg(inv, value)
+    asking = request_arg(inv, value)
+    request, asked = asking.request, asking.asked
     upcoming = upcoming_meetings(inv, asked)
     if len(upcoming) <= 1:
-        return decide(inv, request, asker, asked, meeting=upcoming[0] if upcoming else None)
+        return decide(inv, asking, meeting=upcoming[0] if upcoming else None)
     options = tuple((str(m.id), meeting_label(m)) for m in upcoming)
     choice = ModalInput("meeting", "Meeting", "select", options, initial=options[0][0])
     intro = f"Which {asked.key.upper()} meeting should take request #{request.id}?"
@@ -127,11 +135,12 @@ def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
 
 
 def accept_meeting_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
-    request, asker, asked = request_arg(inv, private_metadata)
-    chosen = {str(m.id): m for m in upcoming_meetings(inv, asked)}.get(values.get("meeting", ""))
+    asking = request_arg(inv, private_metadata)
+    upcoming = upcoming_meetings(inv, asking.asked)
+    chosen = {str(m.id): m for m in upcoming}.get(values.get("meeting", ""))
     if chosen is None:
-        raise FieldError("meeting", f"choose one of {asked.key.upper()}'s upcoming meetings")
-    return decide(inv, request, asker, asked, meeting=chosen)
+        raise FieldError("meeting", f"choose one of {asking.asked.key.upper()}'s upcoming meetings")
+    return decide(inv, asking, meeting=chosen)
 
 
 def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
@@ -146,24 +155,19 @@ def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
 
 
 def decline_reason_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
-    request, asker, asked = request_arg(inv, private_metadata)
+    asking = request_arg(inv, private_metadata)
     with field_error("reason"):
         reason = short_text(values.get("reason", ""), MAX_TEXT)
     if not reason:
         raise FieldError("reason", "give the reason the item is declined")
-    return decide(inv, request, asker, asked, reason=reason)
+    return decide(inv, asking, reason=reason)
 
 
 def decide(
-    inv: Invocation,
-    request: AgendaRequest,
-    asker: Board,
-    asked: Board,
-    *,
-    meeting: Meeting | None = None,
-    reason: str | None = None,
+    inv: Invocation, asking: Asking, *, meeting: Meeting | None = None, reason: str | None = None
 ) -> Reply:
     """Record the answer, update the request's message and tell the requester."""
+    request, asker, asked = asking
     status = AgendaStatus.DECLINED if reason else AgendaStatus.ACCEPTED
     after = {"status": status, "meeting_id": meeting.id if meeting else None, "reason": reason}
     claim(inv, request, **after, decided_by=inv.user_id, decided_at=inv.now)

@@ -12,15 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands.context import (
-    CHANNEL,
-    Invocation,
-    board_arg,
-    require_role,
-    split_args,
-    user_arg,
-)
+from commands.context import CHANNEL, Invocation, board_arg, require_role, user_arg
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
+from commands.words import split_args
 from storage.errors import BoardbotError
 from storage.models import Board, Membership
 from storage.queries.boards import boards_by_channel, boards_of

@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import col
 
-from commands.context import (
-    Invocation,
-    board_arg,
-    parse_id,
-    require_role,
-    short_text,
-    split_args,
-)
+from commands.context import Invocation, board_arg, require_role
 from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
@@ -31,6 +24,7 @@ from commands.reply import (
     header,
     lines,
 )
+from commands.words import parse_id, short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import owed_by, settings_of

@@ -13,18 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from commands.context import (
-    Invocation,
-    board_arg,
-    parse_id,
-    require_role,
-    rest_after,
-    short_text,
-    split_args,
-)
+from commands.context import Invocation, board_arg, require_role
 from commands.dates import london_label
 from commands.lines import board_pair, capped, pair_of, record_id
 from commands.reply import Bold, Line, Mention, Message, Reply, context, header, lines
+from commands.words import parse_id, rest_after, short_text, split_args
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.prompts.actions import ADVANCE

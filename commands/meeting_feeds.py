@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands.context import (
-    Invocation,
-    board_arg,
-    require_role,
-    short_text,
-    split_args,
-)
+from commands.context import Invocation, board_arg, require_role
 from commands.reply import Code, Line, Link, Message, Reply, lines
+from commands.words import short_text, split_args
 from schedules.feeds import subscriptions, tokens
 from schedules.feeds.fetch import FeedError, is_web_address, web_address
 from storage.errors import BoardbotError

@@ -23,23 +23,16 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from commands.context import (
-    Invocation,
-    board_arg,
-    parse_id,
-    require_role,
-    rest_after,
-    short_text,
-    split_args,
-)
+from commands.context import Invocation, board_arg, require_role
 from commands.dates import meeting_time
 from commands.lines import capped, meeting_line
 from commands.meeting_feeds import FEED_VERBS
 from commands.reply import Message, Reply, context, header, lines
+from commands.words import parse_id, rest_after, short_text, split_args
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
-from storage.queries.boards import every_board_of
+from storage.queries.boards import boards_of
 from storage.queries.meetings import at, upcoming
 from storage.queries.records import record_in_partnership
 from storage.roles import WRITERS
@@ -77,7 +70,7 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    boards = {b.id: b for b in every_board_of(inv.partnership_id, session=inv.session)}
+    boards = {b.id: b for b in boards_of(inv.partnership_id, session=inv.session, retired=True)}
     which = [board.id] if board else list(boards)
     until = inv.now + LISTED_AHEAD
     meetings = upcoming(which, inv.now, until=until, session=inv.session)

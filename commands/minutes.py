@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from commands.context import Invocation, board_arg, require_role, split_args
+from commands.context import Invocation, board_arg, require_role
 from commands.dates import meeting_day
 from commands.lines import capped, is_link, link_arg, record_id
 from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
+from commands.words import split_args
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.cycle import after_meeting
@@ -26,7 +27,7 @@ from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 from storage.queries.boards import boards_of, keys_by_id
 from storage.queries.meetings import first_between, latest_shares, share_of_day
-from storage.queries.occurrences import active_duties, pending_of_period
+from storage.queries.occurrences import duties_of, pending_of_period
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus
 
@@ -56,7 +57,7 @@ def minute_duties(inv: Invocation, board: Board) -> list[Duty]:
     """The active duties to share minutes after the meetings of `board`."""
     return [
         duty
-        for duty in active_duties(inv.partnership_id, session=inv.session)
+        for duty in duties_of(inv.partnership_id, session=inv.session)
         if board.key in duty.schedule.get("after_meetings", {}).get("of", [])
     ]
 

@@ -15,7 +15,7 @@ from schedules.protocol.model import PromptSettings, Schedule
 from storage.models import Duty, DutyOccurrence, Meeting, Partnership
 from storage.queries.boards import keys_by_id
 from storage.queries.meetings import of_partnership_within
-from storage.queries.occurrences import active_duties, owed, period_keys
+from storage.queries.occurrences import duties_of, owed, period_keys
 from storage.status import OccurrenceStatus, Standing, standing
 from storage.upsert import insert_if_absent
 
@@ -82,7 +82,7 @@ def _make(
     assert partnership.id is not None
     settings = settings_of(partnership)
     rows = []
-    for duty in active_duties(partnership.id, session=session):
+    for duty in duties_of(partnership.id, session=session):
         assert duty.id is not None
         have = period_keys(duty.id, session=session)
         found = occurrences(

@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
 from bot.fakeslack.methods import ROUTES
@@ -26,6 +26,24 @@ from bot.fakeslack.wire import (
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+V = TypeVar("V")
+
+
+class OnState(Generic[V]):
+    """A FakeSlack attribute kept on its SlackState, set under the fake's lock."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, fake: Any, owner: type | None = None) -> V:
+        value: V = getattr(fake._state, self.name)
+        return value
+
+    def __set__(self, fake: Any, value: V) -> None:
+        with fake._cond:
+            setattr(fake._state, self.name, value)
 
 
 class FakeSlack(LoopbackService):
@@ -51,49 +69,13 @@ class FakeSlack(LoopbackService):
         self._version = 0
 
     # The identity and channel strictness live on the state, where the methods read them;
-    # these properties keep them settable on the fake after construction.
-
-    @property
-    def team_id(self) -> str:
-        return self._state.team_id
-
-    @team_id.setter
-    def team_id(self, value: str) -> None:
-        self._state.team_id = value
-
-    @property
-    def bot_user_id(self) -> str:
-        return self._state.bot_user_id
-
-    @bot_user_id.setter
-    def bot_user_id(self, value: str) -> None:
-        self._state.bot_user_id = value
-
-    @property
-    def bot_id(self) -> str:
-        return self._state.bot_id
-
-    @bot_id.setter
-    def bot_id(self, value: str) -> None:
-        self._state.bot_id = value
-
-    @property
-    def clock(self) -> Callable[[], datetime] | None:
-        """What time Slack thinks it is when it stamps a message (default: a fixed epoch)."""
-        return self._state.clock
-
-    @clock.setter
-    def clock(self, value: Callable[[], datetime] | None) -> None:
-        with self._cond:
-            self._state.clock = value
-
-    @property
-    def strict_channels(self) -> bool:
-        return self._state.strict_channels
-
-    @strict_channels.setter
-    def strict_channels(self, value: bool) -> None:
-        self._state.strict_channels = value
+    # these stay settable on the fake after construction.
+    team_id: OnState[str] = OnState()
+    bot_user_id: OnState[str] = OnState()
+    bot_id: OnState[str] = OnState()
+    # What time Slack thinks it is when it stamps a message (default: a fixed epoch).
+    clock: OnState[Callable[[], datetime] | None] = OnState()
+    strict_channels: OnState[bool] = OnState()
 
     def response_url(
         self, key: str, channel: str | None = None, message_ts: str | None = None

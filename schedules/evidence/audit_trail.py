@@ -26,7 +26,7 @@ from storage.models import (
     Partnership,
 )
 from storage.queries import audit
-from storage.queries.boards import every_board_of
+from storage.queries.boards import boards_of
 from storage.queries.people import names_of
 from storage.queries.records import rows_by_id
 
@@ -154,7 +154,7 @@ def describe(
             wanted[entry.entity].add(entry.entity_id)
     if not wanted:
         return {}
-    keys = {b.id: b.key.upper() for b in every_board_of(partnership_id, session=session)}
+    keys = {b.id: b.key.upper() for b in boards_of(partnership_id, session=session, retired=True)}
     found: dict[tuple[str, int | None], str] = {}
     for entity, ids in wanted.items():
         for number, words in DESCRIBERS[entity](ids, keys, session).items():

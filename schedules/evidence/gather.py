@@ -19,10 +19,10 @@ from schedules.evidence.year import PackYear
 from storage.errors import BoardbotError
 from storage.models import Meeting, Partnership
 from storage.queries.agenda import asked_between
-from storage.queries.boards import every_board_of
+from storage.queries.boards import boards_of
 from storage.queries.escalations import active_between, ladders_by_id, steps_of
 from storage.queries.meetings import of_partnership_between, shares_of_days
-from storage.queries.occurrences import every_duty, rows_opening
+from storage.queries.occurrences import duties_of, rows_opening
 from storage.queries.partnerships import all_partnerships, partnership_by_key
 from storage.queries.people import names_of
 from storage.queries.records import rows_by_id
@@ -69,12 +69,12 @@ def gather(
 ) -> YearRecord:
     pid = partnership.id
     assert pid is not None
-    all_boards = every_board_of(pid, session=session)
+    all_boards = boards_of(pid, session=session, retired=True)
     keys = {b.id: b.key for b in all_boards if b.id is not None}
     boards = [
         BoardInfo(b.key, b.name) for b in all_boards if b.retired_at is None or b.retired_at > at
     ]
-    duties = every_duty(pid, session=session)
+    duties = duties_of(pid, session=session, retired=True)
     meetings = of_partnership_between(pid, year.begins_at, year.ends_at, session=session)
     held = [m for m in meetings if m.starts_at <= at]
     refs = [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]

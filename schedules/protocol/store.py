@@ -18,9 +18,9 @@ from schedules.protocol.model import Ladder as LadderSpec
 from schedules.protocol.model import Protocol
 from storage.models import Board, Duty, Ladder, Partnership
 from storage.queries.audit import Auditor
-from storage.queries.boards import every_board_of
+from storage.queries.boards import boards_of
 from storage.queries.escalations import every_ladder_of
-from storage.queries.occurrences import every_duty
+from storage.queries.occurrences import duties_of
 from storage.queries.partnerships import partnership_by_key
 
 
@@ -74,8 +74,8 @@ def store_protocol(
     stored_ladders = every_ladder_of(pid, session=session)
     ladders = {ladder.id: _ladder_values(ladder) for ladder in _ladders(protocol, stored_ladders)}
     store = Store(session, pid, now, report)
-    store.kind("board", Board, every_board_of(pid, session=session), boards)
-    store.kind("duty", Duty, every_duty(pid, session=session), duties)
+    store.kind("board", Board, boards_of(pid, session=session, retired=True), boards)
+    store.kind("duty", Duty, duties_of(pid, session=session, retired=True), duties)
     store.kind("ladder", Ladder, stored_ladders, ladders)
     session.flush()
     materialise(partnership, now, session=session)  # the year's occurrences, from the start

@@ -17,16 +17,12 @@ from storage.models import Board
 IN_FORCE = col(Board.retired_at).is_(None)
 
 
-def boards_of(partnership_id: int, *, session: Session) -> list[Board]:
-    """The partnership's boards in force, in protocol order."""
-    query = select(Board).where(Board.partnership_id == partnership_id, IN_FORCE)
+def boards_of(partnership_id: int, *, session: Session, retired: bool = False) -> list[Board]:
+    """The partnership's boards in force (or, `retired`, every one it has had), in protocol
+    order."""
+    query = select(Board).where(Board.partnership_id == partnership_id)
+    query = query if retired else query.where(IN_FORCE)
     return list(session.exec(query.order_by(col(Board.id))))
-
-
-def every_board_of(partnership_id: int, *, session: Session) -> list[Board]:
-    """Every board the partnership has had, retired ones too, in protocol order."""
-    query = select(Board).where(Board.partnership_id == partnership_id).order_by(col(Board.id))
-    return list(session.exec(query))
 
 
 def board_by_key(partnership_id: int, key: str, *, session: Session) -> Board | None:
@@ -51,7 +47,7 @@ def board_by_channel(partnership_id: int, channel_id: str, *, session: Session) 
 def keys_by_id(partnership_id: int, *, session: Session, retired: bool = True) -> dict[int, str]:
     """Board id -> key, of every board the partnership has had (or, `retired=False`, those in
     force): how stored rows that name boards by id are shown."""
-    found = every_board_of(partnership_id, session=session)
+    found = boards_of(partnership_id, session=session, retired=True)
     if not retired:
         found = [b for b in found if b.retired_at is None]
     return {b.id: b.key for b in found if b.id is not None}

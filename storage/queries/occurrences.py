@@ -22,15 +22,12 @@ BY_DUE = (col(DutyOccurrence.due), col(DutyOccurrence.id))
 Owed = tuple[DutyOccurrence, Duty]
 
 
-def active_duties(partnership_id: int, *, session: Session) -> list[Duty]:
-    query = select(Duty).where(Duty.partnership_id == partnership_id, IN_FORCE)
+def duties_of(partnership_id: int, *, session: Session, retired: bool = False) -> list[Duty]:
+    """The partnership's duties and joint meetings in force (or, `retired`, every one it has
+    had: their history stays), in protocol order."""
+    query = select(Duty).where(Duty.partnership_id == partnership_id)
+    query = query if retired else query.where(IN_FORCE)
     return list(session.exec(query.order_by(col(Duty.id))))
-
-
-def every_duty(partnership_id: int, *, session: Session) -> list[Duty]:
-    """Every duty and joint meeting, retired ones too (their history stays), in protocol order."""
-    query = select(Duty).where(Duty.partnership_id == partnership_id).order_by(col(Duty.id))
-    return list(session.exec(query))
 
 
 def period_keys(duty_id: int, *, session: Session) -> set[str]:

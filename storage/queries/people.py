@@ -59,17 +59,8 @@ def holds_any(
     )
 
 
-def people_with_role(board_id: int, role: Role, *, session: Session) -> list[Person]:
-    query = (
-        select(Person)
-        .join(Membership, col(Membership.person_id) == col(Person.id))
-        .where(Membership.board_id == board_id, Membership.role == role)
-        .order_by(col(Person.id))
-    )
-    return list(session.exec(query))
-
-
 def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Role]]:
+    """(person, role) for every role held on the board, by role, then as they were added."""
     query = (
         select(Person, Membership.role)
         .join(Membership, col(Membership.person_id) == col(Person.id))
@@ -77,6 +68,10 @@ def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Ro
         .order_by(col(Membership.role), col(Person.id))
     )
     return [(p, Role(role)) for p, role in session.exec(query)]
+
+
+def people_with_role(board_id: int, role: Role, *, session: Session) -> list[Person]:
+    return [person for person, held in people_of_board(board_id, session=session) if held == role]
 
 
 def memberships_on(board_id: int, slack_user_id: str, *, session: Session) -> list[Membership]:

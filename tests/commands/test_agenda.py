@@ -346,10 +346,10 @@ def test_a_decided_request_is_not_posted_again(bound: BoundPartnership) -> None:
 def test_only_one_of_two_answers_given_at_once_counts(bound: BoundPartnership) -> None:
     request = ask(bound)
     inv = bound.invocation("U0HWBBM", channel="C0HWB")
-    found, asker, asked = request_arg(inv, str(request.id))
+    asking = request_arg(inv, str(request.id))
     elsewhere = update(AgendaRequest).values(status="declined", reason="Answered elsewhere")
     bound.session.execute(elsewhere.execution_options(synchronize_session=False))
     with pytest.raises(BoardbotError, match=f"agenda request #{request.id} was answered a moment"):
-        decide(inv, found, asker, asked)
+        decide(inv, asking)
     bound.session.rollback()
     assert audit_actions(bound) == ["agenda.requested"]
