@@ -129,9 +129,9 @@ def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
     options = tuple((str(m.id), meeting_label(m)) for m in upcoming)
     choice = ModalInput("meeting", "Meeting", "select", options, initial=options[0][0])
     intro = f"Which {asked.key.upper()} meeting should take request #{request.id}?"
-    modal = Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice])
-    modal.private_metadata, modal.intro = str(request.id), intro
-    return Reply(Message(intro), modal=modal)
+    return form_about(
+        request, Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice]), intro
+    )
 
 
 def accept_meeting_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
@@ -149,9 +149,14 @@ def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
         "reason", "Reason", "long_text", hint="The governance reason; never case details."
     )
     intro = f"Why is {asked.key.upper()} declining request #{request.id}? The requester is told."
-    modal = Modal("agenda_decline_reason", "Decline agenda item", "Decline", [reason])
-    modal.private_metadata, modal.intro = str(request.id), intro
-    return Reply(Message(intro), modal=modal)
+    form = Modal("agenda_decline_reason", "Decline agenda item", "Decline", [reason])
+    return form_about(request, form, intro)
+
+
+def form_about(request: AgendaRequest, form: Modal, intro: str) -> Reply:
+    """A form about the request (its id kept in the form, for the answer), with its question."""
+    form.private_metadata, form.intro = str(request.id), intro
+    return Reply(Message(intro), modal=form)
 
 
 def decline_reason_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:

@@ -11,12 +11,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from commands.reply import FieldError
+from commands.words import parse_id
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Board, Partnership
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
 from storage.queries.people import memberships_of, roles_on
+from storage.queries.records import Row, record_in_partnership
 from storage.roles import Role, either
 
 CHANNEL = re.compile(r"^#([CG][A-Z0-9]+)$")  # a channel, as the edge passes it on: #C0123ABCD
@@ -106,6 +108,18 @@ def require_role(inv: Invocation, board: Board, roles: tuple[Role, ...], doing: 
         if role in held:
             return role
     raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {either(roles)}")
+
+
+def record_arg(
+    inv: Invocation, model: type[Row], token: str, what: str, missing: str, usage: str | None
+) -> Row:
+    """The record of this partnership that an id names (typed, or a button's value); else a
+    refusal, `missing` with the {number}, saying where to find them."""
+    number = parse_id(token, what, usage=usage)
+    found = record_in_partnership(model, number, inv.partnership_id, session=inv.session)
+    if found is None:
+        raise BoardbotError(missing.format(number=number), usage=usage)
+    return found
 
 
 @contextmanager

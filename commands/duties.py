@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import col
 
-from commands.context import Invocation, board_arg, require_role
+from commands.context import Invocation, board_arg, record_arg, require_role
 from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
@@ -24,7 +24,7 @@ from commands.reply import (
     header,
     lines,
 )
-from commands.words import parse_id, short_text, split_args
+from commands.words import short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import owed_by, settings_of
@@ -33,7 +33,6 @@ from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.queries.boards import board_by_key
 from storage.queries.people import roles_on
-from storage.queries.records import record_in_partnership
 from storage.roles import WRITERS, Role
 from storage.status import OccurrenceStatus, Standing
 from storage.upsert import update_one_if
@@ -100,11 +99,10 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 
 
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
-    number = parse_id(token, "a duty", usage=USAGE)
-    row = record_in_partnership(DutyOccurrence, number, inv.partnership_id, session=inv.session)
-    duty = inv.session.get(Duty, row.duty_id) if row else None
-    if row is None or duty is None:
-        raise BoardbotError(f"there is no duty #{number}; `/duties` lists them", usage=USAGE)
+    missing = "there is no duty #{number}; `/duties` lists them"
+    row = record_arg(inv, DutyOccurrence, token, "a duty", missing, USAGE)
+    duty = inv.session.get(Duty, row.duty_id)
+    assert duty is not None
     return row, duty
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from commands.context import Invocation, board_arg, require_role
+from commands.context import Invocation, board_arg, record_arg, require_role
 from commands.dates import london_label
 from commands.lines import board_pair, capped, pair_of, record_id
 from commands.reply import Bold, Line, Mention, Message, Reply, context, header, lines
-from commands.words import parse_id, rest_after, short_text, split_args
+from commands.words import rest_after, short_text, split_args
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.prompts.actions import ADVANCE
@@ -26,7 +26,6 @@ from storage.models import Board, Escalation, EscalationStep
 from storage.queries.boards import keys_by_id
 from storage.queries.escalations import open_or_resolved_since, steps_of
 from storage.queries.people import roles_on
-from storage.queries.records import record_in_partnership
 from storage.roles import OFFICERS, Role, either
 from storage.status import EscalationStatus, StepAction
 
@@ -219,11 +218,8 @@ def snapshot(row: Escalation) -> dict[str, Any]:
 
 
 def escalation_arg(inv: Invocation, token: str) -> Escalation:
-    number = parse_id(token, "an escalation", usage=USAGE)
-    row = record_in_partnership(Escalation, number, inv.partnership_id, session=inv.session)
-    if row is None:
-        raise BoardbotError(f"there is no escalation #{number}; see `/escalate list`", usage=USAGE)
-    return row
+    missing = "there is no escalation #{number}; see `/escalate list`"
+    return record_arg(inv, Escalation, token, "an escalation", missing, USAGE)
 
 
 def require_party(

@@ -23,18 +23,17 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from commands.context import Invocation, board_arg, require_role
+from commands.context import Invocation, board_arg, record_arg, require_role
 from commands.dates import meeting_time
 from commands.lines import capped, meeting_line
 from commands.meeting_feeds import FEED_VERBS
 from commands.reply import Message, Reply, context, header, lines
-from commands.words import parse_id, rest_after, short_text, split_args
+from commands.words import rest_after, short_text, split_args
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
 from storage.queries.boards import boards_of
 from storage.queries.meetings import at, upcoming
-from storage.queries.records import record_in_partnership
 from storage.roles import WRITERS
 from storage.status import MeetingStatus
 
@@ -183,8 +182,5 @@ def refuse_a_second_meeting_at(
 
 
 def meeting_arg(inv: Invocation, token: str) -> Meeting:
-    number = parse_id(token, "a meeting", usage=USAGE)
-    meeting = record_in_partnership(Meeting, number, inv.partnership_id, session=inv.session)
-    if meeting is None:
-        raise BoardbotError(f"there is no meeting #{number}; `/meetings` lists them", usage=USAGE)
-    return meeting
+    missing = "there is no meeting #{number}; `/meetings` lists them"
+    return record_arg(inv, Meeting, token, "a meeting", missing, USAGE)
