@@ -48,8 +48,13 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# SLOW=1 also runs the tests marked slow (every protocol template's year of ticks); CI does.
+# The suite runs on WORKERS processes (pytest-xdist; `auto`: one per core); on PostgreSQL each
+# worker has a schema of its own in TEST_DATABASE_URL's database (tests/conftest.py).
+SLOW ?=
+WORKERS ?= auto
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) $(if $(SLOW),--slow)
 
 test: lint typecheck pytest
 

@@ -41,10 +41,12 @@ from bot.settings import Settings
 from bot.web import wsgi_app
 from schedules.protocol import load_protocol
 from schedules.protocol.store import store_protocol
-from storage import repo
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Membership
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 
 TOKEN, SECRET = "xoxb-fake-benchmark", "fake-benchmark-signing-secret"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -78,12 +80,12 @@ def seed(database_url: str) -> None:
     with Session(engine) as session:
         store_protocol(load_protocol("rutland"), session=session, now=NOW)
         session.flush()
-        partnership = repo.partnership_by_key("rutland", session=session)
+        partnership = partnership_by_key("rutland", session=session)
         assert partnership is not None and partnership.id is not None
-        board = repo.board_by_key(partnership.id, "lrlscb", session=session)
+        board = board_by_key(partnership.id, "lrlscb", session=session)
         assert board is not None and board.id is not None
         board.channel_id = CHANNEL
-        person = repo.ensure_person(USER, session=session)
+        person = ensure_person(USER, session=session)
         assert person.id is not None
         session.add(Membership(person_id=person.id, board_id=board.id, role="business_manager"))
         session.commit()

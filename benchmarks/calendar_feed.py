@@ -28,9 +28,10 @@ from schedules.feeds.read import read_feed
 from schedules.feeds.sync import apply_feed
 from schedules.protocol import load_protocol
 from schedules.protocol.store import store_protocol
-from storage import repo
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 COMMITTEES, WEEKS = 20, 100  # 2,000 events
@@ -71,9 +72,9 @@ def feed(moved_every: int = 0) -> bytes:
 def timed_import(engine: Engine, data: bytes, now: datetime) -> tuple[float, str]:
     started = time.perf_counter()
     with Session(engine) as session:
-        partnership = repo.partnership_by_key("rutland", session=session)
+        partnership = partnership_by_key("rutland", session=session)
         assert partnership and partnership.id
-        board = repo.board_by_key(partnership.id, "hwb", session=session)
+        board = board_by_key(partnership.id, "hwb", session=session)
         assert board
         report = apply_feed(
             board, read_feed(data, now), source="bench", now=now, actor="bench", session=session
@@ -85,9 +86,9 @@ def timed_import(engine: Engine, data: bytes, now: datetime) -> tuple[float, str
 def timed_export(engine: Engine) -> float:
     started = time.perf_counter()
     with Session(engine) as session:
-        partnership = repo.partnership_by_key("rutland", session=session)
+        partnership = partnership_by_key("rutland", session=session)
         assert partnership and partnership.id
-        board = repo.board_by_key(partnership.id, "hwb", session=session)
+        board = board_by_key(partnership.id, "hwb", session=session)
         export_calendar(partnership, board, NOW, session=session)
     return time.perf_counter() - started
 

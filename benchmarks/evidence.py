@@ -34,10 +34,12 @@ from schedules.evidence import build_pack
 from schedules.occurrences import row_values, spec_of
 from schedules.protocol import parse_protocol
 from schedules.protocol.store import store_protocol
-from storage import repo
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import AgendaRequest, Duty, DutyOccurrence, Membership
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 
 YEAR = 2026
 AT = datetime(2027, 3, 31, 18, 0, tzinfo=UTC)  # the year's last evening: everything recorded
@@ -96,14 +98,12 @@ def seed_busy_year(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         store_protocol(parse_protocol(busy_protocol(), "busy.yaml"), session=session, now=AT)
         session.flush()
-        partnership = repo.partnership_by_key("busy", session=session)
+        partnership = partnership_by_key("busy", session=session)
         assert partnership and partnership.id
-        for board in repo.boards(partnership.id, session=session):
+        for board in boards_of(partnership.id, session=session):
             board.channel_id = f"C0{board.key.upper()}"
             for role in ("chair", "business_manager"):
-                person = repo.ensure_person(
-                    f"U{board.key.upper()}{role[:2].upper()}", session=session
-                )
+                person = ensure_person(f"U{board.key.upper()}{role[:2].upper()}", session=session)
                 person.name = f"{board.key.upper()} {role.replace('_', ' ')}"
                 session.add(Membership(person_id=person.id or 0, board_id=board.id or 0, role=role))
         session.commit()
@@ -217,7 +217,7 @@ def seed_500_boards(engine: Engine) -> None:
     with Session(engine) as session:
         store_protocol(parse_protocol(text, "large.yaml"), session=session, now=AT)
         session.flush()
-        large = repo.partnership_by_key("large", session=session)
+        large = partnership_by_key("large", session=session)
         assert large is not None
         rows = [
             row_values(duty.id or 0, occ)

@@ -24,10 +24,12 @@ from schedules.clock import Delivery, tick
 from schedules.digest import build_digest
 from schedules.protocol import parse_protocol
 from schedules.protocol.store import store_protocol
-from storage import repo
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import DutyOccurrence, Membership, Notification, Partnership
+from storage.models import DutyOccurrence, Membership, OutboxPrompt, Partnership
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 
 PARTNERSHIPS, BOARDS, DUTIES = 10, 50, 420  # 10 x 420 duties x 4 quarters x 3 years = 50,400
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -44,11 +46,11 @@ class NullSender:
     def check(self) -> str | None:
         return None
 
-    def send(self, row: Notification) -> Delivery:
+    def send(self, row: OutboxPrompt) -> Delivery:
         self.count += 1
         return Delivery(channel=row.recipient, ts=f"{self.count}.000000")
 
-    def find_sent(self, row: Notification) -> tuple[str, str] | None:
+    def find_sent(self, row: OutboxPrompt) -> tuple[str, str] | None:
         return None
 
 
@@ -70,14 +72,14 @@ def populate(engine: Engine) -> None:
             protocol = parse_protocol(synthetic_protocol(index), f"p{index}.yaml")
             store_protocol(protocol, session=session, now=NOW)
             session.flush()
-            partnership = repo.partnership_by_key(f"p{index}", session=session)
+            partnership = partnership_by_key(f"p{index}", session=session)
             assert partnership and partnership.id
             partnership.digest_channel = f"CDIGEST{index}"
-            for board in repo.boards(partnership.id, session=session):
+            for board in boards_of(partnership.id, session=session):
                 assert board.id
                 board.channel_id = f"C{index}X{board.key.upper()}"
                 for role in ("chair", "business_manager"):
-                    person = repo.ensure_person(
+                    person = ensure_person(
                         f"U{index}X{board.key.upper()}{role[:2]}", session=session
                     )
                     assert person.id

@@ -15,8 +15,8 @@ from sqlmodel import Session
 from schedules.calendar import utcnow
 from schedules.feeds import tokens
 from schedules.feeds.export import CalendarFile, export_calendar
-from storage import repo
 from storage.models import Partnership
+from storage.queries.boards import board_by_key
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Clock = Callable[[], Any]
@@ -65,7 +65,7 @@ def calendar_file(engine: Engine, token: str, now: Any) -> CalendarFile | None:
             return None
         board = None
         if made.board_key:
-            board = repo.board_by_key(partnership.id, made.board_key, session=session)
+            board = board_by_key(partnership.id, made.board_key, session=session)
             if board is None:
                 return None  # the board was retired
         return export_calendar(partnership, board, now, session=session)

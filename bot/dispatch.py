@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.privacy import DatabaseDetailFilter, unacceptable
 from bot.render import render_message, render_modal
+from bot.slack_text import plain_tokens
 from commands import registry
 from commands.context import Invocation
 from commands.reply import ChannelRef, Line, Mention, Message, Modal, Reply, context, lines
@@ -66,7 +67,7 @@ class InFlight:
                 self._quiet.wait(pause)
 
 
-ACKS = InFlight()
+SLACK_REQUESTS = InFlight()
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,10 @@ class Dispatcher:
         problem = unacceptable(text)
         if problem is not None:  # before any database sees it
             return refusal(BoardbotError(problem), hint)
-        handler = registry.command_handler(name)
+        handler, plain = registry.command_handler(name), plain_tokens(text)
 
         def work(inv: Invocation) -> Reply:
-            reply: Reply | None = handler(inv, text)
+            reply: Reply | None = handler(inv, plain)
             return reply if reply is not None else Reply.say(registry.usage(name))
 
         return self.run(caller, work, what=name, hint=hint)

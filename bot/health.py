@@ -7,9 +7,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.db import answers
 from storage.migrate import schema_problem
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,7 @@ class Health:
     def problem(self) -> str | None:
         """Why this process should not be sent traffic, or None when it is fine."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            answers(self.engine)
             found = self.schema()
         except SQLAlchemyError as exc:
             found = UNREACHABLE

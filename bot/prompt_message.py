@@ -1,9 +1,8 @@
-"""A ledger row's payload as a message: header, what and when, the clause, and its buttons."""
+"""A prompt in the outbox as a message: header, what and when, the clause, and its buttons."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from commands.reply import (
     Block,
@@ -18,18 +17,20 @@ from commands.reply import (
     lines,
 )
 from schedules.calendar import short_date
-from storage.models import Notification
+from schedules.digest import DigestPayload
+from schedules.prompts.payload import PromptPayload
+from storage.models import OutboxPrompt
 
 METADATA_EVENT = "boardbot_prompt"
 
 
-def prompt_message(row: Notification) -> Message:
-    payload = row.payload
-    if row.kind == "digest" and "digest" in payload:
-        blocks = digest_blocks(payload["digest"])
+def prompt_message(row: OutboxPrompt) -> Message:
+    payload = PromptPayload.model_validate(row.payload)
+    if payload.digest is not None:
+        blocks = digest_blocks(payload.digest)
     else:
         blocks = prompt_blocks(row.kind, payload)
-    fallback = f"{payload.get('title', row.kind)}: {payload.get('text', '')}"
+    fallback = f"{payload.title or row.kind}: {payload.text}"
     if row.late:
         fallback = "(late) " + fallback
     return Message(
@@ -39,60 +40,50 @@ def prompt_message(row: Notification) -> Message:
     )
 
 
-def prompt_blocks(kind: str, payload: dict[str, Any]) -> list[Block]:
-    blocks = [header(str(payload.get("title") or kind)), lines(str(payload.get("text", "")))]
+def prompt_blocks(kind: str, payload: PromptPayload) -> list[Block]:
+    blocks = [header(payload.title or kind), lines(payload.text)]
     facts: list[tuple[str, str]] = []
-    window = payload.get("window")
-    if window:
-        facts.append(("Window", f"{short(window['opens'])} to {short(window['closes'])}"))
-    if payload.get("due"):
-        facts.append(("Due", short(payload["due"])))
-    if payload.get("owners"):
-        facts.append(("Owed by", ", ".join(k.upper() for k in payload["owners"])))
-    if payload.get("counterparts"):
-        facts.append(("Owed to", ", ".join(k.upper() for k in payload["counterparts"])))
+    if payload.window:
+        facts.append(("Window", f"{short(payload.window.opens)} to {short(payload.window.closes)}"))
+    if payload.due:
+        facts.append(("Due", short(payload.due)))
+    if payload.owners:
+        facts.append(("Owed by", ", ".join(k.upper() for k in payload.owners)))
+    if payload.counterparts:
+        facts.append(("Owed to", ", ".join(k.upper() for k in payload.counterparts)))
     if facts:
         blocks.append(fields(*facts))
-    actions = action_buttons(payload)
-    if actions:
-        blocks.append(buttons(*actions))
-    notes = [f"Clause {payload['clause']}"] if payload.get("clause") else []
-    if payload.get("late"):
+    if payload.actions:
+        blocks.append(buttons(*action_buttons(payload)))
+    notes = [f"Clause {payload.clause}"] if payload.clause else []
+    if payload.late:
         notes.append("Sent late: boardbot was not running when this was due")
     if notes:
         blocks.append(context(" · ".join(notes)))
     return blocks
 
 
-def action_buttons(payload: dict[str, Any]) -> list[Button]:
-    found = []
-    occurrence = payload.get("occurrence_id")
-    if occurrence and "done" in payload.get("actions", []):
-        found.append(Button("Done", "duty_done", str(occurrence), "primary"))
-    if occurrence and "snooze" in payload.get("actions", []):
-        found.append(Button("Snooze 3 working days", "duty_snooze", str(occurrence)))
-    escalation = payload.get("escalation_id")
-    if escalation and "advance" in payload.get("actions", []):
-        found.append(Button("Advance", "escalation_advance", str(escalation), "primary"))
-    return found
+def action_buttons(payload: PromptPayload) -> list[Button]:
+    """The prompt's actions as buttons: each carries the id of the record it acts on."""
+    return [Button(a.label, a.id, a.value, a.style) for a in payload.actions]
 
 
-def digest_blocks(digest: dict[str, Any]) -> list[Block]:
+def digest_blocks(digest: DigestPayload) -> list[Block]:
     blocks: list[Block] = [
-        header(f"Weekly digest: {digest['partnership']}"),
-        context(f"Week of {short(digest['week_of'])}"),
+        header(f"Weekly digest: {digest.partnership}"),
+        context(f"Week of {short(digest.week_of)}"),
     ]
-    for section in digest["sections"]:
-        items = section["items"]
-        if not items:
+    for section in digest.sections:
+        if not section.items:
             continue
-        more = [f"… and {section['more']} more"] if section.get("more") else []
-        blocks += [divider(), lines((Bold(section["title"]),), *[f"• {i}" for i in items], *more)]
-    quiet = [s["title"].lower() for s in digest["sections"] if not s["items"]]
+        more = [f"… and {section.more} more"] if section.more else []
+        items = [f"• {item}" for item in section.items]
+        blocks += [divider(), lines((Bold(section.title),), *items, *more)]
+    quiet = [s.title.lower() for s in digest.sections if not s.items]
     if quiet:
         blocks.append(context("Nothing this week: " + "; ".join(quiet)))
     return blocks
 
 
-def short(iso: str) -> str:
-    return short_date(date.fromisoformat(iso))
+def short(day: date) -> str:
+    return short_date(day)

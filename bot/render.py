@@ -26,7 +26,7 @@ SECTION_TEXT, FIELD_TEXT, FIELDS_PER_SECTION = 3000, 2000, 10
 HEADER_TEXT, CONTEXT_ELEMENTS, CONTEXT_TEXT = 150, 10, 2000
 BUTTON_TEXT, BUTTON_VALUE, ACTION_ID, BUTTONS_PER_BLOCK = 75, 2000, 255, 25
 VIEW_TITLE, VIEW_BUTTON, CALLBACK_ID, PRIVATE_METADATA = 24, 24, 255, 3000
-LABEL, PLACEHOLDER, OPTIONS, OPTION_TEXT, OPTION_VALUE = 2000, 150, 100, 75, 150
+LABEL, OPTIONS, OPTION_TEXT, OPTION_VALUE = 2000, 100, 75, 150
 DUPLICATE_MARK = "#"  # duplicate action ids in one block become `id#2`; dispatch strips it
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -37,7 +37,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def clip(text: str, limit: int) -> str:
+def truncate(text: str, limit: int) -> str:
     """At most `limit` characters, with an ellipsis when cut and no half an entity left."""
     if len(text) <= limit:
         return text
@@ -94,7 +94,7 @@ def _sections(lines: tuple[Line, ...]) -> list[Json]:
     chunks: list[str] = []
     current = ""
     for line in lines:
-        text = clip(mrkdwn(line), SECTION_TEXT)
+        text = truncate(mrkdwn(line), SECTION_TEXT)
         if current and len(current) + 1 + len(text) > SECTION_TEXT:
             chunks.append(current)
             current = text
@@ -106,7 +106,8 @@ def _sections(lines: tuple[Line, ...]) -> list[Json]:
 
 def _fields(block: Block) -> list[Json]:
     texts = [
-        clip(f"*{escape(k)}*\n{mrkdwn(v)}" if k else mrkdwn(v), FIELD_TEXT) for k, v in block.fields
+        truncate(f"*{escape(k)}*\n{mrkdwn(v)}" if k else mrkdwn(v), FIELD_TEXT)
+        for k, v in block.fields
     ]
     texts = [t if t.strip() else "…" for t in texts]
     return [
@@ -125,14 +126,14 @@ def _context(lines: tuple[Line, ...]) -> list[Json]:
         texts[CONTEXT_ELEMENTS - 1 :] = [" · ".join(texts[CONTEXT_ELEMENTS - 1 :])]
     if not texts:
         return []
-    elements = [_text("mrkdwn", clip(t, CONTEXT_TEXT)) for t in texts]
+    elements = [_text("mrkdwn", truncate(t, CONTEXT_TEXT)) for t in texts]
     return [{"type": "context", "elements": elements}]
 
 
 def _button(button: Button, action_id: str) -> Json:
     rendered: Json = {
         "type": "button",
-        "text": {"type": "plain_text", "text": clip(button.label.strip() or "…", BUTTON_TEXT)},
+        "text": {"type": "plain_text", "text": truncate(button.label.strip() or "…", BUTTON_TEXT)},
         "action_id": action_id,
         "value": button.value[:BUTTON_VALUE],
     }
@@ -160,7 +161,7 @@ def render_block(block: Block) -> list[Json]:
     if block.kind == "header":
         text = " ".join(plain(line) for line in block.lines).strip()
         return (
-            [{"type": "header", "text": _text("plain_text", clip(text, HEADER_TEXT))}]
+            [{"type": "header", "text": _text("plain_text", truncate(text, HEADER_TEXT))}]
             if text
             else []
         )
@@ -188,9 +189,9 @@ def render_blocks(blocks: list[Block], limit: int) -> list[Json]:
 def render_message(message: Message) -> Json:
     """{"text": fallback, "blocks": [...]} for chat.postMessage, chat.update and respond()."""
     blocks = render_blocks(message.blocks, MESSAGE_BLOCKS)
-    fallback = clip(escape(message.text), FALLBACK_TEXT)
+    fallback = truncate(escape(message.text), FALLBACK_TEXT)
     if not fallback.strip():
-        fallback = clip(_first_text(blocks) or "boardbot", FALLBACK_TEXT)
+        fallback = truncate(_first_text(blocks) or "boardbot", FALLBACK_TEXT)
     return {"text": fallback, "blocks": blocks}
 
 
@@ -207,13 +208,15 @@ def render_home(blocks: list[Block]) -> Json:
 
 
 def render_modal(modal: Modal) -> Json:
-    intro = [{"type": "section", "text": _text("mrkdwn", clip(escape(modal.intro), SECTION_TEXT))}]
+    intro = [
+        {"type": "section", "text": _text("mrkdwn", truncate(escape(modal.intro), SECTION_TEXT))}
+    ]
     inputs = [_input(item) for item in modal.inputs][: VIEW_BLOCKS - 1]
     return {
         "type": "modal",
         "callback_id": modal.callback_id[:CALLBACK_ID],
-        "title": _text("plain_text", clip(modal.title.strip() or "boardbot", VIEW_TITLE)),
-        "submit": _text("plain_text", clip(modal.submit.strip() or "Send", VIEW_BUTTON)),
+        "title": _text("plain_text", truncate(modal.title.strip() or "boardbot", VIEW_TITLE)),
+        "submit": _text("plain_text", truncate(modal.submit.strip() or "Send", VIEW_BUTTON)),
         "close": _text("plain_text", "Cancel"),
         "private_metadata": modal.private_metadata[:PRIVATE_METADATA],
         "blocks": (intro if modal.intro.strip() else []) + inputs,
@@ -224,12 +227,12 @@ def _input(item: ModalInput) -> Json:
     block: Json = {
         "type": "input",
         "block_id": item.block_id,
-        "label": _text("plain_text", clip(item.label.strip() or item.block_id, LABEL)),
+        "label": _text("plain_text", truncate(item.label.strip() or item.block_id, LABEL)),
         "optional": item.optional,
         "element": {**_element(item), "action_id": "value"},
     }
     if item.hint.strip():
-        block["hint"] = _text("plain_text", clip(item.hint, LABEL))
+        block["hint"] = _text("plain_text", truncate(item.hint, LABEL))
     return block
 
 
@@ -257,7 +260,7 @@ def _element(item: ModalInput) -> Json:
 
 
 def _option(value: str, label: str) -> Json:
-    text = clip(label.strip() or value or "…", OPTION_TEXT)
+    text = truncate(label.strip() or value or "…", OPTION_TEXT)
     return {"text": _text("plain_text", text), "value": value[:OPTION_VALUE]}
 
 

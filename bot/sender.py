@@ -1,4 +1,4 @@
-"""The clock's way to Slack: post a ledger row, classify failures, and find a sent row again."""
+"""The clock's way to Slack: post a outbox row, classify failures, and find a sent row again."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.prompt_message import METADATA_EVENT, prompt_message
 from bot.render import render_message
-from schedules.pauses import UNIDENTIFIED
-from schedules.sending import Delivery, LookupFailed
-from storage.models import Notification
+from schedules.sending import UNIDENTIFIED, Delivery, LookupFailed
+from storage.models import OutboxPrompt
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ class SlackSender:
         self.team_id = str(response["team_id"])
         return None
 
-    def send(self, row: Notification) -> Delivery:
+    def send(self, row: OutboxPrompt) -> Delivery:
         try:
             channel = self.channel_for(row.recipient)
         except SlackApiError as exc:
@@ -112,7 +111,7 @@ class SlackSender:
             return str(response["channel"]["id"])
         return recipient
 
-    def find_sent(self, row: Notification) -> tuple[str, str] | None:
+    def find_sent(self, row: OutboxPrompt) -> tuple[str, str] | None:
         try:
             return self.search_history(row)
         except SlackApiError as exc:
@@ -121,7 +120,7 @@ class SlackSender:
         except OSError as exc:
             raise LookupFailed(f"network: {type(exc).__name__}") from exc
 
-    def search_history(self, row: Notification) -> tuple[str, str] | None:
+    def search_history(self, row: OutboxPrompt) -> tuple[str, str] | None:
         channel = row.slack_channel or self.channel_for(row.recipient)
         since = (row.claimed_at or row.created_at) - HISTORY_SLACK
         cursor = None

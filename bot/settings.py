@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     quiet_start: time = Field(default=time(18, 0), validation_alias="BOARDBOT_QUIET_START")
     quiet_end: time = Field(default=time(8, 0), validation_alias="BOARDBOT_QUIET_END")
-    # Days to keep delivered prompts (the ledger); the governance record is kept regardless.
+    # Days to keep delivered prompts (the outbox); the governance record is kept regardless.
     retention_days: int = Field(default=400, ge=30, validation_alias="BOARDBOT_RETENTION_DAYS")
     log_level: str = Field(default="INFO", validation_alias="BOARDBOT_LOG_LEVEL")
     # Where people reach the web process (https://boardbot.example.org): calendar links start so.

@@ -1,7 +1,7 @@
 """The Web API client factories: Slack's base URL or a stand-in's, and when a call may repeat.
 
 A call that posts may have been carried out even when its answer is a 5xx or a dropped line,
-so no client repeats one on those: the web process tells the person, and the clock's ledger
+so no client repeats one on those: the web process tells the person, and the clock's outbox
 looks the message up before any resend. A 429 means Slack did not act, so repeating is safe.
 """
 
@@ -53,7 +53,7 @@ def make_client(settings: Settings, *, timeout: int = 10, max_retries: int = 2) 
 
 
 def clock_client(settings: Settings, *, timeout: int = CLOCK_CALL_TIMEOUT) -> WebClient:
-    """The clock's client: one try per call, a short timeout, and no sleeping; the ledger
+    """The clock's client: one try per call, a short timeout, and no sleeping; the outbox
     carries every retry to a later tick and honours Retry-After there."""
     return client_for(settings, timeout=timeout, retry_handlers=[])
 

@@ -12,8 +12,9 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
-from bot.app import ACKS, build_app
+from bot.app import build_app
 from bot.calendar_feed import with_calendar_feeds
+from bot.dispatch import SLACK_REQUESTS
 from bot.gate import SignedRequests
 from bot.health import Health
 from bot.settings import Settings, load_settings
@@ -36,7 +37,7 @@ def wsgi_app(bolt_app: App, *, engine: Engine, signing_secret: str) -> WsgiApp:
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == EVENTS_PATH and method == "POST":
-            with ACKS.answering():
+            with SLACK_REQUESTS.answering():
                 refused = gate.admit(environ)
                 if refused is not None:
                     return _plain(start_response, refused.status, refused.reason.encode())
@@ -72,12 +73,12 @@ def create_wsgi_app() -> WsgiApp:
 def warm_up() -> None:
     """Pay first-use costs (dateparser's) at start-up, not in someone's first command."""
     try:
-        when = importlib.import_module("commands.when")
+        dates = importlib.import_module("commands.dates")
     except ModuleNotFoundError as missing:
-        if missing.name != "commands.when":
+        if missing.name != "commands.dates":
             raise
         return
-    when.warm_up()
+    dates.warm_up()
 
 
 class WebServer(BaseApplication):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from commands.agenda_answers import (
     MAX_TEXT,
@@ -28,17 +28,8 @@ from commands.agenda_answers import (
     require_open,
     upcoming_meetings,
 )
-from commands.context import (
-    CHAIR_ROLES,
-    ROLE_NAMES,
-    WRITE_ROLES,
-    Invocation,
-    board_arg,
-    clip,
-    field_error,
-    require_role,
-    rest_after,
-)
+from commands.context import Invocation, board_arg, field_error, require_role
+from commands.lines import capped, pair_of, record_id
 from commands.reply import (
     Bold,
     Code,
@@ -51,9 +42,14 @@ from commands.reply import (
     header,
     lines,
 )
-from storage import repo
+from commands.words import rest_after, short_text
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board
+from storage.queries.agenda import accepted_for, open_or_recent
+from storage.queries.boards import boards_of, keys_by_id
+from storage.queries.people import memberships_of, roles_on
+from storage.roles import OFFICERS, WRITERS, either
+from storage.status import AgendaStatus
 
 USAGE = (
     "Usage: `/agenda request FROM TO TEXT`, `/agenda list [BOARD]`, `/agenda BOARD`, "
@@ -61,7 +57,6 @@ USAGE = (
 )
 ASKING = "ask for an agenda item"
 RECENT = timedelta(days=90)
-MAX_LISTED = 20
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -91,7 +86,7 @@ def handle(inv: Invocation, text: str) -> Reply:
 def check_pair(inv: Invocation, asker: Board, asked: Board) -> None:
     if asker.id == asked.id:
         raise BoardbotError("a board cannot ask itself for an agenda item", usage=USAGE)
-    require_role(inv, asker, CHAIR_ROLES, ASKING)
+    require_role(inv, asker, OFFICERS, ASKING)
     require_channel(asked)
 
 
@@ -104,7 +99,7 @@ def require_channel(asked: Board) -> None:
 
 
 def item_text(text: str) -> str:
-    item = clip(text, MAX_TEXT)
+    item = short_text(text, MAX_TEXT)
     if not item:
         raise BoardbotError("say what the agenda item is", usage=USAGE)
     return item
@@ -122,7 +117,7 @@ def open_request(inv: Invocation, asker: Board, asked: Board, text: str) -> Repl
     )
     inv.session.add(request)
     inv.session.flush()
-    after = {"from": asker.key, "to": asked.key, "text": text, "status": "open"}
+    after = {"from": asker.key, "to": asked.key, "text": text, "status": AgendaStatus.OPEN}
     inv.audit("agenda.requested", "agenda_request", request.id, after=after)
     said = f" sent to {asked.key.upper()}'s channel for an answer."
     again = f"If it does not arrive there, `/agenda repost {request.id}` posts it again."
@@ -147,12 +142,11 @@ def repost(inv: Invocation, token: str) -> Reply:
 def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
     """The asking board's officers, or the asked board's business manager or secretariat."""
     assert asker.id is not None and asked.id is not None
-    if repo.roles_on(asker.id, inv.user_id, session=inv.session) & set(CHAIR_ROLES):
+    if roles_on(asker.id, inv.user_id, session=inv.session) & set(OFFICERS):
         return
-    if repo.roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
+    if roles_on(asked.id, inv.user_id, session=inv.session) & set(WRITERS):
         return
-    askers = " or ".join(ROLE_NAMES[r] for r in CHAIR_ROLES)
-    answerers = " or ".join(ROLE_NAMES[r] for r in WRITE_ROLES)
+    askers, answerers = either(OFFICERS), either(WRITERS)
     raise BoardbotError(
         f"to post an agenda request again you need to be {asker.key.upper()}'s {askers}, "
         f"or {asked.key.upper()}'s {answerers}"
@@ -160,30 +154,25 @@ def require_reposter(inv: Invocation, asker: Board, asked: Board) -> None:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    query = select(AgendaRequest).where(
-        AgendaRequest.partnership_id == inv.partnership_id,
-        or_(AgendaRequest.status == "open", col(AgendaRequest.requested_at) >= inv.now - RECENT),
+    since = inv.now - RECENT
+    newest = open_or_recent(
+        inv.partnership_id, board.id if board else None, since, session=inv.session
     )
-    if board is not None:
-        query = query.where(
-            or_(AgendaRequest.from_board_id == board.id, AgendaRequest.to_board_id == board.id)
-        )
-    newest = query.order_by(col(AgendaRequest.requested_at).desc(), col(AgendaRequest.id).desc())
-    found = sorted(inv.session.exec(newest), key=lambda r: r.status != "open")[:MAX_LISTED]
+    found = sorted(newest, key=lambda r: r.status != AgendaStatus.OPEN)
     who = board.key.upper() if board else inv.partnership.name
     if not found:
         return Reply.say(f"No open or recent agenda requests for {who}.")
-    everyone = select(Board).where(Board.partnership_id == inv.partnership_id)
-    keys = {b.id: b.key.upper() for b in inv.session.exec(everyone)}
-    rows = [request_line(r, keys, outcome_text(inv, r)) for r in found]
+    keys = keys_by_id(inv.partnership_id, session=inv.session)
+    shown, more = capped(found, "name a board to narrow it.")
+    rows = [request_line(r, keys, outcome_text(inv, r)) for r in shown]
     title: Line = (Bold(f"Agenda requests: {who}"),)
-    return Reply.say(f"{len(found)} agenda requests for {who}", lines(title, *rows))
+    return Reply.say(f"{len(found)} agenda requests for {who}", lines(title, *rows), *more)
 
 
-def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: str) -> Line:
-    towards = f"{keys[request.from_board_id]} → {keys[request.to_board_id]}"
-    line: Line = (Code(f"#{request.id}"), " ", Bold(towards), f" {request.text} · {outcome}")
-    if request.status == "open" and not request.message_ts:  # its post failed, or is on its way
+def request_line(request: AgendaRequest, keys: dict[int, str], outcome: str) -> Line:
+    towards = pair_of(keys, request.from_board_id, request.to_board_id)
+    line: Line = (record_id(request.id), " ", Bold(towards), f" {request.text} · {outcome}")
+    if request.status == AgendaStatus.OPEN and not request.message_ts:  # its post failed
         line += (" · not posted: ", Code(f"/agenda repost {request.id}"))
     return line
 
@@ -191,16 +180,13 @@ def request_line(request: AgendaRequest, keys: dict[int | None, str], outcome: s
 def board_agenda(inv: Invocation, board: Board) -> Reply:
     key = board.key.upper()
     upcoming = upcoming_meetings(inv, board)[:1]
-    accepted = select(AgendaRequest).where(
-        AgendaRequest.to_board_id == board.id, AgendaRequest.status == "accepted"
-    )
     if upcoming:
         nearest = upcoming[0]
-        items = inv.session.exec(accepted.where(AgendaRequest.meeting_id == nearest.id)).all()
+        items = accepted_for(board.id, nearest.id, session=inv.session)
         heading = f"{key} meets next on {meeting_label(nearest)}."
     else:
         items, heading = [], f"{key} has no meeting scheduled."
-    waiting = inv.session.exec(accepted.where(col(AgendaRequest.meeting_id).is_(None))).all()
+    waiting = accepted_for(board.id, None, session=inv.session)
     rows: list[Line] = [(Code(f"#{r.id}"), f" {r.text}") for r in items]
     blocks = [header(f"Agenda: {key}"), lines(heading, *(rows or [("No items accepted yet.",)]))]
     if waiting:
@@ -210,10 +196,10 @@ def board_agenda(inv: Invocation, board: Board) -> Reply:
 
 
 def request_form(inv: Invocation) -> Reply:
-    boards = repo.boards(inv.partnership_id, session=inv.session)
+    boards = boards_of(inv.partnership_id, session=inv.session)
     options = tuple((b.key, f"{b.key.upper()}: {b.name}"[:75]) for b in boards)
-    held = repo.memberships_of(inv.user_id, session=inv.session)
-    chaired = {b.id for b, role in held if role in CHAIR_ROLES}
+    held = memberships_of(inv.user_id, session=inv.session)
+    chaired = {b.id for b, role in held if role in OFFICERS}
     mine = next((b.key for b in boards if b.id in chaired), "")
     modal = Modal(
         "agenda_request_form",
@@ -232,7 +218,7 @@ def request_form(inv: Invocation) -> Reply:
 def request_form_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
     with field_error("from_board"):
         asker = board_arg(inv, values.get("from_board", ""))
-        require_role(inv, asker, CHAIR_ROLES, ASKING)
+        require_role(inv, asker, OFFICERS, ASKING)
     with field_error("to_board"):
         asked = board_arg(inv, values.get("to_board", ""))
         check_pair(inv, asker, asked)

@@ -3,11 +3,11 @@ and Decline (with a reason); the request's message is updated and the requester 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlmodel import col, select, update
+from sqlmodel import col
 
-from commands.context import CHAIR_ROLES, Invocation, clip, field_error, parse_id, require_role
+from commands.context import Invocation, field_error, require_role
 from commands.reply import (
     Bold,
     Button,
@@ -22,10 +22,16 @@ from commands.reply import (
     context,
     lines,
 )
+from commands.words import parse_id, short_text
 from schedules import calendar
 from schedules.calendar import short_date
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, Board, Meeting
+from storage.queries.meetings import upcoming
+from storage.queries.records import record_in_partnership
+from storage.roles import OFFICERS
+from storage.status import AgendaStatus
+from storage.upsert import update_one_if
 
 DECIDING = "answer agenda requests"
 MAX_TEXT, MAX_OPTIONS = 300, 100  # characters of an item or reason; meetings offered
@@ -61,48 +67,50 @@ def channel_post(request: AgendaRequest, asker: Board, asked: Board) -> Message:
     return post
 
 
-def find_request(
-    inv: Invocation, value: str, usage: str | None = None
-) -> tuple[AgendaRequest, Board, Board]:
+class Asking(NamedTuple):
+    """An agenda request and the boards asking and asked."""
+
+    request: AgendaRequest
+    asker: Board
+    asked: Board
+
+
+def find_request(inv: Invocation, value: str, usage: str | None = None) -> Asking:
     """The request an id names, in this partnership, and the boards asking and asked."""
-    request = inv.session.get(AgendaRequest, parse_id(value, "an agenda request", usage=usage))
-    if request is None or request.partnership_id != inv.partnership_id:
+    number = parse_id(value, "an agenda request", usage=usage)
+    request = record_in_partnership(AgendaRequest, number, inv.partnership_id, session=inv.session)
+    if request is None:
         raise BoardbotError(f"there is no agenda request #{value}; `/agenda list` lists them")
     asker = inv.session.get(Board, request.from_board_id)
     asked = inv.session.get(Board, request.to_board_id)
     assert asker is not None and asked is not None
-    return request, asker, asked
+    return Asking(request, asker, asked)
 
 
 def require_open(inv: Invocation, request: AgendaRequest) -> None:
-    if request.status != "open":
+    if request.status != AgendaStatus.OPEN:
         raise BoardbotError(f"agenda request #{request.id} is already {outcome_text(inv, request)}")
 
 
-def request_arg(inv: Invocation, value: str) -> tuple[AgendaRequest, Board, Board]:
+def request_arg(inv: Invocation, value: str) -> Asking:
     """The request a button or modal names, and its boards: open, and the person may answer."""
-    request, asker, asked = find_request(inv, value)
-    require_role(inv, asked, CHAIR_ROLES, DECIDING)
-    require_open(inv, request)
-    return request, asker, asked
+    asking = find_request(inv, value)
+    require_role(inv, asking.asked, OFFICERS, DECIDING)
+    require_open(inv, asking.request)
+    return asking
 
 
 def outcome_text(inv: Invocation, request: AgendaRequest) -> str:
-    if request.status == "declined":
+    if request.status == AgendaStatus.DECLINED:
         return f"declined: {request.reason}"
-    if request.status != "accepted":
+    if request.status != AgendaStatus.ACCEPTED:
         return f"{request.status} since {short_date(calendar.london_date(request.requested_at))}"
     meeting = inv.session.get(Meeting, request.meeting_id) if request.meeting_id else None
     return f"accepted for the meeting on {meeting_label(meeting)}" if meeting else "accepted"
 
 
 def upcoming_meetings(inv: Invocation, board: Board) -> list[Meeting]:
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
-        col(Meeting.starts_at) > inv.now,
-    )
-    return list(inv.session.exec(query.order_by(col(Meeting.starts_at)).limit(MAX_OPTIONS)))
+    return upcoming([board.id], inv.now, session=inv.session, limit=MAX_OPTIONS)
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -113,24 +121,26 @@ def meeting_label(meeting: Meeting) -> str:
 
 def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
     """Accept for the asked board's next meeting, or ask which one when it has several."""
-    request, asker, asked = request_arg(inv, value)
+    asking = request_arg(inv, value)
+    request, asked = asking.request, asking.asked
     upcoming = upcoming_meetings(inv, asked)
     if len(upcoming) <= 1:
-        return decide(inv, request, asker, asked, meeting=upcoming[0] if upcoming else None)
+        return decide(inv, asking, meeting=upcoming[0] if upcoming else None)
     options = tuple((str(m.id), meeting_label(m)) for m in upcoming)
     choice = ModalInput("meeting", "Meeting", "select", options, initial=options[0][0])
     intro = f"Which {asked.key.upper()} meeting should take request #{request.id}?"
-    modal = Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice])
-    modal.private_metadata, modal.intro = str(request.id), intro
-    return Reply(Message(intro), modal=modal)
+    return form_about(
+        request, Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice]), intro
+    )
 
 
 def accept_meeting_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
-    request, asker, asked = request_arg(inv, private_metadata)
-    chosen = {str(m.id): m for m in upcoming_meetings(inv, asked)}.get(values.get("meeting", ""))
+    asking = request_arg(inv, private_metadata)
+    upcoming = upcoming_meetings(inv, asking.asked)
+    chosen = {str(m.id): m for m in upcoming}.get(values.get("meeting", ""))
     if chosen is None:
-        raise FieldError("meeting", f"choose one of {asked.key.upper()}'s upcoming meetings")
-    return decide(inv, request, asker, asked, meeting=chosen)
+        raise FieldError("meeting", f"choose one of {asking.asked.key.upper()}'s upcoming meetings")
+    return decide(inv, asking, meeting=chosen)
 
 
 def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
@@ -139,38 +149,42 @@ def on_decline(inv: Invocation, action_id: str, value: str) -> Reply:
         "reason", "Reason", "long_text", hint="The governance reason; never case details."
     )
     intro = f"Why is {asked.key.upper()} declining request #{request.id}? The requester is told."
-    modal = Modal("agenda_decline_reason", "Decline agenda item", "Decline", [reason])
-    modal.private_metadata, modal.intro = str(request.id), intro
-    return Reply(Message(intro), modal=modal)
+    form = Modal("agenda_decline_reason", "Decline agenda item", "Decline", [reason])
+    return form_about(request, form, intro)
+
+
+def form_about(request: AgendaRequest, form: Modal, intro: str) -> Reply:
+    """A form about the request (its id kept in the form, for the answer), with its question."""
+    form.private_metadata, form.intro = str(request.id), intro
+    return Reply(Message(intro), modal=form)
 
 
 def decline_reason_view(inv: Invocation, values: dict[str, str], private_metadata: str) -> Reply:
-    request, asker, asked = request_arg(inv, private_metadata)
+    asking = request_arg(inv, private_metadata)
     with field_error("reason"):
-        reason = clip(values.get("reason", ""), MAX_TEXT)
+        reason = short_text(values.get("reason", ""), MAX_TEXT)
     if not reason:
         raise FieldError("reason", "give the reason the item is declined")
-    return decide(inv, request, asker, asked, reason=reason)
+    return decide(inv, asking, reason=reason)
 
 
 def decide(
-    inv: Invocation,
-    request: AgendaRequest,
-    asker: Board,
-    asked: Board,
-    *,
-    meeting: Meeting | None = None,
-    reason: str | None = None,
+    inv: Invocation, asking: Asking, *, meeting: Meeting | None = None, reason: str | None = None
 ) -> Reply:
     """Record the answer, update the request's message and tell the requester."""
-    status = "declined" if reason else "accepted"
+    request, asker, asked = asking
+    status = AgendaStatus.DECLINED if reason else AgendaStatus.ACCEPTED
     after = {"status": status, "meeting_id": meeting.id if meeting else None, "reason": reason}
     claim(inv, request, **after, decided_by=inv.user_id, decided_at=inv.now)
     inv.audit(
-        f"agenda.{status}", "agenda_request", request.id, before={"status": "open"}, after=after
+        f"agenda.{status}",
+        "agenda_request",
+        request.id,
+        before={"status": AgendaStatus.OPEN},
+        after=after,
     )
     outcome = outcome_text(inv, request)
-    if status == "accepted" and meeting is None:
+    if status == AgendaStatus.ACCEPTED and meeting is None:
         outcome += f"; {asked.key.upper()} has no meeting scheduled, so it will need one"
     said = f"Agenda request #{request.id} from {asker.key.upper()} is {outcome}."
     told = f"Your agenda request #{request.id} to {asked.key.upper()} is {outcome}."
@@ -185,11 +199,7 @@ def decide(
 
 def claim(inv: Invocation, request: AgendaRequest, **answer: Any) -> None:
     """Two people may answer at once: the conditional UPDATE lets exactly one answer count."""
-    result = inv.session.execute(
-        update(AgendaRequest)
-        .where(col(AgendaRequest.id) == request.id, col(AgendaRequest.status) == "open")
-        .values(**answer)
-    )
-    if int(getattr(result, "rowcount", 0) or 0) != 1:
+    open_now = col(AgendaRequest.status) == AgendaStatus.OPEN
+    if not update_one_if(AgendaRequest, request.id, open_now, session=inv.session, **answer):
         raise BoardbotError(f"agenda request #{request.id} was answered a moment ago")
     inv.session.refresh(request)

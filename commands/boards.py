@@ -12,30 +12,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
-from commands.context import (
-    CHANNEL_ESCAPE,
-    ROLE_NAMES,
-    Invocation,
-    board_arg,
-    require_role,
-    split_args,
-    user_arg,
-)
+from commands.context import CHANNEL, Invocation, board_arg, require_role, user_arg
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
-from storage import repo
+from commands.words import split_args
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Person
+from storage.models import Board, Membership
+from storage.queries.boards import boards_by_channel, boards_of
+from storage.queries.people import (
+    ensure_person,
+    memberships_on,
+    people_of_board,
+    people_with_role,
+    roles_on,
+)
+from storage.roles import MANAGERS, ROLE_NAMES, Role
 
 USAGE = (
     "Usage: `/boards`, `/boards link BOARD #channel`, "
     "`/boards role BOARD @person chair|business_manager|secretariat|member|none`"
 )
-MANAGER = ("business_manager",)
-ROLE_SPELLINGS = {
-    spelling: name for name in ROLE_NAMES for spelling in (name, name.replace("_", "-"))
-}
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -56,22 +51,23 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def channel_arg(token: str) -> str:
-    match = CHANNEL_ESCAPE.match(token)
+    match = CHANNEL.match(token)
     if not match:
         raise BoardbotError(f"'{token}' is not a channel; mention it, e.g. #hwb-board", usage=USAGE)
     return match.group(1)
 
 
-def role_arg(token: str) -> str:
-    role = ROLE_SPELLINGS.get(token.lower())
+def role_arg(token: str) -> Role:
+    role = Role.parse(token)
     if role is None:
-        known = ", ".join(ROLE_NAMES)
-        raise BoardbotError(f"'{token}' is not a role; the roles are {known} or none", usage=USAGE)
+        raise BoardbotError(
+            f"'{token}' is not a role; the roles are {ROLE_NAMES} or none", usage=USAGE
+        )
     return role
 
 
 def listing(inv: Invocation) -> Reply:
-    boards = repo.boards(inv.partnership_id, session=inv.session)
+    boards = boards_of(inv.partnership_id, session=inv.session)
     if not boards:
         return Reply.say(f"{inv.partnership.name} has no boards yet.")
     blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
@@ -88,19 +84,19 @@ def board_line(board: Board) -> Line:
 
 def role_lines(inv: Invocation, board: Board) -> list[Line]:
     assert board.id is not None
-    people = repo.people_of_board(board.id, session=inv.session)
+    people = people_of_board(board.id, session=inv.session)
     found: list[Line] = []
-    for role, name in ROLE_NAMES.items():
+    for role in Role:
         holders = [p.slack_user_id for p, held in people if held == role]
         if holders:
             mentions = [part for user in holders for part in (", ", Mention(user))][1:]
-            found.append((f"{name}: ", *mentions))
+            found.append((f"{role.label}: ", *mentions))
     return found or [("nobody holds a role yet",)]
 
 
 def link(inv: Invocation, board: Board, channel: str) -> Reply:
-    require_role(inv, board, MANAGER, f"link {board.key.upper()}'s channel")
-    taken = [b for b in repo.boards_by_channel(channel, session=inv.session) if b.id != board.id]
+    require_role(inv, board, MANAGERS, f"link {board.key.upper()}'s channel")
+    taken = [b for b in boards_by_channel(channel, session=inv.session) if b.id != board.id]
     if taken:
         raise BoardbotError(f"that channel is already {taken[0].key.upper()}'s channel")
     if board.channel_id == channel:
@@ -117,31 +113,32 @@ def link(inv: Invocation, board: Board, channel: str) -> Reply:
     )
 
 
-def add_role(inv: Invocation, board: Board, user: str, role: str) -> Reply:
+def add_role(inv: Invocation, board: Board, user: str, role: Role) -> Reply:
     key = board.key.upper()
-    require_role(inv, board, MANAGER, f"change {key}'s roles")
+    require_role(inv, board, MANAGERS, f"change {key}'s roles")
     assert board.id is not None
-    if role in repo.roles_on(board.id, user, session=inv.session):
-        raise BoardbotError(f"that person is already {key}'s {ROLE_NAMES[role]}")
-    person = repo.ensure_person(user, session=inv.session)
+    if role in roles_on(board.id, user, session=inv.session):
+        raise BoardbotError(f"that person is already {key}'s {role.label}")
+    person = ensure_person(user, session=inv.session)
     assert person.id is not None
     membership = Membership(person_id=person.id, board_id=board.id, role=role)
     inv.session.add(membership)
     inv.session.flush()
     inv.audit("board.role_added", "membership", membership.id, after=role_fields(board, user, role))
-    said: Line = (Mention(user), " is now ", Bold(key), f"'s {ROLE_NAMES[role]}.")
-    return Reply(Message(f"{key} has a new {ROLE_NAMES[role]}.", [lines(said)]), ephemeral=False)
+    said: Line = (Mention(user), " is now ", Bold(key), f"'s {role.label}.")
+    return Reply(Message(f"{key} has a new {role.label}.", [lines(said)]), ephemeral=False)
 
 
 def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
     key = board.key.upper()
-    require_role(inv, board, MANAGER, f"change {key}'s roles")
-    memberships = memberships_on(inv, board, user)
+    require_role(inv, board, MANAGERS, f"change {key}'s roles")
+    assert board.id is not None
+    memberships = memberships_on(board.id, user, session=inv.session)
     if not memberships:
         raise BoardbotError(f"that person has no role on {key}")
     assert board.id is not None
-    managers = repo.people_with_role(board.id, "business_manager", session=inv.session)
-    if any(m.role == "business_manager" for m in memberships) and len(managers) == 1:
+    managers = people_with_role(board.id, Role.BUSINESS_MANAGER, session=inv.session)
+    if any(m.role == Role.BUSINESS_MANAGER for m in memberships) and len(managers) == 1:
         raise BoardbotError(
             f"that person is {key}'s only business manager; give the role to someone else first "
             f"with `/boards role {board.key} @person business_manager`"
@@ -150,19 +147,9 @@ def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
         fields = role_fields(board, user, membership.role)
         inv.audit("board.role_removed", "membership", membership.id, before=fields)
         inv.session.delete(membership)
-    names = ", ".join(ROLE_NAMES[m.role] for m in memberships)
+    names = ", ".join(m.role.label for m in memberships)
     said: Line = (Mention(user), " no longer holds a role on ", Bold(key), f" (was {names}).")
     return Reply(Message(f"{key}'s roles have changed.", [lines(said)]), ephemeral=False)
-
-
-def memberships_on(inv: Invocation, board: Board, user: str) -> list[Membership]:
-    query = (
-        select(Membership)
-        .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board.id, Person.slack_user_id == user)
-        .order_by(col(Membership.id))
-    )
-    return list(inv.session.exec(query))
 
 
 def role_fields(board: Board, user: str, role: str) -> dict[str, Any]:

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
 from commands.reply import FieldError
-from storage import audit, repo
+from commands.words import parse_id
 from storage.errors import BoardbotError
-from storage.models import Board, Partnership
+from storage.models import AuditEntry, Board, Partnership
+from storage.queries.audit import Auditor
+from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
+from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
+from storage.queries.people import memberships_of, roles_on
+from storage.queries.records import Row, record_in_partnership
+from storage.roles import Role, either
 
-WRITE_ROLES = ("business_manager", "secretariat")
-CHAIR_ROLES = ("chair", "business_manager", "secretariat")
-ROLE_NAMES = {
-    "chair": "chair",
-    "business_manager": "business manager",
-    "secretariat": "secretariat",
-    "member": "member",
-}
-CHANNEL_ESCAPE = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-USER_ESCAPE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+CHANNEL = re.compile(r"^#([CG][A-Z0-9]+)$")  # a channel, as the edge passes it on: #C0123ABCD
+PERSON = re.compile(r"^@([UW][A-Z0-9]+)$")  # a person: @U0123ABCD
 
 
 @dataclass
@@ -51,40 +48,22 @@ class Invocation:
         assert self.partnership.id is not None
         return self.partnership.id
 
-    def audit(
-        self,
-        action: str,
-        entity: str,
-        entity_id: int | None,
-        *,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-    ) -> None:
-        """One audit entry for this person's change, in this request's transaction."""
-        audit.record(
-            session=self.session,
-            at=self.now,
-            actor=self.user_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            partnership_id=self.partnership_id,
-            before=before,
-            after=after,
-        )
+    @property
+    def audit(self) -> Callable[..., AuditEntry]:
+        """Record this person's change: `inv.audit(action, entity, id, before=…, after=…)`, in
+        this request's transaction."""
+        return Auditor(self.session, self.now, self.user_id, self.partnership_id).record
 
 
 def resolve_partnership(inv: Invocation) -> Partnership:
     """The partnership of the channel, else of the person's boards, else the only one set up."""
     session = inv.session
-    from_channel = {
-        b.partnership_id for b in repo.boards_by_channel(inv.channel_id, session=session)
-    }
+    from_channel = {b.partnership_id for b in boards_by_channel(inv.channel_id, session=session)}
     from_channel |= {
-        p.id for p in repo.partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
+        p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
     }
-    from_person = {b.partnership_id for b, _ in repo.memberships_of(inv.user_id, session=session)}
-    everything = repo.partnerships(session=session)
+    from_person = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=session)}
+    everything = all_partnerships(session=session)
     for candidates in (from_channel, from_person, {p.id for p in everything}):
         if len(candidates) == 1:
             (pid,) = candidates
@@ -100,51 +79,47 @@ def resolve_partnership(inv: Invocation) -> Partnership:
 
 
 def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board:
-    """A board from its key (any case) or its channel (`<#C123|name>`)."""
-    match = CHANNEL_ESCAPE.match(token)
+    """A board from its key (any case) or its channel (`#C123`)."""
+    match = CHANNEL.match(token)
     if match:
-        found = [
-            b
-            for b in repo.boards_by_channel(match.group(1), session=inv.session)
-            if b.partnership_id == inv.partnership_id
-        ]
-        if found:
-            return found[0]
+        board = board_by_channel(inv.partnership_id, match.group(1), session=inv.session)
+        if board is not None:
+            return board
         raise BoardbotError(f"{token} is not linked to a board", usage=usage)
-    board = repo.board_by_key(inv.partnership_id, token.lower(), session=inv.session)
+    board = board_by_key(inv.partnership_id, token.lower(), session=inv.session)
     if board is None:
-        known = ", ".join(b.key for b in repo.boards(inv.partnership_id, session=inv.session))
+        known = ", ".join(b.key for b in boards_of(inv.partnership_id, session=inv.session))
         raise BoardbotError(f"no board called '{token}'; the boards are {known}", usage=usage)
     return board
 
 
 def user_arg(token: str, *, usage: str | None = None) -> str:
-    match = USER_ESCAPE.match(token)
+    match = PERSON.match(token)
     if match:
         return match.group(1)
     raise BoardbotError(f"'{token}' is not a person; mention them, e.g. @name", usage=usage)
 
 
-def require_role(inv: Invocation, board: Board, roles: tuple[str, ...], doing: str) -> str:
+def require_role(inv: Invocation, board: Board, roles: tuple[Role, ...], doing: str) -> Role:
     """The role that allows `doing`, or a refusal naming the roles that would."""
     assert board.id is not None
-    held = repo.roles_on(board.id, inv.user_id, session=inv.session)
+    held = roles_on(board.id, inv.user_id, session=inv.session)
     for role in roles:
         if role in held:
             return role
-    needed = " or ".join(ROLE_NAMES[r] for r in roles)
-    raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {needed}")
+    raise BoardbotError(f"to {doing} you need to be {board.key.upper()}'s {either(roles)}")
 
 
-MAX_ID = 2**31 - 1  # ids are database integers; anything larger names nothing
-
-
-def parse_id(token: str, what: str, *, usage: str | None = None) -> int:
-    """A record id as typed (`12` or `#12`): plain ASCII digits, within the database's range."""
-    number = token.strip().lstrip("#")
-    if not (number.isascii() and number.isdecimal()) or int(number) > MAX_ID:
-        raise BoardbotError(f"'{token}' is not {what} id; ids are numbers, e.g. 12", usage=usage)
-    return int(number)
+def record_arg(
+    inv: Invocation, model: type[Row], token: str, what: str, missing: str, usage: str | None
+) -> Row:
+    """The record of this partnership that an id names (typed, or a button's value); else a
+    refusal, `missing` with the {number}, saying where to find them."""
+    number = parse_id(token, what, usage=usage)
+    found = record_in_partnership(model, number, inv.partnership_id, session=inv.session)
+    if found is None:
+        raise BoardbotError(missing.format(number=number), usage=usage)
+    return found
 
 
 @contextmanager
@@ -154,27 +129,3 @@ def field_error(block_id: str) -> Iterator[None]:
         yield
     except BoardbotError as refused:
         raise FieldError(block_id, refused.message) from refused
-
-
-def split_args(text: str) -> list[str]:
-    return text.strip().split()
-
-
-def rest_after(text: str, count: int) -> str:
-    """The text after the first `count` words, with its own spacing kept."""
-    remainder = text.strip()
-    for _ in range(count):
-        parts = remainder.split(None, 1)
-        remainder = parts[1] if len(parts) > 1 else ""
-    return remainder.strip()
-
-
-def clip(text: str, limit: int = 500) -> str:
-    """Free text is kept short: boardbot records governance, not case details."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        raise BoardbotError(
-            f"that text is {len(text)} characters; keep it under {limit} "
-            "(record the governance point, never case details)"
-        )
-    return text

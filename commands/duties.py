@@ -8,24 +8,13 @@ Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import update
 from sqlmodel import col
 
-from commands.context import (
-    WRITE_ROLES,
-    Invocation,
-    board_arg,
-    clip,
-    parse_id,
-    require_role,
-    split_args,
-)
+from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
     Bold,
-    Button,
     Code,
     Line,
     Link,
@@ -35,18 +24,21 @@ from commands.reply import (
     header,
     lines,
 )
+from commands.words import short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import OwedDuty, materialise, owed_by, settings_of
-from storage import repo
+from schedules.occurrences import owed_by, settings_of
+from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
+from storage.queries.boards import board_by_key
+from storage.queries.people import roles_on
+from storage.roles import WRITERS, Role
+from storage.status import OccurrenceStatus, Standing
+from storage.upsert import update_one_if
 
 USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
 SOON_WORKING_DAYS = 10
-MAX_LISTED = 40
-LINK_PATTERN = re.compile(r"^<?(https?://[^\s|>]+)(?:\|[^>]*)?>?$")
-SNOOZE_WORKING_DAYS = 3
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -64,33 +56,39 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    materialise(inv.partnership, inv.now, session=inv.session)
     today = calendar.london_date(inv.now)
     owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
     if not owed:
         return Reply.say(f"Nothing is owed by {who} now or in the next month.")
     groups = [
-        ("Overdue", [o for o in owed if o.status == "overdue"]),
+        ("Overdue", [o for o in owed if o.status == Standing.OVERDUE]),
         (
             f"Due within {SOON_WORKING_DAYS} working days",
-            [o for o in owed if o.status == "open" and o.working_days_left <= SOON_WORKING_DAYS],
+            [
+                o
+                for o in owed
+                if o.status == Standing.OPEN and o.working_days_left <= SOON_WORKING_DAYS
+            ],
         ),
         (
             "Open",
-            [o for o in owed if o.status == "open" and o.working_days_left > SOON_WORKING_DAYS],
+            [
+                o
+                for o in owed
+                if o.status == Standing.OPEN and o.working_days_left > SOON_WORKING_DAYS
+            ],
         ),
-        ("Opening within a month", [o for o in owed if o.status == "upcoming"]),
+        ("Opening within a month", [o for o in owed if o.status == Standing.UPCOMING]),
     ]
     blocks: list[Block] = [header(f"Duties: {who}")]
     listed = 0
     for title, items in groups:
-        shown = items[: max(0, MAX_LISTED - listed)]
+        shown = items[: max(0, LIST_CAP - listed)]
         if shown:
             blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
             listed += len(shown)
-    if listed < len(owed):
-        blocks.append(context(f"{len(owed) - listed} more not shown; name a board to narrow it."))
+    blocks += more_line(len(owed) - listed, "name a board to narrow it.")
     blocks.append(
         context("Mark one done: `/duties done ID [LINK]`; waive: `/duties waive ID REASON`")
     )
@@ -100,84 +98,75 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     return Reply.say(summary, *blocks)
 
 
-def duty_line(owed: OwedDuty) -> Line:
-    occ, duty = owed.occurrence, owed.duty
-    towards = f" → {', '.join(k.upper() for k in duty.counterparts)}" if duty.counterparts else ""
-    when = f"due {short_date(occ.due)}"
-    if owed.status == "upcoming":
-        when = f"opens {short_date(occ.opens)}"
-    elif owed.status == "open":
-        when += f" ({owed.working_days_left} working days)"
-    return (Code(f"#{occ.id}"), " ", Bold(duty.title), f"{towards} · {occ.label} · {when}")
-
-
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
-    number = parse_id(token, "a duty", usage=USAGE)
-    row = inv.session.get(DutyOccurrence, number)
-    duty = inv.session.get(Duty, row.duty_id) if row else None
-    if row is None or duty is None or duty.partnership_id != inv.partnership_id:
-        raise BoardbotError(f"there is no duty #{number}; `/duties` lists them", usage=USAGE)
+    missing = "there is no duty #{number}; `/duties` lists them"
+    row = record_arg(inv, DutyOccurrence, token, "a duty", missing, USAGE)
+    duty = inv.session.get(Duty, row.duty_id)
+    assert duty is not None
     return row, duty
 
 
-def require_owner_role(inv: Invocation, duty: Duty, doing: str) -> Board:
-    """A business manager or secretariat of any owner board may record a duty's outcome."""
-    owners = [repo.board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
+def require_owner_role(
+    inv: Invocation, duty: Duty, doing: str, roles: tuple[Role, ...] = WRITERS
+) -> Board:
+    """One of `roles` (business manager or secretariat) on any owner board may record a duty's
+    outcome, or press a prompt's Done or Snooze (whose roles are the same)."""
+    owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
     boards = [b for b in owners if b is not None]
     if not boards:
         raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
     for board in boards:
         assert board.id is not None
-        if repo.roles_on(board.id, inv.user_id, session=inv.session) & set(WRITE_ROLES):
+        if roles_on(board.id, inv.user_id, session=inv.session) & set(roles):
             return board
-    require_role(inv, boards[0], WRITE_ROLES, doing)  # raises, naming the role needed
+    require_role(inv, boards[0], roles, doing)  # raises, naming the role needed
     raise AssertionError("unreachable")
 
 
 def mark_done(inv: Invocation, args: list[str]) -> Reply:
     if not args or len(args) > 2:
         raise BoardbotError("give the duty's id, and optionally a link", usage=USAGE)
-    link = parse_link(args[1]) if len(args) == 2 else None
+    link = link_arg(args[1], usage=USAGE) if len(args) == 2 else None
     row, duty = occurrence_arg(inv, args[0])
-    return complete(inv, row, duty, "done", link=link)
+    return complete(inv, row, duty, OccurrenceStatus.DONE, link=link)
 
 
 def waive(inv: Invocation, args: list[str], text: str) -> Reply:
     if len(args) < 2:
         raise BoardbotError("give the duty's id and the reason it is waived", usage=USAGE)
     row, duty = occurrence_arg(inv, args[0])
-    reason = clip(text.strip().split(None, 2)[2], 300)
-    return complete(inv, row, duty, "waived", note=reason)
+    reason = short_text(text.strip().split(None, 2)[2], 300)
+    return complete(inv, row, duty, OccurrenceStatus.WAIVED, note=reason)
 
 
 def complete(
     inv: Invocation,
     row: DutyOccurrence,
     duty: Duty,
-    status: str,
+    status: OccurrenceStatus,
     *,
     link: str | None = None,
     note: str | None = None,
 ) -> Reply:
-    verb = "mark duties done" if status == "done" else "waive duties"
-    require_owner_role(inv, duty, verb)
-    if row.status in ("done", "waived"):
+    verb = "mark duties done" if status == OccurrenceStatus.DONE else "waive duties"
+    require_owner_role(inv, duty, verb, DONE.roles if status == OccurrenceStatus.DONE else WRITERS)
+    if row.status.recorded:
         raise BoardbotError(f"#{row.id} is already {row.status}")
     before = {"status": row.status}
     # Conditional, so that of two people pressing Done at once only one records an outcome.
-    recorded = inv.session.execute(
-        update(DutyOccurrence)
-        .where(col(DutyOccurrence.id) == row.id, col(DutyOccurrence.status) == row.status)
-        .values(
-            status=status,
-            evidence_link=link,
-            note=note,
-            completed_by=inv.user_id,
-            completed_at=inv.now,
-            next_prompt_at=None,
-        )
+    recorded = update_one_if(
+        DutyOccurrence,
+        row.id,
+        col(DutyOccurrence.status) == row.status,
+        session=inv.session,
+        status=status,
+        evidence_link=link,
+        note=note,
+        completed_by=inv.user_id,
+        completed_at=inv.now,
+        next_prompt_at=None,
     )
-    if int(getattr(recorded, "rowcount", 0) or 0) != 1:
+    if not recorded:
         raise BoardbotError(f"#{row.id} was recorded by someone else a moment ago")
     inv.session.refresh(row)
     after = {"status": status, "evidence_link": link, "note": note}
@@ -190,8 +179,8 @@ def complete(
 
 
 def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
-    require_owner_role(inv, duty, "snooze duty prompts")
-    if row.status != "pending":
+    require_owner_role(inv, duty, "snooze duty prompts", SNOOZE.roles)
+    if row.status != OccurrenceStatus.PENDING:
         raise BoardbotError(f"#{row.id} is already {row.status}; there is nothing to snooze")
     until = calendar.add_working_days(calendar.london_date(inv.now), SNOOZE_WORKING_DAYS)
     row.snoozed_until = until
@@ -203,23 +192,12 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
     )
 
 
-def parse_link(token: str) -> str:
-    match = LINK_PATTERN.match(token)
-    if not match:
-        raise BoardbotError(f"'{token}' is not a link; write a full https:// address", usage=USAGE)
-    return match.group(1)[:500]
-
-
 def on_button(inv: Invocation, action: str, value: str) -> Reply:
     """The Done and Snooze buttons on prompts carry the occurrence id as their value."""
     row, duty = occurrence_arg(inv, value)
-    if action == "duty_done":
-        return complete(inv, row, duty, "done")
+    if action == DONE.id:
+        return complete(inv, row, duty, OccurrenceStatus.DONE)
     return snooze(inv, row, duty)
 
 
-ACTIONS = {"duty_done": on_button, "duty_snooze": on_button}
-BUTTONS = {
-    "done": lambda occ_id: Button("Done", "duty_done", str(occ_id), "primary"),
-    "snooze": lambda occ_id: Button("Snooze 3 working days", "duty_snooze", str(occ_id)),
-}
+ACTIONS = {DONE.id: on_button, SNOOZE.id: on_button}

@@ -10,37 +10,24 @@ Example: `/escalate open lrlscb hwb JSNA refresh omits the children's safeguardi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import col, or_, select
-
-from commands.context import (
-    CHAIR_ROLES,
-    ROLE_NAMES,
-    Invocation,
-    board_arg,
-    clip,
-    parse_id,
-    require_role,
-    rest_after,
-    split_args,
-)
-from commands.ladders import (
-    deadline_for,
-    ladder_of,
-    partnership_ladder,
-    stage_label,
-    stage_of,
-    stage_text,
-)
-from commands.reply import Bold, Code, Line, Mention, Message, Reply, context, header, lines
-from commands.when import london_label
-from schedules import calendar
+from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.dates import london_label
+from commands.lines import board_pair, capped, pair_of, record_id
+from commands.reply import Bold, Line, Mention, Message, Reply, context, header, lines
+from commands.words import rest_after, short_text, split_args
+from schedules import calendar, ladders
 from schedules.calendar import short_date
-from storage import repo
+from schedules.prompts.actions import ADVANCE
 from storage.errors import BoardbotError
 from storage.models import Board, Escalation, EscalationStep
+from storage.queries.boards import keys_by_id
+from storage.queries.escalations import open_or_resolved_since, steps_of
+from storage.queries.people import roles_on
+from storage.roles import OFFICERS, Role, either
+from storage.status import EscalationStatus, StepAction
 
 USAGE = (
     "Usage: `/escalate open FROM TO TEXT`, `/escalate advance ID [NOTE]`, "
@@ -48,7 +35,6 @@ USAGE = (
 )
 TEXT_LIMIT = 300
 RECENT = timedelta(days=90)  # resolved escalations stay listed this long
-MAX_LISTED = 40
 AUDITED = {"from_board_id", "to_board_id", "text", "stage", "stage_deadline", "status", "outcome"}
 
 
@@ -81,9 +67,11 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
     source, target = board_arg(inv, args[0], usage=USAGE), board_arg(inv, args[1], usage=USAGE)
     if source.id == target.id:
         raise BoardbotError(f"{source.key.upper()} cannot escalate a concern to itself")
-    require_role(inv, source, CHAIR_ROLES, f"escalate a concern from {source.key.upper()}")
-    concern = clip(rest_after(text, 3), TEXT_LIMIT)
-    ladder = partnership_ladder(inv)
+    require_role(inv, source, OFFICERS, f"escalate a concern from {source.key.upper()}")
+    concern = short_text(rest_after(text, 3), TEXT_LIMIT)
+    ladder = ladders.ladder_for_new(
+        inv.partnership_id, session=inv.session, now=inv.now, actor=inv.user_id
+    )
     assert source.id is not None and target.id is not None and ladder.id is not None
     row = Escalation(
         partnership_id=inv.partnership_id,
@@ -91,14 +79,14 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
         from_board_id=source.id,
         to_board_id=target.id,
         text=concern,
-        stage_deadline=deadline_for(inv, ladder, 1),
+        stage_deadline=ladders.deadline(ladder, 1, calendar.london_date(inv.now)),
         opened_by=inv.user_id,
         opened_at=inv.now,
     )
     inv.session.add(row)
     inv.session.flush()
-    record_step(inv, row, "opened", None, {})
-    where = stage_text(row, ladder)
+    record_step(inv, row, StepAction.OPENED, None, {})
+    where = ladders.stage_text(row, ladder)
     for_target = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
     notices = posts(
         (target, f"{for_target} (escalation #{row.id}): {concern}. {where}"),
@@ -109,31 +97,33 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
 
 
 def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
-    source, target = require_party(inv, row, "advance an escalation")
-    ladder = ladder_of(inv, row)
+    source, target = require_party(inv, row, "advance an escalation", ADVANCE.roles)
+    ladder = ladders.ladder_of(row, session=inv.session)
     if row.stage >= len(ladder.stages):
-        name = ladder.stages[-1]["name"]
+        name = ladders.stage_of(ladder, len(ladder.stages)).name
         raise BoardbotError(
             f"#{row.id} is already at the final stage ({name}); "
             f"resolve it with /escalate resolve {row.id} OUTCOME"
         )
-    note = clip(note_text, TEXT_LIMIT) or None
+    note = short_text(note_text, TEXT_LIMIT) or None
     before = snapshot(row)
     row.stage += 1
-    row.stage_deadline = deadline_for(inv, ladder, row.stage)
-    record_step(inv, row, "advanced", note, before)
+    row.stage_deadline = ladders.deadline(ladder, row.stage, calendar.london_date(inv.now))
+    record_step(inv, row, StepAction.ADVANCED, note, before)
     why = f" Note: {note}" if note else ""
-    summary = f"Escalation #{row.id} ({pair(source, target)}) advanced. {stage_text(row, ladder)}"
+    summary = (
+        f"Escalation #{row.id} ({pair(source, target)}) advanced. {ladders.stage_text(row, ladder)}"
+    )
     notices = posts((target, summary + why), (source, summary + why))
     return Reply(Message(summary, [lines(summary + why)]), posts=notices)
 
 
 def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
     source, target = require_party(inv, row, "resolve an escalation")
-    outcome = clip(outcome_text, TEXT_LIMIT)
+    outcome = short_text(outcome_text, TEXT_LIMIT)
     before = snapshot(row)
-    row.status, row.outcome, row.resolved_at = "resolved", outcome, inv.now
-    record_step(inv, row, "resolved", outcome, before)
+    row.status, row.outcome, row.resolved_at = EscalationStatus.RESOLVED, outcome, inv.now
+    record_step(inv, row, StepAction.RESOLVED, outcome, before)
     summary = f"Escalation #{row.id} ({pair(source, target)}) is resolved: {outcome}"
     return Reply(
         Message(summary, [lines(summary)]), posts=posts((target, summary), (source, summary))
@@ -141,43 +131,41 @@ def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    recent = or_(col(Escalation.status) == "open", col(Escalation.resolved_at) >= inv.now - RECENT)
-    query = select(Escalation).where(Escalation.partnership_id == inv.partnership_id, recent)
-    if board is not None:
-        query = query.where(
-            or_(Escalation.from_board_id == board.id, Escalation.to_board_id == board.id)
-        )
-    rows = list(inv.session.exec(query.order_by(col(Escalation.status), col(Escalation.id))))
+    since, board_id = inv.now - RECENT, board.id if board else None
+    rows = open_or_resolved_since(inv.partnership_id, board_id, since, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
     if not rows:
         return Reply.say(f"No escalations are open for {who}, and none was resolved in 90 days.")
     keys, today = board_keys(inv), calendar.london_date(inv.now)
-    shown = [escalation_line(inv, row, keys, today) for row in rows[:MAX_LISTED]]
-    blocks = [header(f"Escalations: {who}"), lines(*shown)]
-    if len(rows) > MAX_LISTED:
-        blocks.append(context(f"{len(rows) - MAX_LISTED} more not shown; name a board."))
+    shown, more = capped(rows, "name a board to narrow it.")
+    blocks = [
+        header(f"Escalations: {who}"),
+        lines(*[escalation_line(inv, r, keys, today) for r in shown]),
+    ]
+    blocks += more
     blocks.append(context("Open, then resolved in the last 90 days. Details: `/escalate show ID`"))
-    still_open = sum(row.status == "open" for row in rows)
+    still_open = sum(row.status == EscalationStatus.OPEN for row in rows)
     plural = "" if still_open == 1 else "s"
     return Reply.say(f"{still_open} open escalation{plural} for {who}", *blocks)
 
 
 def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], today: date) -> Line:
-    boards = Bold(f"{keys[row.from_board_id]} → {keys[row.to_board_id]}")
-    if row.status == "resolved":
+    boards = Bold(pair_of(keys, row.from_board_id, row.to_board_id))
+    if row.status == EscalationStatus.RESOLVED:
         when = short_date(calendar.london_date(row.resolved_at or inv.now))
-        return (Code(f"#{row.id}"), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
-    waiting = calendar.working_days_between(calendar.london_date(stage_started(inv, row)), today)
+        return (record_id(row.id), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
+    started = ladders.stage_started(row, session=inv.session)
+    waiting = calendar.working_days_between(calendar.london_date(started), today)
     days = f"{waiting} working day{'' if waiting == 1 else 's'} waiting"
     late = "past its deadline of" if row.stage_deadline < today else "respond by"
-    stage = stage_label(row, ladder_of(inv, row))
+    stage = ladders.stage_label(row, ladders.ladder_of(row, session=inv.session))
     about = f" {row.text} · stage {stage} · {days} · {late} {short_date(row.stage_deadline)}"
-    return (Code(f"#{row.id}"), " ", boards, about)
+    return (record_id(row.id), " ", boards, about)
 
 
 def show(inv: Invocation, row: Escalation) -> Reply:
-    keys, ladder = board_keys(inv), ladder_of(inv, row)
-    query = select(EscalationStep).where(EscalationStep.escalation_id == row.id)
+    keys, ladder = board_keys(inv), ladders.ladder_of(row, session=inv.session)
+    assert row.id is not None
     history: list[Line] = [
         (
             f"{london_label(step.at)} · ",
@@ -185,39 +173,25 @@ def show(inv: Invocation, row: Escalation) -> Reply:
             f" · {step.action} · stage {step.stage}/{len(ladder.stages)} {step.stage_name}",
             f" · {step.note}" if step.note else "",
         )
-        for step in inv.session.exec(query.order_by(col(EscalationStep.at), col(EscalationStep.id)))
+        for step in steps_of([row.id], session=inv.session)
     ]
-    if row.status == "resolved":
+    if row.status == EscalationStatus.RESOLVED:
         state = f"resolved: {row.outcome}"
     else:
-        state = (
-            f"open at stage {stage_label(row, ladder)}, respond by {short_date(row.stage_deadline)}"
-        )
-    title = f"Escalation #{row.id}: {keys[row.from_board_id]} → {keys[row.to_board_id]}"
+        stage, by = ladders.stage_label(row, ladder), short_date(row.stage_deadline)
+        state = f"open at stage {stage}, respond by {by}"
+    title = f"Escalation #{row.id}: {pair_of(keys, row.from_board_id, row.to_board_id)}"
     body = lines(row.text, f"{ladder.name}: {state}")
     return Reply.say(f"{title}, {state}", header(title), body, lines((Bold("History"),), *history))
 
 
-def stage_started(inv: Invocation, row: Escalation) -> datetime:
-    """When the current stage began: the latest step that opened or advanced it."""
-    query = (
-        select(EscalationStep.at)
-        .where(
-            EscalationStep.escalation_id == row.id,
-            col(EscalationStep.action).in_(("opened", "advanced")),
-        )
-        .order_by(col(EscalationStep.at).desc(), col(EscalationStep.id).desc())
-    )
-    return inv.session.exec(query).first() or row.opened_at
-
-
 def record_step(
-    inv: Invocation, row: Escalation, action: str, note: str | None, before: Any
+    inv: Invocation, row: Escalation, action: StepAction, note: str | None, before: Any
 ) -> None:
     """One line of the stage history, and its audit entry."""
     assert row.id is not None
-    deadline = None if action == "resolved" else row.stage_deadline
-    name = stage_of(ladder_of(inv, row), row.stage)["name"]
+    deadline = None if action == StepAction.RESOLVED else row.stage_deadline
+    name = ladders.stage_of(ladders.ladder_of(row, session=inv.session), row.stage).name
     step = EscalationStep(
         escalation_id=row.id,
         stage=row.stage,
@@ -244,37 +218,36 @@ def snapshot(row: Escalation) -> dict[str, Any]:
 
 
 def escalation_arg(inv: Invocation, token: str) -> Escalation:
-    number = parse_id(token, "an escalation", usage=USAGE)
-    row = inv.session.get(Escalation, number)
-    if row is None or row.partnership_id != inv.partnership_id:
-        raise BoardbotError(f"there is no escalation #{number}; see `/escalate list`", usage=USAGE)
-    return row
+    missing = "there is no escalation #{number}; see `/escalate list`"
+    return record_arg(inv, Escalation, token, "an escalation", missing, USAGE)
 
 
-def require_party(inv: Invocation, row: Escalation, doing: str) -> tuple[Board, Board]:
-    """The chair, business manager or secretariat of either board may move an escalation on."""
+def require_party(
+    inv: Invocation, row: Escalation, doing: str, roles: tuple[Role, ...] = OFFICERS
+) -> tuple[Board, Board]:
+    """The chair, business manager or secretariat of either board may move an escalation on
+    (the Advance button's roles are the same)."""
     source, target = (inv.session.get(Board, i) for i in (row.from_board_id, row.to_board_id))
     assert source is not None and target is not None
     held = set()
     for board in (source, target):
-        held |= repo.roles_on(board.id or 0, inv.user_id, session=inv.session)
-    if not held & set(CHAIR_ROLES):
-        needed = " or ".join(ROLE_NAMES[r] for r in CHAIR_ROLES)
+        held |= roles_on(board.id or 0, inv.user_id, session=inv.session)
+    if not held & set(roles):
+        needed = either(roles)
         raise BoardbotError(
             f"to {doing} you need to be {source.key.upper()}'s or {target.key.upper()}'s {needed}"
         )
-    if row.status == "resolved":
+    if row.status == EscalationStatus.RESOLVED:
         raise BoardbotError(f"#{row.id} is already resolved: {row.outcome}")
     return source, target
 
 
 def board_keys(inv: Invocation) -> dict[int, str]:
-    rows = inv.session.exec(select(Board).where(Board.partnership_id == inv.partnership_id))
-    return {b.id: b.key.upper() for b in rows if b.id is not None}
+    return keys_by_id(inv.partnership_id, session=inv.session)
 
 
 def pair(source: Board, target: Board) -> str:
-    return f"{source.key.upper()} → {target.key.upper()}"
+    return board_pair(source.key, target.key)
 
 
 def posts(*notices: tuple[Board, str]) -> list[Message]:
@@ -289,4 +262,4 @@ def on_advance_button(inv: Invocation, action_id: str, value: str) -> Reply:
     return advance(inv, escalation_arg(inv, value), "")
 
 
-ACTIONS = {"escalation_advance": on_advance_button}
+ACTIONS = {ADVANCE.id: on_advance_button}

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from commands import registry
-from commands.context import ROLE_NAMES, Invocation
-from commands.duties import duty_line
-from commands.meetings import meeting_line
+from commands.context import Invocation
+from commands.lines import capped, duty_line, meeting_line, pair_of, record_id
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import short_date
-from schedules.occurrences import materialise, owed_by
-from storage import repo
-from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Partnership
+from schedules.occurrences import owed_by
+from storage.models import Board, Partnership
+from storage.queries.agenda import open_involving
+from storage.queries.boards import boards_of, keys_of
+from storage.queries.escalations import open_involving as escalations_involving
+from storage.queries.meetings import upcoming
+from storage.queries.partnerships import all_partnerships
+from storage.queries.people import memberships_of, people_with_role
+from storage.roles import Role
+from storage.status import Standing
 
-MAX_LISTED = 10  # per section, so the tab stays far below Slack's 100 blocks
-MAX_BOARDS = 20
-MAX_BLOCKS = 90
 GET_A_ROLE: Line = (
     "To get a role, ask your board's business manager to run ",
     Code("/boards role BOARD @you ROLE"),
@@ -28,22 +31,22 @@ Held = dict[int, tuple[Board, list[str]]]  # board id -> (board, the viewer's ro
 
 
 def home_blocks(inv: Invocation) -> list[Block]:
-    partnerships = repo.partnerships(session=inv.session)
+    partnerships = all_partnerships(session=inv.session)
     if not partnerships:
         return not_set_up()
     held: dict[int, Held] = {}
-    for board, role in repo.memberships_of(inv.user_id, session=inv.session):
+    for board, role in memberships_of(inv.user_id, session=inv.session):
         assert board.id is not None
         mine = held.setdefault(board.partnership_id, {})
         mine.setdefault(board.id, (board, []))[1].append(role)
     if not held:
-        return newcomer(inv.session, partnerships)[:MAX_BLOCKS]
+        return newcomer(inv.session, partnerships)
     blocks: list[Block] = []
     for partnership in partnerships:
         if partnership.id in held:
             blocks += member_home(inv, partnership, held[partnership.id])
     blocks.append(context(("Commands: ", *commands_line())))
-    return blocks[:MAX_BLOCKS]
+    return blocks  # bot/render.py keeps the tab within Slack's limit on blocks
 
 
 def not_set_up() -> list[Block]:
@@ -67,16 +70,16 @@ def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
     blocks: list[Block] = [header("Welcome to boardbot"), lines("You hold no role on a board yet.")]
     for partnership in partnerships:
         assert partnership.id is not None
-        boards = repo.boards(partnership.id, session=session)
-        rows = [board_with_managers(session, board) for board in boards[:MAX_BOARDS]]
-        blocks += [lines((Bold(partnership.name),), *rows)]
+        shown, more = capped(boards_of(partnership.id, session=session), "/boards lists them all.")
+        rows = [board_with_managers(session, board) for board in shown]
+        blocks += [lines((Bold(partnership.name),), *rows), *more]
     blocks += [lines(GET_A_ROLE), context(("Commands: ", *commands_line()))]
     return blocks
 
 
 def board_with_managers(session: Session, board: Board) -> Line:
     assert board.id is not None
-    managers = repo.people_with_role(board.id, "business_manager", session=session)
+    managers = people_with_role(board.id, Role.BUSINESS_MANAGER, session=session)
     said: Line = (", business manager ",) if managers else ()
     for number, person in enumerate(managers):
         said += (", " if number else "", Mention(person.slack_user_id))
@@ -90,71 +93,54 @@ def board_line(board: Board) -> Line:
 
 def member_home(inv: Invocation, partnership: Partnership, held: Held) -> list[Block]:
     mine = [
-        (*board_line(board), f" · {', '.join(ROLE_NAMES.get(r, r) for r in roles)}")
+        (*board_line(board), f" · {', '.join(Role(r).label for r in roles)}")
         for board, roles in held.values()
     ]
     keys = {board.key for board, _ in held.values()}
     ids = list(held)
-    blocks = [header("Your boards"), lines(*mine[:MAX_BOARDS]), context(partnership.name)]
+    shown, more = capped(mine, "/boards lists them all.")
+    blocks = [header("Your boards"), lines(*shown), *more, context(partnership.name)]
     blocks += duties_section(inv, partnership, keys)
     blocks += agenda_section(inv.session, ids)
     blocks += escalations_section(inv, ids)
-    blocks += meetings_section(inv, ids)
+    blocks += meetings_section(inv, {board.id: board for board, _ in held.values()})
     return blocks
 
 
-def section(title: str, rows: list[Line], empty: str, more: str) -> list[Block]:
+def section(title: str, rows: list[Line], empty: str, how: str) -> list[Block]:
     if not rows:
         return [header(title), context(empty)]
-    blocks = [header(title), lines(*rows[:MAX_LISTED])]
-    if len(rows) > MAX_LISTED:
-        blocks.append(context(f"{len(rows) - MAX_LISTED} more: {more}"))
-    return blocks
+    shown, more = capped(rows, how)
+    return [header(title), lines(*shown), *more]
 
 
 def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) -> list[Block]:
     assert partnership.id is not None
-    materialise(partnership, inv.now, session=inv.session)
     today = calendar.london_date(inv.now)
     owed = [
         o
         for o in owed_by(partnership.id, None, today, session=inv.session)
         if keys & set(o.duty.owners)
     ]
-    owed.sort(key=lambda o: o.status != "overdue")  # stable: closest first within each
-    overdue = sum(o.status == "overdue" for o in owed)
+    owed.sort(key=lambda o: o.status != Standing.OVERDUE)  # stable: closest first within each
+    overdue = sum(o.status == Standing.OVERDUE for o in owed)
     title = "Duties your boards owe" + (f" ({overdue} overdue)" if overdue else "")
     return section(
         title,
         [duty_line(o) for o in owed],
         "Nothing is owed by your boards now or in the next month.",
-        "/duties BOARD lists them all",
+        "/duties BOARD lists them all.",
     )
-
-
-def keys_of(session: Session, ids: set[int]) -> dict[int, str]:
-    rows = session.exec(select(Board).where(col(Board.id).in_(ids)))
-    return {b.id: b.key.upper() for b in rows if b.id is not None}
-
-
-def pair(keys: dict[int, str], from_id: int, to_id: int) -> Bold:
-    return Bold(f"{keys.get(from_id, '?')} → {keys.get(to_id, '?')}")
 
 
 def agenda_section(session: Session, ids: list[int]) -> list[Block]:
-    query = select(AgendaRequest).where(
-        AgendaRequest.status == "open",
-        or_(col(AgendaRequest.from_board_id).in_(ids), col(AgendaRequest.to_board_id).in_(ids)),
-    )
-    found = list(
-        session.exec(query.order_by(col(AgendaRequest.requested_at), col(AgendaRequest.id)))
-    )
-    keys = keys_of(session, {b for r in found for b in (r.from_board_id, r.to_board_id)})
+    found = open_involving(ids, session=session)
+    keys = keys_of({b for r in found for b in (r.from_board_id, r.to_board_id)}, session=session)
     rows: list[Line] = [
         (
-            Code(f"#{r.id}"),
+            record_id(r.id),
             " ",
-            pair(keys, r.from_board_id, r.to_board_id),
+            Bold(pair_of(keys, r.from_board_id, r.to_board_id)),
             f" {r.text} · asked {short_date(calendar.london_date(r.requested_at))}",
         )
         for r in found
@@ -163,54 +149,39 @@ def agenda_section(session: Session, ids: list[int]) -> list[Block]:
         "Open agenda requests",
         rows,
         "No agenda request to or from your boards is open.",
-        "/agenda list BOARD",
+        "/agenda list BOARD lists them all.",
     )
 
 
 def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
     session, today = inv.session, calendar.london_date(inv.now)
-    query = select(Escalation, Ladder).join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-    query = query.where(
-        Escalation.status == "open",
-        or_(col(Escalation.from_board_id).in_(ids), col(Escalation.to_board_id).in_(ids)),
-    )
-    found = list(session.exec(query.order_by(col(Escalation.stage_deadline), col(Escalation.id))))
-    keys = keys_of(session, {b for r, _ in found for b in (r.from_board_id, r.to_board_id)})
+    found = escalations_involving(ids, session=session)
+    keys = keys_of({b for r, _ in found for b in (r.from_board_id, r.to_board_id)}, session=session)
     rows: list[Line] = []
     for row, ladder in found:
-        stages = ladder.stages
-        name = stages[row.stage - 1].get("name", "") if 0 < row.stage <= len(stages) else ""
+        name = ladders.stage_of(ladder, row.stage).name
         late = "past its deadline of" if row.stage_deadline < today else "respond by"
         stage = f"stage {row.stage}" + (f" ({name})" if name else "")
         about = f" {row.text} · {stage} · {late} {short_date(row.stage_deadline)}"
         rows.append(
-            (Code(f"#{row.id}"), " ", pair(keys, row.from_board_id, row.to_board_id), about)
+            (record_id(row.id), " ", Bold(pair_of(keys, row.from_board_id, row.to_board_id)), about)
         )
     return section(
         "Open escalations",
         rows,
         "No escalation involving your boards is open.",
-        "/escalate list BOARD",
+        "/escalate list BOARD lists them all.",
     )
 
 
-def meetings_section(inv: Invocation, ids: list[int]) -> list[Block]:
-    query = (
-        select(Meeting, Board)
-        .join(Board, col(Board.id) == col(Meeting.board_id))
-        .where(
-            col(Meeting.board_id).in_(ids),
-            Meeting.status == "scheduled",
-            col(Meeting.starts_at) >= inv.now,
-        )
-        .order_by(col(Meeting.starts_at), col(Meeting.id))
-    )
-    rows = [meeting_line(meeting, board) for meeting, board in inv.session.exec(query)]
+def meetings_section(inv: Invocation, boards: dict[int | None, Board]) -> list[Block]:
+    found = upcoming(boards, inv.now, session=inv.session)
+    rows = [meeting_line(meeting, boards[meeting.board_id]) for meeting in found]
     blocks = section(
         "Next meetings",
         rows,
         "No meeting of your boards is set. Add one: /meetings add BOARD WHEN",
-        "/meetings BOARD",
+        "/meetings BOARD lists them all.",
     )
     return blocks + ([context("London time.")] if rows else [])
 

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from commands.context import (
-    ROLE_NAMES,
-    WRITE_ROLES,
-    Invocation,
-    board_arg,
-    clip,
-    require_role,
-    split_args,
-)
+from commands.context import Invocation, board_arg, require_role
 from commands.reply import Code, Line, Link, Message, Reply, lines
+from commands.words import short_text, split_args
 from schedules.feeds import subscriptions, tokens
 from schedules.feeds.fetch import FeedError, is_web_address, web_address
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Board
+from storage.queries.people import memberships_of
+from storage.roles import ROLES, WRITERS, Role
 
 SUBSCRIBE_USAGE = "Usage: `/meetings subscribe BOARD URL [--match TEXT]`"
 UNSUBSCRIBE_USAGE = "Usage: `/meetings unsubscribe BOARD`"
 FEED_USAGE = "Usage: `/meetings feed [BOARD]`"
 URL_LIMIT = 500
 MATCH_LIMIT = 200
-SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")  # how Slack sends a URL typed in a command
 
 
 def subscribe(inv: Invocation, rest: str) -> Reply:
@@ -35,9 +27,9 @@ def subscribe(inv: Invocation, rest: str) -> Reply:
     if len(args) != 2:
         raise BoardbotError("give the board and the calendar feed's address", usage=SUBSCRIBE_USAGE)
     board = board_arg(inv, args[0], usage=SUBSCRIBE_USAGE)
-    require_role(inv, board, WRITE_ROLES, f"change {board.key.upper()}'s calendar feed")
+    require_role(inv, board, WRITERS, f"change {board.key.upper()}'s calendar feed")
     url = feed_address(args[1])
-    match = clip(match_text.strip().strip("\"'“”"), MATCH_LIMIT)
+    match = short_text(match_text.strip().strip("\"'“”"), MATCH_LIMIT)
     if "--match" in rest and not match:
         raise BoardbotError("give the text to match after --match", usage=SUBSCRIBE_USAGE)
     try:
@@ -56,8 +48,7 @@ def subscribe(inv: Invocation, rest: str) -> Reply:
 
 
 def feed_address(token: str) -> str:
-    link = SLACK_LINK.match(token.strip())
-    address = link.group(1) if link else token.strip()
+    address = token.strip()
     if not is_web_address(address):
         raise BoardbotError(
             f"'{address}' is not a web address; give the feed's https:// (or webcal://) address",
@@ -73,7 +64,7 @@ def unsubscribe(inv: Invocation, rest: str) -> Reply:
     if len(args) != 1:
         raise BoardbotError("give the board", usage=UNSUBSCRIBE_USAGE)
     board = board_arg(inv, args[0], usage=UNSUBSCRIBE_USAGE)
-    require_role(inv, board, WRITE_ROLES, f"change {board.key.upper()}'s calendar feed")
+    require_role(inv, board, WRITERS, f"change {board.key.upper()}'s calendar feed")
     subscriptions.unsubscribe(board, now=inv.now, actor=inv.user_id, session=inv.session)
     return Reply.say(
         f"{board.key.upper()} no longer follows its calendar feed. The meetings it brought stay; "
@@ -88,7 +79,7 @@ def feed(inv: Invocation, rest: str) -> Reply:
         raise BoardbotError("give one board, or none for the whole partnership", usage=FEED_USAGE)
     board = board_arg(inv, args[0], usage=FEED_USAGE) if args else None
     if board is not None:
-        require_role(inv, board, tuple(ROLE_NAMES), f"get {board.key.upper()}'s calendar")
+        require_role(inv, board, ROLES, f"get {board.key.upper()}'s calendar")
     elif not any(b.partnership_id == inv.partnership_id for b, _ in holdings(inv)):
         raise BoardbotError(
             "to get the partnership's calendar you need a role on one of its boards"
@@ -116,8 +107,8 @@ def feed(inv: Invocation, rest: str) -> Reply:
     return Reply(Message(sent, [lines(sent)]), posts=[dm])
 
 
-def holdings(inv: Invocation) -> list[tuple[Board, str]]:
-    return repo.memberships_of(inv.user_id, session=inv.session)
+def holdings(inv: Invocation) -> list[tuple[Board, Role]]:
+    return memberships_of(inv.user_id, session=inv.session)
 
 
 def feed_lines(which: str, url: str, partnership: str, board: Board | None) -> list[Line]:

@@ -22,24 +22,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import col, select
 
-from commands.context import (
-    WRITE_ROLES,
-    Invocation,
-    board_arg,
-    clip,
-    parse_id,
-    require_role,
-    rest_after,
-    split_args,
-)
+from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.dates import meeting_time
+from commands.lines import capped, meeting_line
 from commands.meeting_feeds import FEED_VERBS
-from commands.reply import Bold, Code, Line, Message, Reply, context, header, lines
-from commands.when import parse_when
+from commands.reply import Message, Reply, context, header, lines
+from commands.words import rest_after, short_text, split_args
 from schedules.meeting_times import when_label
 from storage.errors import BoardbotError
 from storage.models import Board, Meeting
+from storage.queries.boards import boards_of
+from storage.queries.meetings import at, upcoming
+from storage.roles import WRITERS
+from storage.status import MeetingStatus
 
 USAGE = (
     "Usage: `/meetings [BOARD]`, `/meetings add BOARD WHEN [; VENUE]`, "
@@ -48,7 +44,6 @@ USAGE = (
     "`/meetings feed [BOARD]`"
 )
 LISTED_AHEAD = relativedelta(months=12)
-MAX_LISTED = 40
 VENUE_LIMIT = 200
 
 
@@ -74,39 +69,27 @@ def handle(inv: Invocation, text: str) -> Reply:
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    query = select(Board).where(Board.partnership_id == inv.partnership_id)
-    boards = {b.id: b for b in inv.session.exec(query)}
-    meetings_query = select(Meeting).where(
-        col(Meeting.board_id).in_([board.id] if board else [b.id for b in boards.values()]),
-        Meeting.status == "scheduled",
-        col(Meeting.starts_at) > inv.now,
-        col(Meeting.starts_at) <= inv.now + LISTED_AHEAD,
-    )
-    meetings = list(
-        inv.session.exec(meetings_query.order_by(col(Meeting.starts_at), col(Meeting.id)))
-    )
+    boards = {b.id: b for b in boards_of(inv.partnership_id, session=inv.session, retired=True)}
+    which = [board.id] if board else list(boards)
+    until = inv.now + LISTED_AHEAD
+    meetings = upcoming(which, inv.now, until=until, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
     if not meetings:
         return Reply.say(
             f"No meetings of {who} are set for the next 12 months. "
             "Add one: `/meetings add BOARD WHEN`"
         )
-    shown = [meeting_line(m, boards[m.board_id]) for m in meetings[:MAX_LISTED]]
-    blocks = [header(f"Meetings: {who}"), lines(*shown)]
-    if len(meetings) > MAX_LISTED:
-        blocks.append(
-            context(f"{len(meetings) - MAX_LISTED} more not shown; name a board to narrow it.")
-        )
+    shown, more = capped(meetings, "name a board to narrow it.")
+    blocks = [
+        header(f"Meetings: {who}"),
+        lines(*[meeting_line(m, boards[m.board_id]) for m in shown]),
+    ]
+    blocks += more
     blocks.append(
         context("London time. Move one: `/meetings move ID WHEN`; cancel: `/meetings cancel ID`")
     )
     count = f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}"
     return Reply.say(f"{count} of {who} in the next 12 months", *blocks)
-
-
-def meeting_line(meeting: Meeting, board: Board) -> Line:
-    venue = f" · {meeting.venue}" if meeting.venue else ""
-    return (Code(f"#{meeting.id}"), " ", Bold(board.key.upper()), f" {when_label(meeting)}{venue}")
 
 
 def add(inv: Invocation, rest: str) -> Reply:
@@ -115,9 +98,9 @@ def add(inv: Invocation, rest: str) -> Reply:
     if len(parts) < 2:
         raise BoardbotError("give the board and when it meets", usage=USAGE)
     board = board_arg(inv, parts[0], usage=USAGE)
-    require_role(inv, board, WRITE_ROLES, f"add {board.key.upper()}'s meetings")
-    starts_at = parse_when(parts[1], inv.now)
-    venue = clip(venue_text, VENUE_LIMIT)
+    require_role(inv, board, WRITERS, f"add {board.key.upper()}'s meetings")
+    starts_at = meeting_time(parts[1], inv.now)
+    venue = short_text(venue_text, VENUE_LIMIT)
     refuse_a_second_meeting_at(inv, board, starts_at)
     assert board.id is not None
     meeting = Meeting(
@@ -136,7 +119,7 @@ def add(inv: Invocation, rest: str) -> Reply:
 
 def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
     board = changeable(inv, meeting, "move")
-    starts_at = parse_when(when_text, inv.now)
+    starts_at = meeting_time(when_text, inv.now)
     refuse_a_second_meeting_at(inv, board, starts_at, moving=meeting)
     before = {"starts_at": meeting.starts_at.isoformat()}
     meeting.starts_at, meeting.all_day = starts_at, False
@@ -153,14 +136,14 @@ def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
 
 def cancel(inv: Invocation, meeting: Meeting) -> Reply:
     board = changeable(inv, meeting, "cancel")
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     changed_by_hand(inv, meeting)
     inv.audit(
         "meeting.cancelled",
         "meeting",
         meeting.id,
-        before={"status": "scheduled"},
-        after={"status": "cancelled"},
+        before={"status": MeetingStatus.SCHEDULED},
+        after={"status": MeetingStatus.CANCELLED},
     )
     return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled")
 
@@ -180,8 +163,8 @@ def changeable(inv: Invocation, meeting: Meeting, verb: str) -> Board:
     """A scheduled meeting still to come, and the board whose business manager may change it."""
     board = inv.session.get(Board, meeting.board_id)
     assert board is not None
-    require_role(inv, board, WRITE_ROLES, f"{verb} {board.key.upper()}'s meetings")
-    if meeting.status == "cancelled":
+    require_role(inv, board, WRITERS, f"{verb} {board.key.upper()}'s meetings")
+    if meeting.status == MeetingStatus.CANCELLED:
         raise BoardbotError(f"#{meeting.id} is already cancelled; add a new meeting instead")
     if meeting.starts_at <= inv.now:
         # Duties that follow a meeting (minutes, actions) are already counted from this one.
@@ -192,22 +175,12 @@ def changeable(inv: Invocation, meeting: Meeting, verb: str) -> Board:
 def refuse_a_second_meeting_at(
     inv: Invocation, board: Board, starts_at: datetime, moving: Meeting | None = None
 ) -> None:
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
-        Meeting.starts_at == starts_at,
-    )
-    if moving is not None:
-        query = query.where(Meeting.id != moving.id)
-    same = inv.session.exec(query).first()
+    other_than = moving.id if moving is not None else None
+    same = at(board.id, starts_at, other_than=other_than, session=inv.session)
     if same is not None:
         raise BoardbotError(f"{board.key.upper()} already meets then (#{same.id})")
 
 
 def meeting_arg(inv: Invocation, token: str) -> Meeting:
-    number = parse_id(token, "a meeting", usage=USAGE)
-    meeting = inv.session.get(Meeting, number)
-    board = inv.session.get(Board, meeting.board_id) if meeting else None
-    if meeting is None or board is None or board.partnership_id != inv.partnership_id:
-        raise BoardbotError(f"there is no meeting #{number}; `/meetings` lists them", usage=USAGE)
-    return meeting
+    missing = "there is no meeting #{number}; `/meetings` lists them"
+    return record_arg(inv, Meeting, token, "a meeting", missing, USAGE)

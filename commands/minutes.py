@@ -9,40 +9,29 @@ Example: `/minutes hwb 3 March 2026 https://example.org/minutes.pdf`
 
 from __future__ import annotations
 
-import re
 from datetime import date, time, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
-from commands.context import WRITE_ROLES, Invocation, board_arg, require_role, split_args
-from commands.duties import LINK_PATTERN, parse_link
-from commands.reply import Bold, Code, Line, Link, Mention, Message, Reply, context, lines
+from commands.context import Invocation, board_arg, require_role
+from commands.dates import meeting_day
+from commands.lines import capped, is_link, link_arg, record_id
+from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
+from commands.words import split_args
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import OPEN_STATUSES, active_duties, materialise
-from storage import repo
+from schedules.cycle import after_meeting
+from schedules.occurrences import make_after_meeting
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
+from storage.queries.boards import boards_of, keys_by_id
+from storage.queries.meetings import first_between, latest_shares, share_of_day
+from storage.queries.occurrences import duties_of, pending_of_period
+from storage.roles import WRITERS
+from storage.status import OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
-DATE_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
-MAX_LISTED = 20
-FURTHEST_BACK = relativedelta(years=10)  # older minutes are history, not a protocol's cycle
-MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-MONTHS = {
-    name: number
-    for number, full in enumerate(MONTH_NAMES.split(), start=1)
-    for name in (full, full[:3])
-} | {"sept": 9}
-RELATIVE_DAYS = {"today": 0, "yesterday": 1}
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-WORDS_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?(?: (\d{4}))?$")
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -57,67 +46,25 @@ def handle(inv: Invocation, text: str) -> Reply:
         raise BoardbotError("give the board and the date of its meeting", usage=USAGE)
     board = board_arg(inv, args[0], usage=USAGE)
     words = args[1:]
-    link = parse_link(words.pop()) if LINK_PATTERN.match(words[-1]) else None
+    link = link_arg(words.pop(), usage=USAGE) if is_link(words[-1]) else None
     if not words:
         raise BoardbotError("give the date of the meeting", usage=USAGE)
-    day = parse_day(" ".join(words), calendar.london_date(inv.now))
+    day = meeting_day(" ".join(words), calendar.london_date(inv.now), usage=USAGE)
     return log_share(inv, board, day, link)
-
-
-def parse_day(text: str, today: date) -> date:
-    """A meeting day, read day first; a date without a year is the latest one not in the future."""
-    spoken = " ".join(text.lower().replace(",", " ").split())
-    if spoken in RELATIVE_DAYS:
-        return today - timedelta(days=RELATIVE_DAYS[spoken])
-    try:
-        day = _day_of(spoken, today)
-    except ValueError:
-        day = None
-    if day is None:
-        raise BoardbotError(f"'{text}' is not a date I can read; {DATE_EXAMPLE}", usage=USAGE)
-    if day > today:
-        raise BoardbotError(
-            f"{short_date(day)} is in the future; log minutes once the meeting has happened",
-            usage=USAGE,
-        )
-    if day < today - FURTHEST_BACK:
-        raise BoardbotError(
-            f"'{text}' is more than ten years ago; minutes can be logged for meetings "
-            f"since {short_date(today - FURTHEST_BACK)}",
-            usage=USAGE,
-        )
-    return day
-
-
-def _day_of(spoken: str, today: date) -> date | None:
-    if match := ISO_DATE.match(spoken):
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
-    if match := SLASH_DATE.match(spoken):
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = WORDS_DATE.match(spoken)
-    if not match or match.group(2) not in MONTHS:
-        return None
-    day, month = int(match.group(1)), MONTHS[match.group(2)]
-    if match.group(3):
-        return date(int(match.group(3)), month, day)
-    this_year = date(today.year, month, day)
-    return this_year if this_year <= today else date(today.year - 1, month, day)
 
 
 def minute_duties(inv: Invocation, board: Board) -> list[Duty]:
     """The active duties to share minutes after the meetings of `board`."""
     return [
         duty
-        for duty in active_duties(inv.partnership_id, session=inv.session)
+        for duty in duties_of(inv.partnership_id, session=inv.session)
         if board.key in duty.schedule.get("after_meetings", {}).get("of", [])
     ]
 
 
 def counterparts_of(inv: Invocation, board: Board, duties: list[Duty]) -> list[Board]:
     """The protocol's counterparts for these minutes, else every other board."""
-    others = [b for b in repo.boards(inv.partnership_id, session=inv.session) if b.id != board.id]
+    others = [b for b in boards_of(inv.partnership_id, session=inv.session) if b.id != board.id]
     named = {key for duty in duties for key in duty.counterparts}
     return [b for b in others if b.key in named] or others
 
@@ -125,20 +72,12 @@ def counterparts_of(inv: Invocation, board: Board, duties: list[Duty]) -> list[B
 def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
     start = calendar.at_local_time(day, time(0))
     end = calendar.at_local_time(day + timedelta(days=1), time(0))
-    query = select(Meeting).where(
-        Meeting.board_id == board.id,
-        Meeting.status == "scheduled",
-        col(Meeting.starts_at) >= start,
-        col(Meeting.starts_at) < end,
-    )
-    return inv.session.exec(query.order_by(col(Meeting.starts_at))).first()
+    return first_between(board.id, start, end, session=inv.session)
 
 
 def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
-    require_role(inv, board, WRITE_ROLES, "log minutes")
-    earlier = inv.session.exec(
-        select(MinuteShare).where(MinuteShare.board_id == board.id, MinuteShare.meeting_on == day)
-    ).first()
+    require_role(inv, board, WRITERS, "log minutes")
+    earlier = share_of_day(board.id, day, session=inv.session)
     if earlier is not None:
         logged = short_date(calendar.london_date(earlier.logged_at))
         raise BoardbotError(
@@ -183,18 +122,18 @@ def complete_duties(
     inv: Invocation, duties: list[Duty], meeting: Meeting, share: MinuteShare
 ) -> list[DutyOccurrence]:
     """Mark done the occurrences owed after this meeting, with the share as evidence."""
-    materialise(inv.partnership, inv.now, session=inv.session)
-    query = select(DutyOccurrence).where(
-        col(DutyOccurrence.duty_id).in_([d.id for d in duties]),
-        DutyOccurrence.period_key == f"meeting:{meeting.id}",
-        col(DutyOccurrence.status).in_(OPEN_STATUSES),
-    )
-    done = list(inv.session.exec(query))
+    make_after_meeting(inv.partnership, meeting, inv.now, session=inv.session)
+    period = after_meeting(str(meeting.id))
+    done = pending_of_period([d.id for d in duties], period, session=inv.session)
     for row in done:
         before = {"status": row.status}
-        row.status, row.evidence_link, row.note = "done", share.link, f"minutes share #{share.id}"
+        row.status, row.evidence_link, row.note = (
+            OccurrenceStatus.DONE,
+            share.link,
+            f"minutes share #{share.id}",
+        )
         row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
-        after = {"status": "done", "evidence_link": share.link, "note": row.note}
+        after = {"status": OccurrenceStatus.DONE, "evidence_link": share.link, "note": row.note}
         inv.audit("duty.done", "duty_occurrence", row.id, before=before, after=after)
     return done
 
@@ -226,32 +165,29 @@ def share_reply(
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
-    query = (
-        select(MinuteShare, Board)
-        .join(Board, col(Board.id) == col(MinuteShare.board_id))
-        .where(Board.partnership_id == inv.partnership_id)
-        .order_by(col(MinuteShare.logged_at).desc(), col(MinuteShare.id).desc())
-    )
-    if board is not None:
-        query = query.where(MinuteShare.board_id == board.id)
-    found = list(inv.session.exec(query.limit(MAX_LISTED)))
+    board_id = board.id if board else None
+    shares = latest_shares(inv.partnership_id, board_id, session=inv.session)
+    keys = keys_by_id(inv.partnership_id, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
-    if not found:
+    if not shares:
         return Reply.say(f"No minutes are logged as shared for {who} yet.")
+    shown, more = capped(shares, "name a board to narrow it.")
+    rows = [share_line(share, keys[share.board_id]) for share in shown]
     return Reply.say(
-        f"The {len(found)} most recent minutes shares for {who}",
-        lines((Bold(f"Minutes shared: {who}"),), *[share_line(s, b) for s, b in found]),
+        f"The {len(shown)} most recent minutes shares for {who}",
+        lines((Bold(f"Minutes shared: {who}"),), *rows),
+        *more,
     )
 
 
-def share_line(share: MinuteShare, board: Board) -> Line:
+def share_line(share: MinuteShare, board: str) -> Line:
     towards = ", ".join(k.upper() for k in share.shared_with) or "no other board"
     logged = short_date(calendar.london_date(share.logged_at))
     evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
     return (
-        Code(f"#{share.id}"),
+        record_id(share.id),
         " ",
-        Bold(board.key.upper()),
+        Bold(board.upper()),
         f" meeting {short_date(share.meeting_on)} → {towards} · logged {logged} by ",
         Mention(share.logged_by),
         *evidence,

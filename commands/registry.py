@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from commands import agenda, boards, duties, escalate, meetings, minutes
 from commands.context import Invocation
@@ -33,24 +34,26 @@ def usage(name: str) -> str:
     return (FAMILIES[name].__doc__ or "").strip()
 
 
-def actions() -> dict[str, ActionHandler]:
-    found: dict[str, ActionHandler] = {}
+def handlers(kind: str) -> dict[str, Any]:
+    """Every family's handlers of one kind, by the id Slack sends: ACTIONS (buttons, by action
+    id), VIEWS (forms, by callback id), POSTED (hooks run after the edge posts a message, by
+    its metadata's event type). A new kind of Slack surface adds a kind here without a change:
+    its listener in bot/listeners/ asks for it, and a family declares it."""
+    found: dict[str, Any] = {}
     for module in FAMILIES.values():
-        found.update(getattr(module, "ACTIONS", {}))
+        found.update(getattr(module, kind, {}))
     return found
+
+
+def actions() -> dict[str, ActionHandler]:
+    return handlers("ACTIONS")
 
 
 def views() -> dict[str, ViewHandler]:
-    found: dict[str, ViewHandler] = {}
-    for module in FAMILIES.values():
-        found.update(getattr(module, "VIEWS", {}))
-    return found
+    return handlers("VIEWS")
 
 
 def posted_hooks() -> dict[str, Callable[..., None]]:
-    """POSTED hooks by metadata event_type: after posting such a message the edge calls
-    hook(session, event_payload id, channel, ts) in a new transaction."""
-    found: dict[str, Callable[..., None]] = {}
-    for module in FAMILIES.values():
-        found.update(getattr(module, "POSTED", {}))
-    return found
+    """POSTED hooks: after posting such a message the edge calls hook(session, the metadata's
+    event_payload id, channel, ts) in a new transaction."""
+    return handlers("POSTED")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# The parts of a line: plain text, and these, which the edge renders in Slack's markup.
+
 
 @dataclass(frozen=True)
 class Bold:
@@ -12,24 +14,28 @@ class Bold:
 
 
 @dataclass(frozen=True)
+class Link:
+    url: str
+    label: str = ""  # the URL itself when empty
+
+
+@dataclass(frozen=True)
 class Mention:
+    """A person, by Slack user id: the edge shows their name."""
+
     user_id: str
 
 
 @dataclass(frozen=True)
-class ChannelRef:
-    channel_id: str
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    label: str = ""
-
-
-@dataclass(frozen=True)
 class Code:
-    text: str
+    text: str  # a command to copy, an id
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """A channel, by Slack channel id: the edge shows a link to it."""
+
+    channel_id: str
 
 
 Part = str | Bold | Mention | ChannelRef | Link | Code

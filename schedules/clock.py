@@ -7,21 +7,20 @@ prompt never stops it, and nothing it does sleeps.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Engine, text
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
-from schedules import calendar, ledger
+from schedules import calendar, outbox
 from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from schedules.rounds import SendingRound, send_one
 from schedules.sending import Delivery, LookupFailed, Sender, SlackBudget, TickReport
-from storage.db import transaction
+from storage.db import advisory_lock, transaction
 from storage.models import Partnership
+from storage.queries.partnerships import partnership_keys
 from storage.retention import purge as retention_purge
 
 __all__ = ["Delivery", "LookupFailed", "QuietHours", "Sender", "TickReport", "send_one", "tick"]
@@ -54,7 +53,7 @@ def tick(
     budget: SlackBudget | None = None,
 ) -> TickReport:
     report = TickReport()
-    with clock_lock(engine) as held:
+    with advisory_lock(engine, ADVISORY_LOCK_KEY) as held:  # a second clock stands by
         if not held:
             report.standing_by = True
             return report
@@ -70,29 +69,9 @@ def tick(
     return report
 
 
-@contextmanager
-def clock_lock(engine: Engine) -> Iterator[bool]:
-    """On PostgreSQL a second clock stands by; elsewhere the ledger's claims keep sends single."""
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    with engine.connect() as connection:
-        held = bool(
-            connection.execute(
-                text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}
-            ).scalar()
-        )
-        try:
-            yield held
-        finally:
-            if held:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
-            connection.commit()
-
-
 def record_due(engine: Engine, now: datetime, report: TickReport) -> None:
     with Session(engine) as session:
-        partnerships = [(p.id, p.key) for p in session.exec(select(Partnership))]
+        partnerships = partnership_keys(session=session)
     for partnership_id, key in partnerships:
         try:
             with transaction(engine) as session:
@@ -100,7 +79,7 @@ def record_due(engine: Engine, now: datetime, report: TickReport) -> None:
                 if partnership is None:
                     continue
                 entries = plan_partnership(partnership, now, session=session)
-                report.recorded += ledger.record(entries, now, session=session)
+                report.recorded += outbox.record(entries, now, session=session)
         except Exception as exc:  # one partnership's failure must not stop the others
             log.exception("planning partnership %s failed", key)
             report.errors.append(f"partnership {key}: {type(exc).__name__}")

@@ -211,8 +211,13 @@ def _after_meetings(duty: DutySpec, meetings: Sequence[MeetingRef]) -> list[Occu
         held = calendar.london_date(meeting.starts_at)
         due = calendar.add_working_days(held, rule.within_working_days)
         label = f"{meeting.board.upper()} meeting {held:%-d %b %Y}"
-        found.append(Occurrence(duty, f"meeting:{meeting.key}", label, held, due, due, meeting))
+        found.append(Occurrence(duty, after_meeting(meeting.key), label, held, due, due, meeting))
     return found
+
+
+def after_meeting(meeting_key: str) -> str:
+    """The period key of what is owed after one meeting (its minutes, say)."""
+    return f"meeting:{meeting_key}"
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
 
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import long_date
 from schedules.feeds.subscriptions import failing, failure_line
 from schedules.meeting_times import short_when
-from storage.models import (
-    AgendaRequest,
-    Board,
-    Duty,
-    DutyOccurrence,
-    Escalation,
-    EscalationStep,
-    Ladder,
-    Meeting,
-    MinuteShare,
-    Notification,
-    Partnership,
-)
+from storage.models import Duty, DutyOccurrence, Partnership
+from storage.queries.agenda import open_requests
+from storage.queries.boards import keys_by_id
+from storage.queries.escalations import open_escalations, stage_starts
+from storage.queries.meetings import between, without_minutes
+from storage.queries.occurrences import due_between, opening_between, overdue
+from storage.queries.outbox import failed_since
 
-MAX_ITEMS = 15  # per section; the digest must stay within Slack's 50 blocks
+MAX_ITEMS = 15  # per section, for reading (bot/render.py keeps a message within Slack's limits)
+
+
+class DigestSection(BaseModel):
+    """A section as the outbox keeps it (the digest's payload)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    title: str
+    items: list[str] = Field(default_factory=list)
+    more: int = 0
+
+
+class DigestPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    partnership: str
+    week_of: date
+    sections: list[DigestSection] = Field(default_factory=list)
 
 
 @dataclass
@@ -49,14 +58,9 @@ class Digest:
     week_of: date
     sections: list[Section]
 
-    def as_payload(self) -> dict[str, Any]:
-        return {
-            "partnership": self.partnership,
-            "week_of": self.week_of.isoformat(),
-            "sections": [
-                {"title": s.title, "items": s.items, "more": s.more} for s in self.sections
-            ],
-        }
+    def as_payload(self) -> DigestPayload:
+        sections = [DigestSection(title=s.title, items=s.items, more=s.more) for s in self.sections]
+        return DigestPayload(partnership=self.partnership, week_of=self.week_of, sections=sections)
 
     def text(self) -> str:
         lines = [f"Weekly digest: {self.partnership}, week of {long_date(self.week_of)}"]
@@ -78,38 +82,26 @@ def build_digest(partnership: Partnership, now: datetime, *, session: Session) -
     monday = week_start(today)
     sunday = monday + timedelta(days=6)
     pid = partnership.id
-    keys = {
-        b.id: b.key.upper() for b in session.exec(select(Board).where(Board.partnership_id == pid))
-    }
+    keys = {i: key.upper() for i, key in keys_by_id(pid, session=session).items()}
+    opening = opening_between(pid, monday, sunday, session=session)
+    closing = due_between(pid, monday, sunday, session=session)
     sections = [
-        _windows(pid, "Windows opening this week", DutyOccurrence.opens, monday, sunday, session),
-        _windows(pid, "Windows closing this week", DutyOccurrence.due, monday, sunday, session),
+        _windows("Windows opening this week", opening),
+        _windows("Windows closing this week", closing),
         _overdue(pid, today, session),
-        _meetings(pid, monday, sunday, keys, session),
+        _meetings(monday, sunday, keys, session),
         _agenda(pid, keys, session),
         _escalations(pid, today, keys, session),
-        _minutes(pid, today, keys, session),
+        _minutes(today, keys, session),
         _failed(pid, now, session),
         _feeds(pid, session),
     ]
     return Digest(partnership.name, monday, sections)
 
 
-def _occurrences(pid: int, *conditions: Any) -> Any:
-    return (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(Duty.partnership_id == pid, col(Duty.retired_at).is_(None), *conditions)
-        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
-    )
-
-
-def _windows(
-    pid: int, title: str, column: Any, first: date, last: date, session: Session
-) -> Section:
+def _windows(title: str, found: list[tuple[DutyOccurrence, Duty]]) -> Section:
     section = Section(title)
-    query = _occurrences(pid, col(column) >= first, col(column) <= last)
-    for occ, duty in session.exec(query):
+    for occ, duty in found:
         section.add(
             f"#{occ.id} {duty.title} ({occ.label}), due {long_date(occ.due)} [{occ.status}]"
         )
@@ -118,44 +110,27 @@ def _windows(
 
 def _overdue(pid: int, today: date, session: Session) -> Section:
     section = Section("Overdue duties")
-    overdue = _occurrences(pid, DutyOccurrence.status == "pending", col(DutyOccurrence.due) < today)
-    for occ, duty in session.exec(overdue.limit(MAX_ITEMS)):
+    found, total = overdue(pid, today, session=session, limit=MAX_ITEMS)
+    for occ, duty in found:
         days = calendar.working_days_between(occ.due, today)
         section.add(f"#{occ.id} {duty.title} ({occ.label}), {days} working days overdue")
-    if len(section.items) == MAX_ITEMS:
-        total = session.exec(select(func.count()).select_from(overdue.subquery())).one()
-        section.more = int(total) - MAX_ITEMS
+    section.more = total - len(section.items)
     return section
 
 
-def _meetings(pid: int, first: date, last: date, keys: dict[Any, str], session: Session) -> Section:
+def _meetings(first: date, last: date, keys: dict[int, str], session: Session) -> Section:
     section = Section("Meetings this week")
     start = calendar.at_local_time(first, datetime.min.time())
     end = calendar.at_local_time(last + timedelta(days=1), datetime.min.time())
-    query = (
-        select(Meeting)
-        .where(
-            col(Meeting.board_id).in_(list(keys)),
-            Meeting.status == "scheduled",
-            col(Meeting.starts_at) >= start,
-            col(Meeting.starts_at) < end,
-        )
-        .order_by(col(Meeting.starts_at))
-    )
-    for meeting in session.exec(query):
+    for meeting in between(list(keys), start, end, session=session):
         venue = f", {meeting.venue}" if meeting.venue else ""
         section.add(f"{keys[meeting.board_id]} {short_when(meeting)}{venue}")
     return section
 
 
-def _agenda(pid: int, keys: dict[Any, str], session: Session) -> Section:
+def _agenda(pid: int, keys: dict[int, str], session: Session) -> Section:
     section = Section("Open agenda requests")
-    query = (
-        select(AgendaRequest)
-        .where(AgendaRequest.partnership_id == pid, AgendaRequest.status == "open")
-        .order_by(col(AgendaRequest.requested_at))
-    )
-    for request in session.exec(query):
+    for request in open_requests(pid, session=session):
         asked = calendar.london_date(request.requested_at)
         section.add(
             f"#{request.id} {keys.get(request.from_board_id, '?')} → "
@@ -164,63 +139,29 @@ def _agenda(pid: int, keys: dict[Any, str], session: Session) -> Section:
     return section
 
 
-def _escalations(pid: int, today: date, keys: dict[Any, str], session: Session) -> Section:
+def _escalations(pid: int, today: date, keys: dict[int, str], session: Session) -> Section:
     section = Section("Open escalations")
-    query = (
-        select(Escalation, Ladder)
-        .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-        .where(Escalation.partnership_id == pid, Escalation.status == "open")
-        .order_by(col(Escalation.opened_at))
-    )
-    rows = list(session.exec(query))
-    started = stage_starts([e.id for e, _ in rows if e.id is not None], session)
+    rows = open_escalations(pid, session=session)
+    started = stage_starts([e.id for e, _ in rows if e.id is not None], session=session)
     for escalation, ladder in rows:
-        stage = ladder.stages[min(escalation.stage, len(ladder.stages)) - 1]
-        since = started.get(escalation.id, escalation.opened_at)
+        since = started.get(escalation.id or 0, escalation.opened_at)
         waiting = calendar.working_days_between(calendar.london_date(since), today)
         late = " (past its deadline)" if escalation.stage_deadline < today else ""
         section.add(
             f"#{escalation.id} {keys.get(escalation.from_board_id, '?')} → "
             f"{keys.get(escalation.to_board_id, '?')}: "
-            f"stage {escalation.stage}/{len(ladder.stages)} {stage['name']}, "
+            f"stage {ladders.stage_label(escalation, ladder)}, "
             f"waiting {waiting} working days at this stage{late}"
         )
     return section
 
 
-def stage_starts(ids: list[int], session: Session) -> dict[int | None, datetime]:
-    """When each escalation reached its current stage: its latest 'opened' or 'advanced' step."""
-    if not ids:
-        return {}
-    query = (
-        select(EscalationStep.escalation_id, func.max(EscalationStep.at))
-        .where(
-            col(EscalationStep.escalation_id).in_(ids),
-            col(EscalationStep.action).in_(("opened", "advanced")),
-        )
-        .group_by(col(EscalationStep.escalation_id))
-    )
-    return {escalation_id: at for escalation_id, at in session.exec(query)}
-
-
-def _minutes(pid: int, today: date, keys: dict[Any, str], session: Session) -> Section:
+def _minutes(today: date, keys: dict[int, str], session: Session) -> Section:
     """Meetings of the last eight weeks with no minutes logged as shared."""
     section = Section("Minutes not yet shared")
     since = calendar.at_local_time(today - timedelta(weeks=8), datetime.min.time())
     until = calendar.at_local_time(today, datetime.min.time())
-    shared = select(MinuteShare.meeting_id).where(col(MinuteShare.meeting_id).is_not(None))
-    query = (
-        select(Meeting)
-        .where(
-            col(Meeting.board_id).in_(list(keys)),
-            Meeting.status == "scheduled",
-            col(Meeting.starts_at) >= since,
-            col(Meeting.starts_at) < until,
-            col(Meeting.id).not_in(shared),
-        )
-        .order_by(col(Meeting.starts_at))
-    )
-    for meeting in session.exec(query):
+    for meeting in without_minutes(list(keys), since, until, session=session):
         held = calendar.london_date(meeting.starts_at)
         section.add(f"{keys[meeting.board_id]} meeting of {long_date(held)}")
     return section
@@ -228,16 +169,7 @@ def _minutes(pid: int, today: date, keys: dict[Any, str], session: Session) -> S
 
 def _failed(pid: int, now: datetime, session: Session) -> Section:
     section = Section("Prompts that could not be sent")
-    query = (
-        select(Notification)
-        .where(
-            Notification.partnership_id == pid,
-            Notification.status == "failed",
-            col(Notification.created_at) >= now - timedelta(days=14),
-        )
-        .order_by(col(Notification.created_at))
-    )
-    for row in session.exec(query):
+    for row in failed_since(pid, now - timedelta(days=14), session=session):
         section.add(f"{row.kind} for {row.recipient_label}: {row.last_error}")
     return section
 

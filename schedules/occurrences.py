@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.cycle import DutySpec, MeetingRef, Occurrence, occurrences
 from schedules.protocol.model import PromptSettings, Schedule
-from storage.models import Board, Duty, DutyOccurrence, Meeting, Partnership
+from storage.models import Duty, DutyOccurrence, Meeting, Partnership
+from storage.queries.boards import keys_by_id
+from storage.queries.meetings import of_partnership_within
+from storage.queries.occurrences import duties_of, owed, period_keys
+from storage.status import OccurrenceStatus, Standing, standing
+from storage.upsert import insert_if_absent
 
-OPEN_STATUSES = ("pending", "overdue")
 MEETING_LOOKBACK = timedelta(days=120)
 
 
@@ -36,58 +40,62 @@ def settings_of(partnership: Partnership) -> PromptSettings:
     return PromptSettings.model_validate(partnership.protocol.get("prompts", {}))
 
 
-def active_duties(partnership_id: int, *, session: Session) -> list[Duty]:
-    query = select(Duty).where(
-        Duty.partnership_id == partnership_id, col(Duty.retired_at).is_(None)
-    )
-    return list(session.exec(query.order_by(col(Duty.id))))
-
-
 def recent_meetings(partnership_id: int, now: datetime, *, session: Session) -> list[MeetingRef]:
-    query = (
-        select(Meeting, Board.key)
-        .join(Board, col(Board.id) == col(Meeting.board_id))
-        .where(
-            Board.partnership_id == partnership_id,
-            Meeting.status == "scheduled",
-            col(Meeting.starts_at) >= now - MEETING_LOOKBACK,
-            col(Meeting.starts_at) <= now,
-        )
-    )
-    return [MeetingRef(str(m.id), key, m.starts_at) for m, key in session.exec(query)]
+    """The meetings held in the last MEETING_LOOKBACK, that after-meeting duties follow."""
+    held = of_partnership_within(partnership_id, now - MEETING_LOOKBACK, now, session=session)
+    keys = keys_by_id(partnership_id, session=session)
+    return [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]
 
 
 def materialise(partnership: Partnership, now: datetime, *, session: Session) -> int:
-    """Create the missing occurrence rows for last, this and next financial year; idempotent.
+    """Create the missing occurrence rows for last, this and next financial year, and those
+    owed after the meetings held lately; idempotent. Returns how many rows were made.
 
-    Insert-if-absent, so two clocks materialising at once cannot trip over each other.
+    Occurrences are made here only: by the clock (daily, so the year rolls over), when a
+    protocol is loaded, and (`make_after_meeting`) when a meeting's minutes are logged; never
+    by a read. Insert-if-absent, so two clocks materialising at once cannot trip over each other.
     """
     assert partnership.id is not None
-    settings = settings_of(partnership)
-    today = calendar.london_date(now)
-    fy = calendar.financial_year(today, partnership.year_start_month)
+    fy = calendar.financial_year(calendar.london_date(now), partnership.year_start_month)
     meetings = recent_meetings(partnership.id, now, session=session)
+    return _make(partnership, range(fy - 1, fy + 2), meetings, session=session)
+
+
+def make_after_meeting(
+    partnership: Partnership, meeting: Meeting, now: datetime, *, session: Session
+) -> int:
+    """The occurrences owed after one meeting held lately, made if absent: its minutes may be
+    logged before the clock's daily round has made them."""
+    assert partnership.id is not None
+    held = recent_meetings(partnership.id, now, session=session)
+    mine = [ref for ref in held if ref.key == str(meeting.id)]
+    return _make(partnership, (), mine, session=session) if mine else 0
+
+
+def _make(
+    partnership: Partnership,
+    years: Sequence[int],
+    meetings: Sequence[MeetingRef],
+    *,
+    session: Session,
+) -> int:
+    assert partnership.id is not None
+    settings = settings_of(partnership)
     rows = []
-    for duty in active_duties(partnership.id, session=session):
+    for duty in duties_of(partnership.id, session=session):
         assert duty.id is not None
-        have = set(
-            session.exec(select(DutyOccurrence.period_key).where(DutyOccurrence.duty_id == duty.id))
-        )
+        have = period_keys(duty.id, session=session)
         found = occurrences(
             spec_of(duty),
-            range(fy - 1, fy + 2),
+            years,
             start_month=partnership.year_start_month,
             close_on_working_day=settings.close_on_working_day,
             meetings=meetings,
         )
         rows += [row_values(duty.id, occ) for occ in found if occ.period_key not in have]
-    if rows:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(DutyOccurrence).values(rows)
-        session.execute(statement.on_conflict_do_nothing(index_elements=["duty_id", "period_key"]))
+    made = insert_if_absent(DutyOccurrence, rows, unique=["duty_id", "period_key"], session=session)
     session.flush()
-    return len(rows)
+    return made
 
 
 def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:
@@ -99,7 +107,7 @@ def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:
         "closes": occ.closes,
         "due": occ.due,
         "meeting_id": int(occ.meeting.key) if occ.meeting else None,
-        "status": "pending",
+        "status": OccurrenceStatus.PENDING,
     }
 
 
@@ -108,21 +116,15 @@ def occurrence_of(row: DutyOccurrence, duty: Duty) -> Occurrence:
     return Occurrence(spec_of(duty), row.period_key, row.label, row.opens, row.closes, row.due)
 
 
-def display_status(row: DutyOccurrence, today: date) -> str:
-    if row.status in ("done", "waived"):
-        return row.status
-    if row.due < today:
-        return "overdue"
-    if row.opens > today:
-        return "upcoming"
-    return "open"
+def display_status(row: DutyOccurrence, today: date) -> Standing:
+    return standing(row.status, row.opens, row.due, today)
 
 
 @dataclass(frozen=True)
 class OwedDuty:
     occurrence: DutyOccurrence
     duty: Duty
-    status: str
+    status: Standing
     working_days_left: int
 
 
@@ -135,19 +137,8 @@ def owed_by(
     ahead_days: int = 31,
 ) -> list[OwedDuty]:
     """Open, overdue and soon-opening occurrences, for one board (or all), closest first."""
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            Duty.partnership_id == partnership_id,
-            col(Duty.retired_at).is_(None),
-            col(DutyOccurrence.status).in_(OPEN_STATUSES),
-            col(DutyOccurrence.opens) <= today + timedelta(days=ahead_days),
-        )
-        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
-    )
     result = []
-    for row, duty in session.exec(query):
+    for row, duty in owed(partnership_id, today + timedelta(days=ahead_days), session=session):
         if board_key and board_key not in duty.owners:
             continue
         left = calendar.working_days_between(today, row.due)

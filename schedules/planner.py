@@ -1,18 +1,20 @@
-"""Turn what is due into ledger entries: the same prompt code as `simulate`, fed from storage."""
+"""Turn what is due into outbox entries: the same prompt code as `simulate`, fed from storage."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
-from schedules.ledger import FAILED, FOLDED, Entry, ledger_key
 from schedules.occurrences import materialise, occurrence_of, settings_of
+from schedules.outbox import FAILED, FOLDED, PENDING, Entry, prompt_key
 from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
+from schedules.prompts.payload import payload_of
 from schedules.recipients import Resolver
 from storage.models import Duty, DutyOccurrence, Partnership
+from storage.queries.occurrences import due_for_prompting, never_prompted
 
 LATE_DAYS = 7  # missed by more than this, a prompt is folded into the digest instead
 LOOKAHEAD = 400  # days: far enough to find the next weekly overdue notice
@@ -30,7 +32,7 @@ class PlanSettings:
 
 
 def plan_partnership(partnership: Partnership, now: datetime, *, session: Session) -> list[Entry]:
-    """Every prompt of this partnership that is due by `now` and not yet in the ledger."""
+    """Every prompt of this partnership that is due by `now` and not yet in the outbox."""
     assert partnership.id is not None
     plan = PlanSettings.of(partnership, now)
     if partnership.materialised_on != plan.today:
@@ -39,27 +41,11 @@ def plan_partnership(partnership: Partnership, now: datetime, *, session: Sessio
         partnership.materialised_on = plan.today
     resolver = Resolver(session, partnership.id, partnership.digest_channel)
     entries: list[Entry] = []
-    for row, duty in due_occurrences(partnership.id, now, session=session):
+    for row, duty in due_for_prompting(partnership.id, now, session=session):
         entries += occurrence_entries(partnership, row, duty, plan, resolver)
     for prompt in plan_from_storage(partnership, now, session=session):
         entries += entries_for(partnership.id, prompt, plan, resolver)
     return entries
-
-
-def due_occurrences(
-    partnership_id: int, now: datetime, *, session: Session
-) -> list[tuple[DutyOccurrence, Duty]]:
-    """Only occurrences whose next prompt time has come: the quiet tick reads nothing else."""
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            col(DutyOccurrence.next_prompt_at) <= now,
-            DutyOccurrence.status == "pending",
-            Duty.partnership_id == partnership_id,
-        )
-    )
-    return [(row, duty) for row, duty in session.exec(query)]
 
 
 def start_new_occurrences(
@@ -70,19 +56,9 @@ def start_new_occurrences(
     Occurrences that closed more than LATE_DAYS ago (a new install, a newly added duty) stay
     silent: `/duties` and the digest show them as overdue, but the clock does not nag.
     """
+    assert partnership.id is not None
     earliest = plan.today - timedelta(days=LATE_DAYS)
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            Duty.partnership_id == partnership.id,
-            DutyOccurrence.status == "pending",
-            col(DutyOccurrence.next_prompt_at).is_(None),
-            col(DutyOccurrence.completed_at).is_(None),
-            col(DutyOccurrence.due) >= earliest,
-        )
-    )
-    for row, duty in session.exec(query):
+    for row, duty in never_prompted(partnership.id, earliest, session=session):
         row.next_prompt_at = next_prompt_at(
             partnership, row, duty, plan, after=earliest - timedelta(days=1)
         )
@@ -140,20 +116,19 @@ def entries_for(
     late = prompt.send_on < plan.today
     folded = prompt.send_on < plan.today - timedelta(days=LATE_DAYS)
     send_after = calendar.at_local_time(prompt.send_on, plan.send_time)
-    payload = {**prompt.as_json(), "actions": list(prompt.actions), **prompt.extra, "late": late}
     entries = []
     for target in resolver.resolve(prompt.recipient):
-        status = FAILED if target.problem else (FOLDED if folded else "pending")
+        status = FAILED if target.problem else (FOLDED if folded else PENDING)
         entries.append(
             Entry(
-                key=ledger_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),
+                key=prompt_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),
                 partnership_id=partnership_id,
                 kind=prompt.kind,
                 subject=prompt.subject,
                 due_on=prompt.send_on,
                 recipient=target.slack_id,
                 recipient_label=target.label,
-                payload={**payload, "problem": target.problem} if target.problem else payload,
+                payload=payload_of(prompt, late=late, problem=target.problem).stored(),
                 send_after=send_after,
                 late=late,
                 status=status,

@@ -6,15 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from schedules.prompts.base import Recipient
-from storage import repo
+from schedules.prompts.base import CHANNEL, DIGEST, Recipient
 from storage.models import Board
-
-ROLE_WORDS = {
-    "chair": "chair",
-    "business_manager": "business manager",
-    "secretariat": "secretariat",
-}
+from storage.queries.boards import board_by_key
+from storage.queries.people import people_with_role
+from storage.roles import Role
 
 
 @dataclass(frozen=True)
@@ -34,15 +30,15 @@ class Resolver:
     partnership_id: int
     digest_channel: str | None
     _boards: dict[str, Board | None] = field(default_factory=dict)
-    _holders: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    _holders: dict[tuple[int, Role], list[str]] = field(default_factory=dict)
 
     def board(self, key: str) -> Board | None:
         if key not in self._boards:
-            self._boards[key] = repo.board_by_key(self.partnership_id, key, session=self.session)
+            self._boards[key] = board_by_key(self.partnership_id, key, session=self.session)
         return self._boards[key]
 
     def resolve(self, recipient: Recipient) -> list[Resolved]:
-        if recipient.role == "digest":
+        if recipient.role == DIGEST:
             if self.digest_channel:
                 return [Resolved(self.digest_channel, "digest")]
             return [
@@ -51,23 +47,23 @@ class Resolver:
         board = self.board(recipient.board or "")
         if board is None or board.id is None:
             return []  # the board was retired: nobody is owed this prompt
-        if recipient.role == "channel":
+        if recipient.role == CHANNEL:
             if board.channel_id:
                 return [Resolved(board.channel_id, recipient.label)]
             problem = f"{board.key} has no channel; link one with /boards link {board.key} #channel"
             return [Resolved(f"#{board.key}", recipient.label, problem)]
-        holders = self._role_holders(board.id, recipient.role)
+        role = Role(recipient.role)  # every other recipient is the holders of a role
+        holders = self._role_holders(board.id, role)
         if not holders:
-            word = ROLE_WORDS.get(recipient.role, recipient.role)
             problem = (
-                f"{board.key} has no {word}; add one with "
-                f"/boards role {board.key} @person {recipient.role}"
+                f"{board.key} has no {role.label}; add one with "
+                f"/boards role {board.key} @person {role}"
             )
             return [Resolved(f"{recipient.role}@{board.key}", recipient.label, problem)]
         return [Resolved(user, recipient.label) for user in holders]
 
-    def _role_holders(self, board_id: int, role: str) -> list[str]:
+    def _role_holders(self, board_id: int, role: Role) -> list[str]:
         if (board_id, role) not in self._holders:
-            people = repo.people_with_role(board_id, role, session=self.session)
+            people = people_with_role(board_id, role, session=self.session)
             self._holders[(board_id, role)] = [p.slack_user_id for p in people]
         return self._holders[(board_id, role)]

@@ -2,7 +2,9 @@
 
 It waits on Slack only within the tick's budget and never sleeps: Slack's Retry-After becomes the
 row's next attempt, and what the budget leaves goes to the next tick. While Slack refuses the
-workspace's token nothing is sent and no attempt is spent; the pause is recorded once.
+workspace's token nothing is sent and no attempt is spent: the pause is recorded once (so it is
+logged once, by whichever clock saw it first), shown by `boardbot outbox`, probed once a tick
+while prompts wait, and lifted when Slack accepts the token.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from schedules import ledger, pauses
-from schedules.sending import Delivery, LookupFailed, Sender, SlackBudget, TickReport
+from schedules import outbox
+from schedules.sending import UNIDENTIFIED, Delivery, LookupFailed, Sender, SlackBudget, TickReport
 from storage.db import transaction
-from storage.models import Notification, SendingPause
+from storage.models import OutboxPrompt, SendingPause
+from storage.queries.outbox import begin_pause, claim, due_ids, end_pauses, pause_of
 
 log = logging.getLogger("schedules.clock")  # the clock's own log, which operators watch
 
@@ -42,24 +45,24 @@ class SendingRound:
         the channel, then mark it sent or send it again. A row whose look-up keeps failing
         fails a day after its claim, with the reason."""
         with Session(self.engine) as session:
-            ids = [row.id for row in ledger.stale_claims(self.now, session=session)]
+            ids = [row.id for row in outbox.stale_claims(self.now, session=session)]
         fresh: dict[str, int] = {}
-        for notification_id in ids:
+        for prompt_id in ids:
             if self.budget.spent and self.workspace_open():
                 break  # the rest are looked up next tick
             with transaction(self.engine) as session:
-                row = session.get(Notification, notification_id)
-                if row is None or row.status != ledger.SENDING:
+                row = session.get(OutboxPrompt, prompt_id)
+                if row is None or row.status != outbox.SENDING:
                     continue  # another clock settled it meanwhile
                 reason = self.settle_in_flight(row)
                 if reason is None:
                     continue
-                if ledger.note_lookup_failure(row, reason, self.now) and self.refusal is None:
+                if outbox.note_lookup_failure(row, reason, self.now) and self.refusal is None:
                     fresh[reason] = fresh.get(reason, 0) + 1
-                self.report.failed += row.status == ledger.FAILED
+                self.report.failed += row.status == outbox.FAILED
         self.log_lookup_trouble(fresh)
 
-    def settle_in_flight(self, row: Notification) -> str | None:
+    def settle_in_flight(self, row: OutboxPrompt) -> str | None:
         """Mark the row sent or pending again; or say why its history could not be read."""
         if not self.workspace_open():
             return f"sending paused ({self.refusal})"
@@ -76,11 +79,11 @@ class SendingRound:
             self._unexpected.setdefault(reason, exc)
             return reason
         if found:
-            ledger.mark_sent(row, found[0], found[1], self.now)
+            outbox.mark_sent(row, found[0], found[1], self.now)
         else:
-            ledger.resend(row, self.now)
+            outbox.resend(row, self.now)
         self.report.recovered += 1
-        self.report.failed += row.status == ledger.FAILED
+        self.report.failed += row.status == outbox.FAILED
         return None
 
     def log_lookup_trouble(self, fresh: dict[str, int]) -> None:
@@ -98,27 +101,27 @@ class SendingRound:
 
     def send_due(self) -> None:
         with Session(self.engine) as session:
-            ids = ledger.due_ids(self.now, session=session)
-        for index, notification_id in enumerate(ids):
+            ids = due_ids(self.now, session=session)
+        for index, prompt_id in enumerate(ids):
             if self.slowed or self.budget.spent or not self.workspace_open():
                 self.report.left += len(ids) - index
                 return
-            self.send_one(notification_id)
+            self.send_one(prompt_id)
 
-    def send_one(self, notification_id: int) -> None:
+    def send_one(self, prompt_id: int) -> None:
         """Claim one pending row and send it; a lost claim means another clock has it."""
         with Session(self.engine, expire_on_commit=False) as session:
-            won = ledger.claim(notification_id, self.now, session=session)
+            won = claim(prompt_id, self.now, session=session)
             session.commit()  # the claim must be visible before Slack is called
             if not won:
                 return
-            row = session.get(Notification, notification_id)
+            row = session.get(OutboxPrompt, prompt_id)
             assert row is not None
             try:
                 with self.budget.spending():
                     delivery = self.sender.send(row)
             except Exception as exc:  # a bug in one prompt must not stop the tick
-                log.exception("sending prompt %s raised", notification_id)
+                log.exception("sending prompt %s raised", prompt_id)
                 delivery = Delivery(error=f"{type(exc).__name__}: {exc}")
             self.settle(row, delivery)
             session.add(row)
@@ -126,24 +129,24 @@ class SendingRound:
         if delivery.refused:
             self.refuse(delivery.error or "refused")
 
-    def settle(self, row: Notification, delivery: Delivery) -> None:
+    def settle(self, row: OutboxPrompt, delivery: Delivery) -> None:
         report = self.report
         if delivery.error is None and delivery.channel and delivery.ts:
-            ledger.mark_sent(row, delivery.channel, delivery.ts, self.now)
+            outbox.mark_sent(row, delivery.channel, delivery.ts, self.now)
             report.sent += 1
         elif delivery.refused:
-            ledger.release(row)  # Slack never judged the prompt: no attempt is spent
+            outbox.release(row)  # Slack never judged the prompt: no attempt is spent
         elif delivery.permanent:
-            ledger.mark_failed(row, delivery.error or "failed")
+            outbox.mark_failed(row, delivery.error or "failed")
             report.failed += 1
         elif delivery.uncertain:
-            ledger.mark_uncertain(row, delivery.error or "no answer")
+            outbox.mark_uncertain(row, delivery.error or "no answer")
             report.retried += 1
         else:
-            ledger.mark_retry(row, delivery.error or "no answer", self.now, delivery.retry_after)
+            outbox.mark_retry(row, delivery.error or "no answer", self.now, delivery.retry_after)
             self.slowed = delivery.retry_after is not None
-            report.retried += row.status == ledger.PENDING
-            report.failed += row.status == ledger.FAILED
+            report.retried += row.status == outbox.PENDING
+            report.failed += row.status == outbox.FAILED
 
     # -- the workspace's token -------------------------------------------------------------
 
@@ -163,10 +166,10 @@ class SendingRound:
     def probe(self) -> bool:
         workspace = self.workspace()
         with transaction(self.engine) as session:
-            pause = pauses.current(workspace, session=session)
+            pause = pause_of(workspace, session=session)
             if pause is None:
-                if workspace != pauses.UNIDENTIFIED:
-                    self.resumed(pauses.lift([pauses.UNIDENTIFIED], session=session))
+                if workspace != UNIDENTIFIED:
+                    self.resumed(end_pauses([UNIDENTIFIED], session=session))
                 return True
             refusal = pause.error
         with self.budget.spending():
@@ -174,19 +177,19 @@ class SendingRound:
         with transaction(self.engine) as session:
             if problem is None:
                 self._workspace = None  # a token that works says which workspace it is
-                keys = [workspace, self.workspace(), pauses.UNIDENTIFIED]
-                self.resumed(pauses.lift(keys, session=session))
+                keys = [workspace, self.workspace(), UNIDENTIFIED]
+                self.resumed(end_pauses(keys, session=session))
                 return True
-            pause = pauses.current(workspace, session=session)
+            pause = pause_of(workspace, session=session)
             if pause is not None:
-                pauses.checked(pause, self.now)
+                pause.checked_at = self.now
         self.refusal = self.report.paused = refusal
         return False
 
     def refuse(self, error: str) -> None:
         workspace = self.workspace()
         with transaction(self.engine) as session:
-            started = pauses.begin(workspace, error, self.now, session=session)
+            started = begin_pause(workspace, error, self.now, session=session)
         if started:
             log.warning(
                 "Slack refuses the token of workspace %s (%s): sending is paused; its prompts "
@@ -209,9 +212,9 @@ class SendingRound:
 
 
 def send_one(
-    engine: Engine, notification_id: int, now: datetime, sender: Sender, report: TickReport
+    engine: Engine, prompt_id: int, now: datetime, sender: Sender, report: TickReport
 ) -> None:
     """Send one row now (`boardbot digest --post`); while the token is refused it waits."""
     sending = SendingRound(engine, now, sender, report, SlackBudget())
     if sending.workspace_open():
-        sending.send_one(notification_id)
+        sending.send_one(prompt_id)

@@ -8,9 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from storage.models import Notification
+from storage.models import OutboxPrompt
 
 SLACK_BUDGET_SECONDS = 8.0
+# A token refused before it ever said which workspace it belongs to. Only the one token from
+# the environment can be in that state (an installed workspace's token comes with its team
+# id), so the first workspace whose token proves to work lifts such a pause.
+UNIDENTIFIED = "unidentified"
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,10 @@ class Sender(Protocol):
         """The Slack team id this sender posts to."""
         ...
 
-    def send(self, row: Notification) -> Delivery: ...
+    def send(self, row: OutboxPrompt) -> Delivery: ...
 
-    def find_sent(self, row: Notification) -> tuple[str, str] | None:
-        """(channel, ts) of a message already carrying this row's ledger key, if any.
+    def find_sent(self, row: OutboxPrompt) -> tuple[str, str] | None:
+        """(channel, ts) of a message already carrying this row's outbox key, if any.
 
         Raises LookupFailed when the history cannot be read."""
         ...

@@ -20,7 +20,7 @@ from schedules.cycle import (
     triggered_occurrence,
 )
 from schedules.prompts import OCCURRENCE_KINDS, PlanContext, Prompt, agenda_pack, plan_occurrence
-from schedules.prompts.base import meeting_audience
+from schedules.prompts.audience import meeting_audience
 from schedules.protocol.checks import unknown_party
 from schedules.protocol.errors import problems_from
 from schedules.protocol.fields import Key, Strict

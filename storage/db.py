@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
 DEFAULT_SQLITE_PATH = Path("var") / "boardbot.sqlite3"
@@ -57,3 +57,34 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def advisory_lock(engine: Engine, key: int) -> Iterator[bool]:
+    """Whether this process holds the lock `key` while inside; another holder makes it False.
+
+    On PostgreSQL a session-level advisory lock, one per key and schema (boardbot's tables
+    live in one schema; the tests give each worker its own); elsewhere (SQLite, one machine)
+    always True, and the outbox's claims keep each send single."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    this = {"k": key}
+    with engine.connect() as connection:
+        taken = connection.execute(text(f"SELECT pg_try_advisory_lock({LOCK})"), this)
+        held = bool(taken.scalar())
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(text(f"SELECT pg_advisory_unlock({LOCK})"), this)
+            connection.commit()
+
+
+LOCK = "CAST(:k AS integer), hashtext(current_schema())"  # (int, int): the key and the schema
+
+
+def answers(engine: Engine) -> None:
+    """A trivial query: raises SQLAlchemyError when the database cannot be reached."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))

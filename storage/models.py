@@ -8,7 +8,16 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import json_field, utc_field
+from storage.roles import Role
+from storage.status import (
+    AgendaStatus,
+    EscalationStatus,
+    MeetingStatus,
+    OccurrenceStatus,
+    PromptStatus,
+    StepAction,
+)
+from storage.types import enum_field, json_field, utc_field
 
 
 class Partnership(SQLModel, table=True):
@@ -48,7 +57,7 @@ class Membership(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     board_id: int = Field(foreign_key="board.id", index=True)
-    role: str = Field(max_length=30)
+    role: Role = enum_field(Role, length=30)
 
 
 class Meeting(SQLModel, table=True):
@@ -62,7 +71,7 @@ class Meeting(SQLModel, table=True):
     board_id: int = Field(foreign_key="board.id", index=True)
     starts_at: datetime = utc_field(index=True)  # an all-day meeting: 00:00 London that day
     venue: str = Field(default="", max_length=200)
-    status: str = Field(default="scheduled", max_length=20)  # scheduled | cancelled
+    status: MeetingStatus = enum_field(MeetingStatus, MeetingStatus.SCHEDULED)
     created_by: str = Field(default="", max_length=40)
     all_day: bool = False  # a day without a time (an all-day event in a feed)
     origin: str = Field(default="hand", max_length=10)  # hand | feed: who keeps it up to date
@@ -103,7 +112,7 @@ class DutyOccurrence(SQLModel, table=True):
     closes: date  # the calendar window's last day
     due: date = Field(index=True)  # closes, moved back to a working day
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
-    status: str = Field(default="pending", max_length=20)  # pending|done|waived|overdue
+    status: OccurrenceStatus = enum_field(OccurrenceStatus, OccurrenceStatus.PENDING)
     evidence_link: str | None = Field(default=None, max_length=500)
     note: str | None = Field(default=None, max_length=500)
     completed_by: str | None = Field(default=None, max_length=40)
@@ -131,7 +140,7 @@ class AgendaRequest(SQLModel, table=True):
     from_board_id: int = Field(foreign_key="board.id")
     to_board_id: int = Field(foreign_key="board.id", index=True)
     text: str = Field(max_length=500)
-    status: str = Field(default="open", max_length=20)  # open|accepted|declined
+    status: AgendaStatus = enum_field(AgendaStatus, AgendaStatus.OPEN)
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     reason: str | None = Field(default=None, max_length=500)
     requested_by: str = Field(max_length=40)
@@ -143,6 +152,8 @@ class AgendaRequest(SQLModel, table=True):
 
 
 class Ladder(SQLModel, table=True):
+    """An escalation ladder as loaded; retired, never deleted, when its protocol drops it."""
+
     __table_args__ = (UniqueConstraint("partnership_id", "key"),)
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", index=True)
@@ -150,6 +161,7 @@ class Ladder(SQLModel, table=True):
     name: str = Field(max_length=150)
     clause: str = Field(default="", max_length=200)
     stages: list[dict[str, Any]] = json_field()
+    retired_at: datetime | None = utc_field(nullable=True)
 
 
 class Escalation(SQLModel, table=True):
@@ -161,7 +173,7 @@ class Escalation(SQLModel, table=True):
     text: str = Field(max_length=500)
     stage: int = 1
     stage_deadline: date
-    status: str = Field(default="open", max_length=20)  # open|resolved
+    status: EscalationStatus = enum_field(EscalationStatus, EscalationStatus.OPEN)
     outcome: str | None = Field(default=None, max_length=500)
     opened_by: str = Field(max_length=40)
     opened_at: datetime = utc_field()
@@ -175,15 +187,15 @@ class EscalationStep(SQLModel, table=True):
     escalation_id: int = Field(foreign_key="escalation.id", index=True)
     stage: int
     stage_name: str = Field(max_length=150)
-    action: str = Field(max_length=20)
+    action: StepAction = enum_field(StepAction)
     note: str | None = Field(default=None, max_length=500)
     deadline: date | None = None
     by: str = Field(max_length=40)
     at: datetime = utc_field()
 
 
-class Notification(SQLModel, table=True):
-    """The prompt ledger: one row per prompt, recorded once, sent at most once."""
+class OutboxPrompt(SQLModel, table=True):
+    """A prompt in the outbox: recorded once, claimed by one sender, sent at most once."""
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300, unique=True)
@@ -194,7 +206,7 @@ class Notification(SQLModel, table=True):
     recipient: str = Field(max_length=40)
     recipient_label: str = Field(default="", max_length=120)
     payload: dict[str, Any] = json_field(default_factory=dict)
-    status: str = Field(default="pending", max_length=20, index=True)  # see schedules/ledger.py
+    status: PromptStatus = enum_field(PromptStatus, PromptStatus.PENDING, index=True)
     attempts: int = 0
     next_attempt_at: datetime = utc_field(index=True)
     claimed_at: datetime | None = utc_field(nullable=True)

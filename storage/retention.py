@@ -11,18 +11,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from storage.models import Notification, SlackDelivery
+from storage.models import OutboxPrompt, SlackDelivery
+from storage.status import PromptStatus
 
-FINISHED = ("sent", "failed", "folded")
 DELIVERY_IDS_KEPT = timedelta(days=7)  # Slack retries an event for minutes, never days
 
 
 def purge(now: datetime, keep: timedelta, *, session: Session) -> int:
     """Delete finished prompts older than `keep` and old event ids; return how many rows."""
     prompts = session.execute(
-        delete(Notification).where(
-            col(Notification.status).in_(FINISHED),
-            col(Notification.next_attempt_at) < now - keep,
+        delete(OutboxPrompt).where(
+            col(OutboxPrompt.status).in_([s for s in PromptStatus if s.finished]),
+            col(OutboxPrompt.next_attempt_at) < now - keep,
         )
     )
     deliveries = session.execute(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import JSON, DateTime, TypeDecorator
+from sqlalchemy import JSON, DateTime, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field
 
@@ -45,3 +46,33 @@ def json_field(*, default_factory: Any = list) -> Any:
     from sqlalchemy import Column
 
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
+
+
+S = TypeVar("S", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[S], Generic[S]):
+    """A column of an enum's values (a status, a role): text in the database, members here."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[S], length: int = 20) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: S | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> S | None:
+        return None if value is None else self.enum(value)
+
+
+def enum_field(
+    enum: type[StrEnum], default: StrEnum | None = None, *, length: int = 20, index: bool = False
+) -> Any:
+    """A non-null column holding members of `enum` (as their text)."""
+    from sqlalchemy import Column
+
+    column: Column[Any] = Column(EnumText(enum, length), nullable=False, index=index)
+    return Field(default=default, sa_column=column)

@@ -13,11 +13,28 @@ from sqlmodel import Session, SQLModel
 
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.commands.conftest import Workspace, build_workspace
+from tests.commands.conftest import BoundPartnership, bind_rutland
 
 pytest_plugins = ("tests.logcheck",)  # the run fails if a registered free text is logged
 
 ENV_PREFIXES = ("SLACK_", "BOARDBOT_")
+SLOW_SKIPPED = "slow: `make test SLOW=1` (or pytest --slow) runs it, as CI does"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="also run the tests marked slow (CI runs them)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.skip(reason=SLOW_SKIPPED))
+
+
 ENV_NAMES = ("DATABASE_URL", "PORT")
 
 
@@ -40,13 +57,20 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
+    """TEST_DATABASE_URL, emptied and migrated. Under pytest-xdist each worker has a schema of
+    its own in that database (its connections' search_path), so that workers never meet."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set (CI always sets it)")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    schema = f"test_{worker}" if worker else "public"
+    if worker:
+        joiner = "&" if "?" in url else "?"
+        url = f"{url}{joiner}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
     engine.dispose()
     upgrade(url)
     return url
@@ -94,8 +118,8 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def workspace(engine: Engine) -> Iterator[Workspace]:
+def bound(engine: Engine) -> Iterator[BoundPartnership]:
     """The rutland partnership with channels and role holders (tests/commands/conftest.py)."""
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
-        yield Workspace(session)
+        bind_rutland(session)
+        yield BoundPartnership(session)

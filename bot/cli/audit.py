@@ -7,13 +7,13 @@ from datetime import time, timedelta
 
 import typer
 
-from bot.cli.common import app, engine, parse_day, settings
+from bot.cli.common import PARTNERSHIP, app, engine, iso_day_option, settings
 from storage.errors import BoardbotError
 
 
 @app.command("audit")
 def audit_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     start: str | None = typer.Option(
         None, "--from", metavar="YYYY-MM-DD", help="First London day, YYYY-MM-DD."
     ),
@@ -29,8 +29,8 @@ def audit_command(
     from schedules.evidence.audit_trail import audit_lines, lines_json
     from schedules.evidence.gather import find_partnership
 
-    first = parse_day(start, "--from") if start else None
-    last = parse_day(end, "--to") if end else None
+    first = iso_day_option(start, "--from") if start else None
+    last = iso_day_option(end, "--to") if end else None
     if first and last and last < first:
         raise BoardbotError("--to is before --from; write e.g. --from 2026-04-01 --to 2026-06-30")
     since = calendar.at_local_time(first, time(0)) if first else None

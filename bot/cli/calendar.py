@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.common import app, engine, settings, subcommands
+from bot.cli.common import PARTNERSHIP, app, engine, settings, subcommands
 from bot.cli.meetings import CLI_ACTOR, find_board, find_partnership
 from storage.errors import BoardbotError
 
@@ -14,7 +14,7 @@ app.add_typer(calendar_app, name="calendar")
 
 @calendar_app.command("url")
 def calendar_url(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     board_key: str | None = typer.Argument(None, metavar="[BOARD]", hidden=True),
 ) -> None:
     """The calendar's address (made the first time): the partnership's, or one board's."""
@@ -38,7 +38,7 @@ def calendar_url(
 
 @calendar_app.command("revoke")
 def calendar_revoke(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     board_key: str | None = typer.Argument(None, metavar="[BOARD]", hidden=True),
 ) -> None:
     """Stop the calendar's address working (404 from now on); `calendar url` makes a new one."""

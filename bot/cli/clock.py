@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import app, engine, settings
+from bot.cli.common import PARTNERSHIP, app, engine, settings
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from bot.sender import SlackSender
     from bot.settings import Settings
     from schedules.clock import QuietHours, TickReport
-    from schedules.ledger import Entry
 
 log = logging.getLogger(__name__)
 TICK_MINUTES = 5
@@ -158,13 +157,14 @@ def outbox_list(
         return
     from sqlmodel import Session
 
-    from schedules import calendar, ledger, pauses
+    from schedules import calendar, outbox
     from schedules.feeds.subscriptions import failing, failure_line
+    from storage.queries.outbox import listing, pauses
 
-    statuses = (ledger.FAILED,) if failed else (ledger.PENDING, ledger.SENDING, ledger.FAILED)
+    statuses = (outbox.FAILED,) if failed else (outbox.PENDING, outbox.SENDING, outbox.FAILED)
     with Session(engine(settings())) as session:
-        rows = ledger.listing(session=session, statuses=statuses)
-        paused = pauses.listing(session=session)
+        rows = listing(session=session, statuses=statuses)
+        paused = pauses(session=session)
         feeds = [
             failure_line(board, subscription) for board, subscription in failing(session=session)
         ]
@@ -190,43 +190,39 @@ def outbox_list(
 
 
 @outbox_app.command("retry")
-def outbox_retry(notification_id: int = typer.Argument(..., metavar="ID", hidden=True)) -> None:
+def outbox_retry(prompt_id: int = typer.Argument(..., metavar="ID", hidden=True)) -> None:
     """Requeue the failed (or stuck) prompt ID to be sent on the next tick."""
-    from schedules import calendar, ledger
+    from schedules import calendar, outbox
     from storage.db import transaction
-    from storage.models import Notification
+    from storage.models import OutboxPrompt
 
     now = calendar.utcnow()
     with transaction(engine(settings())) as session:
-        row = session.get(Notification, notification_id)
+        row = session.get(OutboxPrompt, prompt_id)
         if row is None:
-            raise BoardbotError(f"no prompt {notification_id}; `boardbot outbox` lists them")
-        if row.status == ledger.SENT:
-            raise BoardbotError(
-                f"prompt {notification_id} was sent at {row.sent_at}; not resending"
-            )
-        ledger.requeue(row, now)
-    typer.echo(f"prompt {notification_id} requeued")
+            raise BoardbotError(f"no prompt {prompt_id}; `boardbot outbox` lists them")
+        if row.status == outbox.SENT:
+            raise BoardbotError(f"prompt {prompt_id} was sent at {row.sent_at}; not resending")
+        outbox.requeue(row, now)
+    typer.echo(f"prompt {prompt_id} requeued")
 
 
 @app.command("digest")
 def digest_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
+    partnership_key: str = PARTNERSHIP,
     at: str | None = typer.Option(
         None, "--at", metavar="DATE", help="As of this date (YYYY-MM-DD) or instant."
     ),
     post: bool = typer.Option(False, "--post", help="Post it to the digest channel now."),
 ) -> None:
     """Print (or post) PARTNERSHIP's weekly digest."""
-    from sqlmodel import select
-
-    from schedules import calendar, ledger
+    from schedules import calendar, outbox
     from schedules.clock import TickReport, send_one
     from schedules.digest import build_digest
-    from schedules.occurrences import materialise
-    from storage import repo
+    from schedules.prompts.digest import on_demand
     from storage.db import transaction
-    from storage.models import Notification
+    from storage.queries.outbox import id_of_key
+    from storage.queries.partnerships import all_partnerships, partnership_by_key
 
     config = settings()
     if post:
@@ -234,28 +230,19 @@ def digest_command(
     now = parse_at(at if at is None or "T" in at else f"{at}T09:00:00")
     db = engine(config)
     with transaction(db) as session:
-        partnership = repo.partnership_by_key(partnership_key, session=session)
+        partnership = partnership_by_key(partnership_key, session=session)
         if partnership is None or partnership.id is None:
-            known = ", ".join(p.key for p in repo.partnerships(session=session)) or "none loaded"
+            known = ", ".join(p.key for p in all_partnerships(session=session)) or "none loaded"
             raise BoardbotError(f"no partnership '{partnership_key}' ({known})")
-        materialise(partnership, now, session=session)  # as the clock does before a digest
         digest = build_digest(partnership, now, session=session)
         if not post:
             typer.echo(digest.text())
             return
         if not partnership.digest_channel:
             raise BoardbotError("this partnership has no digest channel; set it with setup apply")
-        entry = on_demand_digest(
-            partnership.id,
-            partnership.name,
-            partnership.digest_channel,
-            partnership.key,
-            digest.text(),
-            digest.as_payload(),
-            now,
-        )
-        ledger.record([entry], now, session=session)
-        row_id = session.exec(select(Notification.id).where(Notification.key == entry.key)).one()
+        entry = on_demand(partnership, digest, now, stamp=calendar.utcnow())
+        outbox.record([entry], now, session=session)
+        row_id = id_of_key(entry.key, session=session)
         assert row_id is not None
     report = TickReport()
     send_one(db, row_id, calendar.utcnow(), clock_sender(config), report)
@@ -265,32 +252,3 @@ def digest_command(
         typer.echo(f"digest not posted: Slack refuses the bot token ({report.paused}); it waits")
     else:
         typer.echo("digest not posted yet; `boardbot outbox` shows why, the clock will retry")
-
-
-def on_demand_digest(
-    partnership_id: int,
-    name: str,
-    channel: str,
-    key: str,
-    text: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> Entry:
-    """A digest posted by hand gets its own ledger row, so it is never confused with Monday's."""
-    from schedules import calendar
-    from schedules.ledger import Entry, ledger_key
-
-    stamp = calendar.utcnow()
-    subject = f"digest-on-demand:{key}:{stamp.isoformat()}"
-    day = calendar.london_date(now)
-    return Entry(
-        key=ledger_key("digest", subject, day, channel),
-        partnership_id=partnership_id,
-        kind="digest",
-        subject=subject,
-        due_on=day,
-        recipient=channel,
-        recipient_label="digest",
-        payload={"title": f"Weekly digest: {name}", "text": text, "digest": payload},
-        send_after=stamp,
-    )

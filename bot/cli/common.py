@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 PROG = "boardbot"
+# A partnership's key, as most commands take it first (described in each command's docstring).
+PARTNERSHIP = typer.Argument(..., metavar="PARTNERSHIP", hidden=True)
 USAGE = 2  # the exit code of every expected failure
 SCHEMA_BEHIND = "the database schema is behind this version of boardbot; run `boardbot db upgrade`"
 
@@ -166,7 +168,8 @@ def close_engines() -> None:
         ENGINES.pop().dispose()
 
 
-def parse_day(value: str, option: str) -> date:
+def iso_day_option(value: str, option: str) -> date:
+    """An option's day, written YYYY-MM-DD (an operator's option, not a command's grammar)."""
     try:
         return date.fromisoformat(value)
     except ValueError:

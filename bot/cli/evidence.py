@@ -8,21 +8,17 @@ from typing import TypeVar
 
 import typer
 
-from bot.cli.common import app, engine, settings
+from bot.cli.common import PARTNERSHIP, app, engine, settings
 from storage.errors import BoardbotError
 
 T = TypeVar("T")
+YEAR_HELP = "The partnership's year, e.g. 2026/27 (default: the current one)."
 
 
 @app.command("evidence")
 def evidence_command(
-    partnership_key: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True),
-    year: str | None = typer.Option(
-        None,
-        "--year",
-        metavar="YYYY/YY",
-        help="The partnership's year, e.g. 2026/27 (default: the current one).",
-    ),
+    partnership_key: str = PARTNERSHIP,
+    year: str | None = typer.Option(None, "--year", metavar="YYYY/YY", help=YEAR_HELP),
     fmt: str = typer.Option(
         "html", "--format", metavar="FORMAT", help="html (default), csv or json."
     ),

@@ -67,20 +67,18 @@ def meetings_feeds(
     ),
 ) -> None:
     """Each board's calendar feed: its address, the last read, the next, and any failures."""
-    from sqlmodel import Session, col, select
+    from sqlmodel import Session
 
-    from storage.models import Board, FeedSubscription, Partnership
+    from storage.queries.feeds import followed
+    from storage.queries.partnerships import all_partnerships
 
     with Session(engine(settings())) as session:
-        query = (
-            select(Partnership, Board, FeedSubscription)
-            .join(Board, col(Board.partnership_id) == col(Partnership.id))
-            .join(FeedSubscription, col(FeedSubscription.board_id) == col(Board.id))
-            .order_by(col(Partnership.key), col(Board.key))
-        )
-        if partnership_key:
-            query = query.where(Partnership.key == partnership_key)
-        rows = list(session.exec(query))
+        rows = [
+            (partnership, board, subscription)
+            for partnership in all_partnerships(session=session)
+            if partnership_key in (None, "", partnership.key)
+            for board, subscription in followed(session=session, partnership_id=partnership.id)
+        ]
     if not rows:
         typer.echo("no board follows a calendar feed; `/meetings subscribe BOARD URL` starts one")
     for partnership, board, subscription in rows:
@@ -116,26 +114,26 @@ def when(moment: object) -> str:
 
 def find_partnership(key: str | None, session: Session) -> Partnership:
     """The partnership named, or the only one there is."""
-    from storage import repo
+    from storage.queries.partnerships import all_partnerships, partnership_by_key
 
-    everything = repo.partnerships(session=session)
+    everything = all_partnerships(session=session)
     known = ", ".join(p.key for p in everything) or "none loaded"
     if key is None:
         if len(everything) == 1:
             return everything[0]
         raise BoardbotError(f"there are several partnerships ({known}); give --partnership")
-    found = repo.partnership_by_key(key, session=session)
+    found = partnership_by_key(key, session=session)
     if found is None:
         raise BoardbotError(f"no partnership '{key}' ({known})")
     return found
 
 
 def find_board(partnership: Partnership, key: str, session: Session) -> Board:
-    from storage import repo
+    from storage.queries.boards import board_by_key, boards_of
 
     assert partnership.id is not None
-    board = repo.board_by_key(partnership.id, key, session=session)
+    board = board_by_key(partnership.id, key, session=session)
     if board is None:
-        boards = ", ".join(b.key for b in repo.boards(partnership.id, session=session))
+        boards = ", ".join(b.key for b in boards_of(partnership.id, session=session))
         raise BoardbotError(f"no board '{key}' in {partnership.key}; the boards are {boards}")
     return board

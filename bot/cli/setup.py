@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.cli.common import app, engine, settings, subcommands
+from bot.cli.common import PARTNERSHIP, app, engine, settings, subcommands
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from schedules.workspace import SetupFile
+    from bot.setup_file import SetupFile
 
 setup_app = subcommands("Bind a partnership to a Slack workspace: channels and roles.")
 app.add_typer(setup_app, name="setup")
@@ -26,9 +26,9 @@ def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -
     FILE names the partnership, its digest_channel and each board's channel and people. A bad
     file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
     """
+    from bot.setup_file import apply_setup, parse_setup
     from schedules.calendar import utcnow
     from schedules.protocol.loader import read_file
-    from schedules.workspace import apply_setup, parse_setup
     from storage.db import transaction
 
     text = read_file(file, "setup files")
@@ -40,7 +40,7 @@ def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -
 
 
 @setup_app.command("show")
-def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hidden=True)) -> None:
+def setup_show(partnership: str = PARTNERSHIP) -> None:
     """Print the current binding of PARTNERSHIP (its key, e.g. rutland) as a setup file.
 
     `setup apply` takes the output back unchanged.
@@ -53,23 +53,23 @@ def setup_show(partnership: str = typer.Argument(..., metavar="PARTNERSHIP", hid
 
 def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     """The partnership's channels and role holders, in the shape of a setup file."""
-    from typing import get_args
+    from bot.setup_file import BoardBinding, SetupFile
+    from storage.queries.boards import boards_of
+    from storage.queries.partnerships import partnership_by_key
+    from storage.queries.people import people_of_board
+    from storage.roles import Role
 
-    from schedules.protocol.model import Role
-    from schedules.workspace import BoardBinding, SetupFile
-    from storage import repo
-
-    partnership = repo.partnership_by_key(partnership_key, session=session)
+    partnership = partnership_by_key(partnership_key, session=session)
     if partnership is None or partnership.id is None:
         raise BoardbotError(
             f"no partnership '{partnership_key}' is loaded; `boardbot setup apply FILE` binds one"
         )
     boards = {}
-    for board in repo.boards(partnership.id, session=session):
+    for board in boards_of(partnership.id, session=session):
         assert board.id is not None
-        held = repo.people_of_board(board.id, session=session)
+        held = people_of_board(board.id, session=session)
         people: dict[str, list[Role]] = {}
-        for role in get_args(Role):  # each role's holders come in the order they were added
+        for role in Role:  # each role's holders come in the order they were added
             for person, _ in (p for p in held if p[1] == role):
                 people.setdefault(person.slack_user_id, []).append(role)
         roles = {user: tuple(names) for user, names in people.items()}
@@ -77,6 +77,12 @@ def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     return SetupFile.model_construct(
         partnership=partnership.key, digest_channel=partnership.digest_channel, boards=boards
     )
+
+
+def _roles_text(roles: tuple[str, ...]) -> str | list[str]:
+    """One role written bare, several as a list (as plain text, which YAML can write)."""
+    names = [str(role) for role in roles]
+    return names[0] if len(names) == 1 else names
 
 
 def render_setup(setup: SetupFile) -> str:
@@ -89,7 +95,7 @@ def render_setup(setup: SetupFile) -> str:
     data["boards"] = {
         key: {
             **({"channel": binding.channel} if binding.channel else {}),
-            "people": {u: r[0] if len(r) == 1 else list(r) for u, r in binding.people.items()},
+            "people": {u: _roles_text(r) for u, r in binding.people.items()},
         }
         for key, binding in setup.boards.items()
     }

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import app, parse_day
+from bot.cli.common import app, iso_day_option
 from storage.errors import BoardbotError
 
 
@@ -49,7 +49,7 @@ def simulate_command(
     from schedules.protocol import load_protocol
     from schedules.simulate import read_meetings_file, read_triggers, simulate, table
 
-    first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    first, last = iso_day_option(start, "--from"), iso_day_option(end, "--to")
     if last < first:
         raise BoardbotError("--to is before --from; write e.g. --from 2026-04-01 --to 2027-03-31")
     if (last - first).days > 366 * 5:

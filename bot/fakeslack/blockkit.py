@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 WARNING_PREFIX = "warning: "
@@ -103,11 +103,17 @@ def _check_blocks(blocks: Any, limit: int, pointer: str) -> list[str]:
         return []
     if not isinstance(blocks, list):
         return [f"must be an array [json-pointer:{pointer}]"]
-    problems: list[str] = []
-    if len(blocks) > limit:
-        problems.append(f"must be less than {limit + 1} items [json-pointer:{pointer}]")
-    for index, block in enumerate(blocks):
-        problems.extend(_check_block(block, f"{pointer}/{index}"))
+    return _check_items(blocks, limit, pointer, _check_block)
+
+
+def _check_items(
+    items: list[Any], limit: int, pointer: str, check: Callable[[Any, str], list[str]]
+) -> list[str]:
+    """At most `limit` items, each checked at its own pointer."""
+    problems = [f"must be less than {limit + 1} items [json-pointer:{pointer}]"]
+    problems = problems if len(items) > limit else []
+    for index, item in enumerate(items):
+        problems.extend(check(item, f"{pointer}/{index}"))
     return problems
 
 
@@ -156,12 +162,7 @@ def _check_element_list(block: Mapping[str, Any], limit: int, at: str) -> list[s
     elements = block.get("elements")
     if not isinstance(elements, list):
         return [f"missing required field: elements [json-pointer:{at}]"]
-    problems: list[str] = []
-    if len(elements) > limit:
-        problems.append(f"must be less than {limit + 1} items [json-pointer:{at}/elements]")
-    for index, element in enumerate(elements):
-        problems.extend(_check_element(element, f"{at}/elements/{index}"))
-    return problems
+    return _check_items(elements, limit, f"{at}/elements", _check_element)
 
 
 def _check_element(element: Any, at: str) -> list[str]:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.fakeslack import blockkit
+from bot.fakeslack.state import SlackState, dm_id, new_user, public
 from bot.fakeslack.views import views_open, views_publish, views_update
 from bot.fakeslack.wire import (
     RESPONSE_URL_METHOD,
@@ -18,12 +19,11 @@ from bot.fakeslack.wire import (
     error_metadata,
     truthy,
 )
-from bot.fakeslack.workspace import Workspace, dm_id, new_user, public
 
-Method = Callable[[Workspace, Json], Json]
+Method = Callable[[SlackState, Json], Json]
 
 
-def auth_test(ws: Workspace, params: Json) -> Json:
+def auth_test(ws: SlackState, params: Json) -> Json:
     return {
         "url": "https://fake-slack.invalid/",
         "team": "Fake Team",
@@ -35,14 +35,14 @@ def auth_test(ws: Workspace, params: Json) -> Json:
     }
 
 
-def post_message(ws: Workspace, params: Json) -> Json:
+def post_message(ws: SlackState, params: Json) -> Json:
     channel_id = ws.writable(params.get("channel"))
     check_content(params.get("text"), params.get("blocks"), params.get("attachments"))
     message = ws.append(channel_id, params)
     return {"channel": channel_id, "ts": message["ts"], "message": public(message)}
 
 
-def post_ephemeral(ws: Workspace, params: Json) -> Json:
+def post_ephemeral(ws: SlackState, params: Json) -> Json:
     channel_id = ws.writable(params.get("channel"))
     if not params.get("user"):
         raise ApiError("user_not_found")
@@ -53,7 +53,7 @@ def post_ephemeral(ws: Workspace, params: Json) -> Json:
     return {"message_ts": ts}
 
 
-def update(ws: Workspace, params: Json) -> Json:
+def update(ws: SlackState, params: Json) -> Json:
     channel_id = ws.writable(params.get("channel"))
     message = ws.find(channel_id, params.get("ts"))
     if not any(k in params for k in ("text", "blocks", "attachments", "metadata")):
@@ -72,13 +72,13 @@ def update(ws: Workspace, params: Json) -> Json:
     }
 
 
-def delete(ws: Workspace, params: Json) -> Json:
+def delete(ws: SlackState, params: Json) -> Json:
     channel_id = ws.writable(params.get("channel"))
     ws.messages[channel_id].remove(ws.find(channel_id, params.get("ts")))
     return {"channel": channel_id, "ts": params["ts"]}
 
 
-def history(ws: Workspace, params: Json) -> Json:
+def history(ws: SlackState, params: Json) -> Json:
     """Top-level messages newest first, paged by an offset cursor; replies stay in threads."""
     channel_id = ws.resolve(params.get("channel"))
     if not ws.channels[channel_id]["is_member"]:
@@ -101,7 +101,7 @@ def history(ws: Workspace, params: Json) -> Json:
     }
 
 
-def open_conversation(ws: Workspace, params: Json) -> Json:
+def open_conversation(ws: SlackState, params: Json) -> Json:
     users = sorted(u for u in str(params.get("users") or "").split(",") if u)
     if not users:
         raise ApiError("users_list_not_supplied")
@@ -111,13 +111,13 @@ def open_conversation(ws: Workspace, params: Json) -> Json:
     return {"no_op": already, "already_open": already, "channel": {"id": ws.open_dm(users[0])}}
 
 
-def info(ws: Workspace, params: Json) -> Json:
+def info(ws: SlackState, params: Json) -> Json:
     channel = dict(ws.channels[ws.resolve(params.get("channel"))])
     channel.update(is_channel=not channel["is_im"], is_private=False, created=1_700_000_000)
     return {"channel": channel}
 
 
-def users_info(ws: Workspace, params: Json) -> Json:
+def users_info(ws: SlackState, params: Json) -> Json:
     user_id = str(params.get("user") or "")
     if user_id in ws.users:
         return {"user": copy.deepcopy(ws.users[user_id])}
@@ -126,7 +126,7 @@ def users_info(ws: Workspace, params: Json) -> Json:
     return {"user": new_user(user_id, ws.team_id, None, "Europe/London")}
 
 
-def response_url(ws: Workspace, params: Json) -> Json:
+def response_url(ws: SlackState, params: Json) -> Json:
     """A POST to a response_url; one tied to a message may replace or delete it."""
     text, blocks = params.get("text"), params.get("blocks")
     errors = blockkit.errors_only(blockkit.validate_message(text, blocks))
@@ -148,7 +148,7 @@ def response_url(ws: Workspace, params: Json) -> Json:
     return {}
 
 
-def _apply_response(ws: Workspace, response: FakeResponse, channel_id: str, ts: str) -> None:
+def _apply_response(ws: SlackState, response: FakeResponse, channel_id: str, ts: str) -> None:
     message = next((m for m in ws.messages.get(channel_id, []) if m["ts"] == ts), None)
     if message is not None and response.delete_original:
         ws.messages[channel_id].remove(message)

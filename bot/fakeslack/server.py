@@ -7,10 +7,11 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
 from bot.fakeslack.methods import ROUTES
+from bot.fakeslack.state import SlackState, dm_id, new_channel, new_user
 from bot.fakeslack.transport import (
     LoopbackService,
 )
@@ -22,10 +23,27 @@ from bot.fakeslack.wire import (
     Json,
     Reply,
 )
-from bot.fakeslack.workspace import Workspace, dm_id, new_channel, new_user
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+V = TypeVar("V")
+
+
+class OnState(Generic[V]):
+    """A FakeSlack attribute kept on its SlackState, set under the fake's lock."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, fake: Any, owner: type | None = None) -> V:
+        value: V = getattr(fake._state, self.name)
+        return value
+
+    def __set__(self, fake: Any, value: V) -> None:
+        with fake._cond:
+            setattr(fake._state, self.name, value)
 
 
 class FakeSlack(LoopbackService):
@@ -41,7 +59,7 @@ class FakeSlack(LoopbackService):
         strict_channels: bool = False,
     ) -> None:
         super().__init__()
-        self._workspace = Workspace(team_id, bot_user_id, bot_id, strict_channels=strict_channels)
+        self._state = SlackState(team_id, bot_user_id, bot_id, strict_channels=strict_channels)
         self._tokens = frozenset(tokens)
         # A re-entrant condition lets wait_for predicates call the locking accessors.
         self._cond = threading.Condition(threading.RLock())
@@ -50,50 +68,14 @@ class FakeSlack(LoopbackService):
         self._calls: list[FakeCall] = []
         self._version = 0
 
-    # The identity and channel strictness live on the workspace, where the methods read them;
-    # these properties keep them settable on the fake after construction.
-
-    @property
-    def team_id(self) -> str:
-        return self._workspace.team_id
-
-    @team_id.setter
-    def team_id(self, value: str) -> None:
-        self._workspace.team_id = value
-
-    @property
-    def bot_user_id(self) -> str:
-        return self._workspace.bot_user_id
-
-    @bot_user_id.setter
-    def bot_user_id(self, value: str) -> None:
-        self._workspace.bot_user_id = value
-
-    @property
-    def bot_id(self) -> str:
-        return self._workspace.bot_id
-
-    @bot_id.setter
-    def bot_id(self, value: str) -> None:
-        self._workspace.bot_id = value
-
-    @property
-    def clock(self) -> Callable[[], datetime] | None:
-        """What time Slack thinks it is when it stamps a message (default: a fixed epoch)."""
-        return self._workspace.clock
-
-    @clock.setter
-    def clock(self, value: Callable[[], datetime] | None) -> None:
-        with self._cond:
-            self._workspace.clock = value
-
-    @property
-    def strict_channels(self) -> bool:
-        return self._workspace.strict_channels
-
-    @strict_channels.setter
-    def strict_channels(self, value: bool) -> None:
-        self._workspace.strict_channels = value
+    # The identity and channel strictness live on the state, where the methods read them;
+    # these stay settable on the fake after construction.
+    team_id: OnState[str] = OnState()
+    bot_user_id: OnState[str] = OnState()
+    bot_id: OnState[str] = OnState()
+    # What time Slack thinks it is when it stamps a message (default: a fixed epoch).
+    clock: OnState[Callable[[], datetime] | None] = OnState()
+    strict_channels: OnState[bool] = OnState()
 
     def response_url(
         self, key: str, channel: str | None = None, message_ts: str | None = None
@@ -101,7 +83,7 @@ class FakeSlack(LoopbackService):
         """A fake response_url; tie it to a message so replace/delete_original act on it."""
         if channel and message_ts:
             with self._cond:
-                self._workspace.links[key] = (dm_id(channel), message_ts)
+                self._state.links[key] = (dm_id(channel), message_ts)
         return f"{self.url}response/{key}"
 
     # -- arranging state -------------------------------------------------------------------
@@ -109,22 +91,22 @@ class FakeSlack(LoopbackService):
     def add_channel(self, channel_id: str, name: str | None = None, *, member: bool = True) -> None:
         with self._cond:
             channel = new_channel(channel_id, name or channel_id, member=member)
-            self._workspace.channels[channel_id] = channel
+            self._state.channels[channel_id] = channel
 
     def archive(self, channel: str) -> None:
         with self._cond:
-            self._workspace.channel_entry(channel)["is_archived"] = True
+            self._state.channel_entry(channel)["is_archived"] = True
 
     def remove_bot(self, channel: str) -> None:
         with self._cond:
-            self._workspace.channel_entry(channel)["is_member"] = False
+            self._state.channel_entry(channel)["is_member"] = False
 
     def add_user(
         self, user_id: str, name: str | None = None, *, tz: str = "Europe/London", **extra: Any
     ) -> None:
         with self._cond:
             user = new_user(user_id, self.team_id, name, tz)
-            self._workspace.users[user_id] = {**user, **extra}
+            self._state.users[user_id] = {**user, **extra}
 
     def dm_channel_for(self, user_id: str) -> str:
         return dm_id(user_id)
@@ -195,24 +177,24 @@ class FakeSlack(LoopbackService):
     def messages(self, channel: str) -> list[Json]:
         """Messages in a channel (or a user's DM), oldest first."""
         with self._cond:
-            return copy.deepcopy(self._workspace.messages.get(dm_id(channel), []))
+            return copy.deepcopy(self._state.messages.get(dm_id(channel), []))
 
     def ephemerals(self, user: str | None = None) -> list[Json]:
         with self._cond:
-            ephemerals = self._workspace.ephemerals
+            ephemerals = self._state.ephemerals
             return [copy.deepcopy(e) for e in ephemerals if user in (None, e["user"])]
 
     def responses(self) -> list[FakeResponse]:
         with self._cond:
-            return list(self._workspace.responses)
+            return list(self._state.responses)
 
     def views(self) -> dict[str, Json]:
         with self._cond:
-            return copy.deepcopy(self._workspace.views)
+            return copy.deepcopy(self._state.views)
 
     def home_view(self, user_id: str) -> Json | None:
         with self._cond:
-            return copy.deepcopy(self._workspace.home.get(user_id))
+            return copy.deepcopy(self._state.home.get(user_id))
 
     def state(self) -> Json:
         """Everything a sandbox page needs to draw; `version` changes whenever anything does."""
@@ -222,7 +204,7 @@ class FakeSlack(LoopbackService):
                     "version": self._version,
                     "team_id": self.team_id,
                     "bot_user_id": self.bot_user_id,
-                    **self._workspace.snapshot(),
+                    **self._state.snapshot(),
                 }
             )
 
@@ -246,7 +228,7 @@ class FakeSlack(LoopbackService):
     def reset(self) -> None:
         """Forget traffic, faults and channel flags; keep added channels, users and subscribers."""
         with self._cond:
-            self._workspace.reset()
+            self._state.reset()
             self._calls = []
             self._faults.clear()
             self._version += 1
@@ -295,9 +277,9 @@ class FakeSlack(LoopbackService):
             return fault_reply(fault), fault
         return reply, None
 
-    def _carry_out(self, route: Callable[[Workspace, Json], Json], params: Json) -> Reply:
+    def _carry_out(self, route: Callable[[SlackState, Json], Json], params: Json) -> Reply:
         try:
-            return Reply(200, {"ok": True, **route(self._workspace, params)})
+            return Reply(200, {"ok": True, **route(self._state, params)})
         except ApiError as exc:
             return Reply(exc.status, {"ok": False, "error": exc.error, **exc.extra})
         except (ValueError, TypeError, KeyError, AttributeError):

@@ -6,18 +6,18 @@ import copy
 from typing import Any
 
 from bot.fakeslack import blockkit
+from bot.fakeslack.state import SlackState
 from bot.fakeslack.wire import ApiError, Json, error_metadata
-from bot.fakeslack.workspace import Workspace
 
 
-def views_open(ws: Workspace, params: Json) -> Json:
+def views_open(ws: SlackState, params: Json) -> Json:
     """Serves views.push too: the fake keeps no modal stack."""
     if not params.get("trigger_id"):
         raise ApiError("invalid_arguments", needed="trigger_id")
     return {"view": store_view(ws, params.get("view"), None)}
 
 
-def views_update(ws: Workspace, params: Json) -> Json:
+def views_update(ws: SlackState, params: Json) -> Json:
     external = params.get("external_id")
     view_id = params.get("view_id") or next(
         (k for k, v in ws.views.items() if external and v.get("external_id") == external),
@@ -28,7 +28,7 @@ def views_update(ws: Workspace, params: Json) -> Json:
     return {"view": store_view(ws, params.get("view"), view_id, params.get("hash"))}
 
 
-def views_publish(ws: Workspace, params: Json) -> Json:
+def views_publish(ws: SlackState, params: Json) -> Json:
     user = params.get("user_id")
     if not user:
         raise ApiError("invalid_arguments", needed="user_id")
@@ -39,7 +39,7 @@ def views_publish(ws: Workspace, params: Json) -> Json:
     return {"view": stored}
 
 
-def store_view(ws: Workspace, view: Any, view_id: str | None, expected_hash: Any = None) -> Json:
+def store_view(ws: SlackState, view: Any, view_id: str | None, expected_hash: Any = None) -> Json:
     """Validate and keep a view; a stale `expected_hash` is refused as Slack refuses it."""
     errors = blockkit.errors_only(blockkit.validate_view(view))
     if errors:

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack import FakeCall, FakeSlack
-from bot.sandbox.workspace import (
-    DemoWorkspace,
+from bot.sandbox.demo import (
+    DemoSetup,
     button_action,
     command_fields,
     home_opened_event,
@@ -42,10 +42,8 @@ class Origin:
 class SlackRelay:
     """Slack's side: signs requests to the bot and keeps what Slack would remember about them."""
 
-    def __init__(
-        self, fake: FakeSlack, bot_url: str, signing_secret: str, workspace: DemoWorkspace
-    ) -> None:
-        self.fake, self.bot_url, self.workspace = fake, bot_url, workspace
+    def __init__(self, fake: FakeSlack, bot_url: str, signing_secret: str, demo: DemoSetup) -> None:
+        self.fake, self.bot_url, self.demo = fake, bot_url, demo
         self._verifier = SignatureVerifier(signing_secret)
         self._lock = threading.RLock()
         self._seq = itertools.count(1)
@@ -71,7 +69,7 @@ class SlackRelay:
         name, _, rest = text.strip().partition(" ")
         key = self._origin(Origin(user, channel, command=text.strip()))
         form = {
-            **command_fields(self.workspace, self.fake.team_id, user, channel),
+            **command_fields(self.demo, self.fake.team_id, user, channel),
             "command": name,
             "text": rest.strip(),
             "response_url": self.fake.response_url(key, channel=channel, message_ts="0"),
@@ -92,7 +90,7 @@ class SlackRelay:
         key = self._origin(Origin(user, channel, message_ts=linked_ts, replaces=replaces))
         payload: Json = {
             "type": "block_actions",
-            **interaction_fields(self.workspace, self.fake.team_id, user),
+            **interaction_fields(self.demo, self.fake.team_id, user),
             "trigger_id": self._trigger(user),
             "response_url": self.fake.response_url(key, channel=channel, message_ts=linked_ts),
             "actions": [button_action(request)],
@@ -102,7 +100,7 @@ class SlackRelay:
             payload["container"] = {"type": "view", "view_id": view_id}
             payload["view"] = self._view(str(view_id))
         else:
-            payload["channel"] = {"id": channel, "name": self.workspace.channel_name(channel)}
+            payload["channel"] = {"id": channel, "name": self.demo.channel_name(channel)}
             payload["container"] = {
                 "type": "message",
                 "message_ts": message_ts,
@@ -117,7 +115,7 @@ class SlackRelay:
         view = {**self._view(view_id), "state": {"values": values}}
         payload = {
             "type": "view_submission",
-            **interaction_fields(self.workspace, self.fake.team_id, user),
+            **interaction_fields(self.demo, self.fake.team_id, user),
             "trigger_id": self._trigger(user),
             "view": view,
             "response_urls": [],

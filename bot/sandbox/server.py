@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from bot.app import build_app
 from bot.fakeslack import FakeSlack
 from bot.sandbox.api import ApiServer
+from bot.sandbox.demo import DemoSetup, add_to_fake, apply_demo, demo_setup
 from bot.sandbox.relay import Json, SlackRelay
-from bot.sandbox.workspace import DemoWorkspace, add_to_fake, apply_demo, demo_workspace
 from bot.sender import SlackSender
 from bot.settings import Settings
 from bot.slack_client import clock_client
@@ -88,7 +88,7 @@ class Sandbox:
     ) -> None:
         self.port, self.data_dir = port, data_dir
         self.protocol = load_protocol(protocol)
-        self.workspace: DemoWorkspace = demo_workspace(self.protocol)
+        self.demo: DemoSetup = demo_setup(self.protocol)
         self.clock = SandboxClock()
         self.base = base or Settings()
         token, self.signing_secret = f"xoxb-sandbox-{secrets.token_hex(12)}", secrets.token_hex(16)
@@ -109,10 +109,10 @@ class Sandbox:
         api = ApiServer(("127.0.0.1", self.port), self)  # first: a busy port changes nothing
         self._servers.append(api)
         self.fake.start()
-        add_to_fake(self.workspace, self.fake)
+        add_to_fake(self.demo, self.fake)
         url = self._fresh_database()
         self.engine = make_engine(url)
-        apply_demo(self.workspace, self.protocol, self.engine, self.clock.now())
+        apply_demo(self.demo, self.protocol, self.engine, self.clock.now())
         self.settings = self.base.model_copy(
             update={
                 "database_url": url,
@@ -126,7 +126,7 @@ class Sandbox:
             "127.0.0.1", 0, app, _ThreadingWSGIServer, handler_class=_QuietWSGIHandler
         )
         self.bot_url = f"http://127.0.0.1:{bot.server_port}/slack/events"
-        self.relay = SlackRelay(self.fake, self.bot_url, self.signing_secret, self.workspace)
+        self.relay = SlackRelay(self.fake, self.bot_url, self.signing_secret, self.demo)
         self.sender = SlackSender(clock_client(self.settings))
         self._servers.append(bot)
         self._serve(bot)
@@ -206,7 +206,7 @@ class Sandbox:
             for name in FAMILIES
         ]
         return {
-            **self.workspace.as_json(),
+            **self.demo.as_json(),
             "bot_user_id": self.fake.bot_user_id,
             "commands": commands,
             **self._today(),

@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 
 from schedules import calendar
 from storage.models import AgendaRequest, Meeting
+from storage.status import AgendaStatus
 
-AGENDA_OUTCOMES = ("accepted", "declined", "unanswered")
+
+class AgendaOutcome(StrEnum):
+    """What became of a request by the instant: as stored, with `open` read as unanswered."""
+
+    ACCEPTED = AgendaStatus.ACCEPTED.value
+    DECLINED = AgendaStatus.DECLINED.value
+    UNANSWERED = "unanswered"
+
+
+AGENDA_OUTCOMES = tuple(AgendaOutcome)
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,7 @@ class AgendaRow:
     text: str
     requested_on: date
     requested_by: str
-    status: str  # accepted | declined | unanswered
+    status: AgendaOutcome
     decided_on: date | None = None
     decided_by: str | None = None
     meeting_on: date | None = None  # the meeting it was accepted onto, where one was chosen
@@ -46,16 +57,16 @@ def agenda_rows(
             request.text,
             calendar.london_date(request.requested_at),
             request.requested_by,
-            "unanswered",
+            AgendaOutcome.UNANSWERED,
         )
-        if not decided or request.decided_at is None or request.status == "open":
+        if not decided or request.decided_at is None or request.status == AgendaStatus.OPEN:
             rows.append(asked)
             continue
         meeting = meetings.get(request.meeting_id) if request.meeting_id else None
         rows.append(
             replace(
                 asked,
-                status=request.status,
+                status=AgendaOutcome(request.status.value),
                 decided_on=calendar.london_date(request.decided_at),
                 decided_by=request.decided_by,
                 meeting_on=calendar.london_date(meeting.starts_at) if meeting else None,

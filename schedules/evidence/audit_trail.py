@@ -14,7 +14,6 @@ from typing import Any
 from sqlmodel import Session
 
 from schedules import calendar
-from storage import record
 from storage.models import (
     AgendaRequest,
     AuditEntry,
@@ -26,6 +25,10 @@ from storage.models import (
     MinuteShare,
     Partnership,
 )
+from storage.queries import audit
+from storage.queries.boards import boards_of
+from storage.queries.people import names_of
+from storage.queries.records import rows_by_id
 
 NOTHING = "—"
 SHORT = 60  # characters of a value in the one-line form
@@ -113,8 +116,8 @@ def audit_lines(
     partnership_id: int, start: datetime | None, end: datetime | None, *, session: Session
 ) -> list[AuditLine]:
     """The partnership's audit entries with start <= at < end, oldest first, in words."""
-    entries = record.audit_between(partnership_id, start, end, session=session)
-    names = record.people_names((e.actor for e in entries), session=session)
+    entries = audit.between(partnership_id, start, end, session=session)
+    names = names_of((e.actor for e in entries), session=session)
     described = describe(entries, partnership_id, session=session)
     return [
         AuditLine(
@@ -151,7 +154,7 @@ def describe(
             wanted[entry.entity].add(entry.entity_id)
     if not wanted:
         return {}
-    keys = {b.id: b.key.upper() for b in record.all_boards(partnership_id, session=session)}
+    keys = {b.id: b.key.upper() for b in boards_of(partnership_id, session=session, retired=True)}
     found: dict[tuple[str, int | None], str] = {}
     for entity, ids in wanted.items():
         for number, words in DESCRIBERS[entity](ids, keys, session).items():
@@ -163,13 +166,13 @@ Describer = Callable[[Iterable[int], Mapping[Any, str], Session], dict[int, str]
 
 
 def _occurrences(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> dict[int, str]:
-    rows = record.rows_by_id(DutyOccurrence, ids, session=session)
-    duties = record.rows_by_id(Duty, {r.duty_id for r in rows.values()}, session=session)
+    rows = rows_by_id(DutyOccurrence, ids, session=session)
+    duties = rows_by_id(Duty, {r.duty_id for r in rows.values()}, session=session)
     return {number: f"{duties[row.duty_id].title} ({row.label})" for number, row in rows.items()}
 
 
 def _meetings(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> dict[int, str]:
-    rows = record.rows_by_id(Meeting, ids, session=session)
+    rows = rows_by_id(Meeting, ids, session=session)
     return {
         number: f"{keys.get(row.board_id, '?')} meeting "
         f"{row.starts_at.astimezone(calendar.LONDON):%Y-%m-%d %H:%M}"
@@ -178,7 +181,7 @@ def _meetings(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> 
 
 
 def _shares(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> dict[int, str]:
-    rows = record.rows_by_id(MinuteShare, ids, session=session)
+    rows = rows_by_id(MinuteShare, ids, session=session)
     return {
         number: f"{keys.get(row.board_id, '?')} minutes of {row.meeting_on.isoformat()}"
         for number, row in rows.items()
@@ -187,7 +190,7 @@ def _shares(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> di
 
 def _between(model: Any) -> Describer:
     def words(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> dict[int, str]:
-        rows = record.rows_by_id(model, ids, session=session)
+        rows = rows_by_id(model, ids, session=session)
         return {
             number: f"{keys.get(row.from_board_id, '?')} → {keys.get(row.to_board_id, '?')}: "
             + textwrap.shorten(row.text, SHORT, placeholder="…")
@@ -199,7 +202,7 @@ def _between(model: Any) -> Describer:
 
 def _named(model: Any, attribute: str) -> Describer:
     def words(ids: Iterable[int], keys: Mapping[Any, str], session: Session) -> dict[int, str]:
-        rows = record.rows_by_id(model, ids, session=session)
+        rows = rows_by_id(model, ids, session=session)
         return {number: str(getattr(row, attribute)) for number, row in rows.items()}
 
     return words

@@ -14,11 +14,10 @@ from schedules.cycle import MeetingRef, Occurrence, occurrences
 from schedules.evidence.year import PackYear
 from schedules.occurrences import settings_of, spec_of
 from storage.models import Duty, Partnership
+from storage.status import OccurrenceStatus, Standing, standing
 
-# The status of an occurrence at an instant. `done_late`: recorded done on a London day after
-# its due date. `overdue`, `open` and `upcoming` are those of /duties (schedules/occurrences.py).
-STATUSES = ("done", "done_late", "waived", "overdue", "open", "upcoming")
-RECORDED = ("done", "waived")
+# The status of an occurrence at an instant: its standing (storage/status.py) on that day.
+STATUSES = tuple(Standing)
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class StoredOccurrence(Protocol):
     closes: date
     due: date
     meeting_id: int | None
-    status: str
+    status: OccurrenceStatus
     evidence_link: str | None
     note: str | None
     completed_by: str | None
@@ -83,7 +82,7 @@ class DutyRow:
     opens: date
     closes: date
     due: date
-    status: str
+    status: Standing
     done_on: date | None = None
     done_by: str | None = None
     evidence: str | None = None
@@ -92,29 +91,27 @@ class DutyRow:
 
 
 def status_at(
-    opens: date, due: date, outcome: str | None, outcome_on: date | None, at: datetime
-) -> str:
+    opens: date,
+    due: date,
+    outcome: OccurrenceStatus | None,
+    outcome_on: date | None,
+    at: datetime,
+) -> Standing:
     """An occurrence's status at `at`; `outcome` is done or waived when recorded by then."""
-    if outcome == "waived":
-        return "waived"
-    if outcome == "done":
-        return "done_late" if outcome_on is not None and outcome_on > due else "done"
-    today = calendar.london_date(at)
-    if due < today:
-        return "overdue"
-    return "upcoming" if opens > today else "open"
+    recorded = outcome or OccurrenceStatus.PENDING
+    return standing(recorded, opens, due, calendar.london_date(at), outcome_on)
 
 
 def stored_row(info: DutyInfo, row: StoredOccurrence, at: datetime) -> DutyRow:
     """A stored occurrence; an outcome recorded after the instant is not yet part of it."""
-    recorded = row.status in RECORDED and row.completed_at is not None and row.completed_at <= at
+    recorded = row.status.recorded and row.completed_at is not None and row.completed_at <= at
     if not recorded or row.completed_at is None:
         status = status_at(row.opens, row.due, None, None, at)
         return DutyRow(
             info, row.id, row.period_key, row.label, row.opens, row.closes, row.due, status
         )
     on = calendar.london_date(row.completed_at)
-    waived = row.status == "waived"
+    waived = row.status == OccurrenceStatus.WAIVED
     return DutyRow(
         info,
         row.id,
@@ -199,4 +196,4 @@ def _kept(info: DutyInfo, row: StoredOccurrence, at: datetime) -> bool:
     """A retired duty keeps the occurrences it had while it was in the protocol."""
     if info.active_at(at) or info.retired_at is None:
         return True
-    return row.status in RECORDED or row.opens <= calendar.london_date(info.retired_at)
+    return row.status.recorded or row.opens <= calendar.london_date(info.retired_at)

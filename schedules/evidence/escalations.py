@@ -14,8 +14,7 @@ from datetime import date, datetime
 
 from schedules import calendar
 from storage.models import Escalation, EscalationStep, Ladder
-
-STARTS_A_STAGE = ("opened", "advanced")
+from storage.status import STARTS_A_STAGE, EscalationStatus
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class EscalationRow:
     stages: int
     opened_at: datetime
     opened_by: str
-    status: str  # open | resolved, at the instant
+    status: EscalationStatus  # at the instant
     stage: int
     resolved_at: datetime | None = None
     outcome: str | None = None
@@ -81,7 +80,7 @@ def escalation_rows(
                 len(ladder.stages) if ladder else current,
                 row.opened_at,
                 row.opened_by,
-                "resolved" if resolved else "open",
+                EscalationStatus.RESOLVED if resolved else EscalationStatus.OPEN,
                 current,
                 row.resolved_at if resolved else None,
                 row.outcome if resolved else None,

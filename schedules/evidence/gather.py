@@ -16,9 +16,16 @@ from schedules.evidence.escalations import EscalationRow, escalation_rows
 from schedules.evidence.minutes import MinuteRow, minute_rows, minutes_limits
 from schedules.evidence.timeline import Tick
 from schedules.evidence.year import PackYear
-from storage import record, repo
 from storage.errors import BoardbotError
 from storage.models import Meeting, Partnership
+from storage.queries.agenda import asked_between
+from storage.queries.boards import boards_of
+from storage.queries.escalations import active_between, ladders_by_id, steps_of
+from storage.queries.meetings import of_partnership_between, shares_of_days
+from storage.queries.occurrences import duties_of, rows_opening
+from storage.queries.partnerships import all_partnerships, partnership_by_key
+from storage.queries.people import names_of
+from storage.queries.records import rows_by_id
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,9 @@ class YearRecord:
 
 
 def find_partnership(key: str, *, session: Session) -> Partnership:
-    found = repo.partnership_by_key(key.strip().lower(), session=session)
+    found = partnership_by_key(key.strip().lower(), session=session)
     if found is None or found.id is None:
-        known = ", ".join(p.key for p in repo.partnerships(session=session)) or "none loaded yet"
+        known = ", ".join(p.key for p in all_partnerships(session=session)) or "none loaded yet"
         raise BoardbotError(f"there is no partnership '{key}' (known: {known})")
     return found
 
@@ -62,27 +69,27 @@ def gather(
 ) -> YearRecord:
     pid = partnership.id
     assert pid is not None
-    all_boards = record.all_boards(pid, session=session)
+    all_boards = boards_of(pid, session=session, retired=True)
     keys = {b.id: b.key for b in all_boards if b.id is not None}
     boards = [
         BoardInfo(b.key, b.name) for b in all_boards if b.retired_at is None or b.retired_at > at
     ]
-    duties = record.all_duties(pid, session=session)
-    meetings = record.meetings_between(pid, year.begins_at, year.ends_at, session=session)
+    duties = duties_of(pid, session=session, retired=True)
+    meetings = of_partnership_between(pid, year.begins_at, year.ends_at, session=session)
     held = [m for m in meetings if m.starts_at <= at]
     refs = [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]
     limits = minutes_limits(duties, at)
-    stored = record.occurrences_opening(pid, year.first, year.last, session=session)
+    stored = rows_opening(pid, year.first, year.last, session=session)
     cut = min(year.ends_at, at + timedelta(microseconds=1))
     shares = [
         (s, keys[s.board_id])
-        for s in record.minute_shares_of_days(pid, year.first, year.last, session=session)
+        for s in shares_of_days(pid, year.first, year.last, session=session)
         if s.logged_at <= at
     ]
-    requests = record.agenda_requests_between(pid, year.begins_at, cut, session=session)
+    requests = asked_between(pid, year.begins_at, cut, session=session)
     chosen = {r.meeting_id for r in requests if r.meeting_id is not None}
-    escalations = record.escalations_active(pid, year.begins_at, cut, session=session)
-    steps = record.escalation_steps([e.id for e in escalations if e.id], session=session)
+    escalations = active_between(pid, year.begins_at, cut, session=session)
+    steps = steps_of([e.id for e in escalations if e.id], session=session)
     result = YearRecord(
         partnership.key,
         partnership.name,
@@ -93,12 +100,12 @@ def gather(
         duty_rows(partnership, duties, stored, refs, year, at),
         [Tick(keys[m.board_id], m.starts_at) for m in meetings],
         minute_rows([(m, keys[m.board_id]) for m in held], shares, limits, at),
-        agenda_rows(requests, keys, record.rows_by_id(Meeting, chosen, session=session), at),
-        escalation_rows(escalations, steps, keys, record.ladders(pid, session=session), at),
+        agenda_rows(requests, keys, rows_by_id(Meeting, chosen, session=session), at),
+        escalation_rows(escalations, steps, keys, ladders_by_id(pid, session=session), at),
         audit_lines(pid, year.begins_at, cut, session=session),
         limits,
     )
-    result.names = record.people_names(people_in(result), session=session)
+    result.names = names_of(people_in(result), session=session)
     return result
 
 

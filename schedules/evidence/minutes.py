@@ -10,12 +10,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from schedules import calendar
 from storage.models import Duty, Meeting, MinuteShare
 
-# on_time and late: shared within / after the limit; not_yet_due: not shared, limit not passed.
-MINUTE_STATUSES = ("on_time", "late", "shared", "not_shared", "not_yet_due")
+
+class MinutesStatus(StrEnum):
+    """A meeting's minutes judged at an instant against the protocol's limit (if it sets one)."""
+
+    ON_TIME = "on_time"  # shared within the limit
+    LATE = "late"  # shared after it
+    SHARED = "shared"  # shared, with no limit to be late against
+    NOT_SHARED = "not_shared"
+    NOT_YET_DUE = "not_yet_due"  # not shared, and the limit has not passed
+
+
+MINUTE_STATUSES = tuple(MinutesStatus)
+NOT_YET_DUE, NOT_SHARED = MinutesStatus.NOT_YET_DUE, MinutesStatus.NOT_SHARED
 
 
 @dataclass(frozen=True)
@@ -24,7 +36,7 @@ class MinuteRow:
     meeting_id: int | None  # None: a share logged for a day with no recorded meeting
     meeting_on: date
     due: date | None  # None: the protocol sets no limit for this board's minutes
-    status: str
+    status: MinutesStatus
     shared_on: date | None = None
     logged_by: str | None = None
     link: str | None = None
@@ -68,7 +80,7 @@ def minute_rows(
         if found is None:
             waiting = due is not None and due >= today
             rows.append(
-                MinuteRow(board, meeting.id, day, due, "not_yet_due" if waiting else "not_shared")
+                MinuteRow(board, meeting.id, day, due, NOT_YET_DUE if waiting else NOT_SHARED)
             )
             continue
         used.add(found[0].id)
@@ -88,7 +100,9 @@ def _shared(
     share: MinuteShare, board: str, meeting_id: int | None, day: date, due: date | None
 ) -> MinuteRow:
     shared_on = calendar.london_date(share.logged_at)
-    status = "shared" if due is None else ("on_time" if shared_on <= due else "late")
+    status = MinutesStatus.SHARED
+    if due is not None:
+        status = MinutesStatus.ON_TIME if shared_on <= due else MinutesStatus.LATE
     return MinuteRow(
         board,
         meeting_id,

@@ -17,15 +17,21 @@ from markupsafe import Markup, escape
 from schedules import calendar
 from schedules.evidence.duties import DutyRow
 from schedules.evidence.year import PackYear
+from storage.status import Standing
 
 WIDTH, LABEL_X, PLOT_X, PLOT_RIGHT = 1000, 8, 330, 985
 ROW, GROUP, LANE, TOP = 16, 22, 14, 78
-COLOURS = {"done": "#1a7f37", "done_late": "#bc4c00", "waived": "#57606a", "overdue": "#cf222e"}
+COLOURS = {
+    Standing.DONE: "#1a7f37",
+    Standing.DONE_LATE: "#bc4c00",
+    Standing.WAIVED: "#57606a",
+    Standing.OVERDUE: "#cf222e",
+}
 LABELS = {
-    "done": "done on time",
-    "done_late": "done late",
-    "waived": "waived",
-    "overdue": "overdue",
+    Standing.DONE: "done on time",
+    Standing.DONE_LATE: "done late",
+    Standing.WAIVED: "waived",
+    Standing.OVERDUE: "overdue",
 }
 LABEL_CHARACTERS = 52
 short_date = lru_cache(maxsize=2048)(calendar.short_date)  # called for every bar and mark
@@ -37,17 +43,17 @@ class Tick:
     starts_at: datetime
 
 
-def mark(status: str, x: float, y: float, caption: str, role: str = "data-status") -> str:
+def mark(status: Standing, x: float, y: float, caption: str, role: str = "data-status") -> str:
     """The outcome's shape at (x, y); `role` names the attribute that tells tests and CSS what it
     stands for (data-status on the timeline, data-legend in the legend)."""
     colour, tip = COLOURS[status], f"<title>{escape(caption)}</title>"
     common = f'class="mark mark-{status}" {role}="{status}"'
-    if status == "done":
+    if status == Standing.DONE:
         return f'<circle {common} cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}">{tip}</circle>'
-    if status == "done_late":
+    if status == Standing.DONE_LATE:
         points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},{y + 4:.1f}"
         return f'<polygon {common} points="{points}" fill="{colour}">{tip}</polygon>'
-    if status == "waived":
+    if status == Standing.WAIVED:
         points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
         return (
             f'<polygon {common} points="{points}" fill="#ffffff" stroke="{colour}" '
@@ -115,10 +121,7 @@ def timeline_svg(
 
 
 def _head(rows: Sequence[DutyRow], ticks: Sequence[Tick], year: PackYear, height: int) -> str:
-    counts = ", ".join(
-        f"{sum(r.status == s for r in rows)} {LABELS.get(s, s)}"
-        for s in ("done", "done_late", "waived", "overdue", "open", "upcoming")
-    )
+    counts = ", ".join(f"{sum(r.status == s for r in rows)} {LABELS.get(s, s)}" for s in Standing)
     duties = len({r.duty.id for r in rows})
     desc = (
         f"{len(rows)} occurrences of {duties} duties from {year.span_text()}: {counts}; "
@@ -134,7 +137,7 @@ def _head(rows: Sequence[DutyRow], ticks: Sequence[Tick], year: PackYear, height
 
 def _legend() -> str:
     parts, x = ['<g class="legend">'], LABEL_X
-    for status in ("done", "done_late", "waived", "overdue"):
+    for status in COLOURS:
         parts.append(mark(status, x + 5, 14, LABELS[status], role="data-legend"))
         parts.append(f'<text x="{x + 14}" y="18">{LABELS[status]}</text>')
         x += 30 + 7 * len(LABELS[status])
@@ -208,7 +211,7 @@ def _duty_row(
     ]
     for row in occurrences:
         left, right = scale.x(row.opens), scale.x(row.due + timedelta(days=1))
-        upcoming = " window-upcoming" if row.status == "upcoming" else ""
+        upcoming = " window-upcoming" if row.status == Standing.UPCOMING else ""
         window = f"{row.label}: {short_date(row.opens)} to {short_date(row.due)}"
         parts.append(
             f'<rect class="window{upcoming}" x="{left:.1f}" y="{y + 4}" '
@@ -221,7 +224,7 @@ def _duty_row(
 
 def _outcome(row: DutyRow, scale: Scale, y: int, name_of: Callable[[str], str]) -> str:
     """Where the outcome was recorded; overdue sits on its due date."""
-    on = row.due if row.status == "overdue" or row.done_on is None else row.done_on
+    on = row.due if row.status == Standing.OVERDUE or row.done_on is None else row.done_on
     caption = f"{row.duty.title} ({row.label}): {LABELS[row.status]}"
     if row.done_on is not None:
         caption += f" on {short_date(row.done_on)}"

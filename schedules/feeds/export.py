@@ -13,23 +13,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import long_date
-from schedules.occurrences import OPEN_STATUSES
-from storage import repo
 from storage.models import (
     Board,
-    Duty,
-    DutyOccurrence,
-    Escalation,
-    EscalationStep,
-    Ladder,
-    Meeting,
     Partnership,
 )
+from storage.queries.boards import boards_of, keys_by_id
+from storage.queries.escalations import last_changes, open_escalations
+from storage.queries.meetings import every_meeting_since
+from storage.queries.occurrences import owed_since
+from storage.status import MeetingStatus
 
 KEPT_BACK = timedelta(days=365)  # meetings and duties further back are left out
 PRODID = "-//boardbot//board calendars//EN"
@@ -48,7 +44,7 @@ def export_calendar(
     import icalendar
 
     assert partnership.id is not None
-    boards = [board] if board else repo.boards(partnership.id, session=session)
+    boards = [board] if board else boards_of(partnership.id, session=session)
     keys = {b.id: b for b in boards}
     cal = icalendar.Calendar()
     name = f"{board.key.upper()} meetings and deadlines" if board else partnership.name
@@ -102,13 +98,8 @@ def event(**properties: Any) -> Any:
 def meeting_events(
     partnership: Partnership, boards: dict[int | None, Board], now: datetime, session: Session
 ) -> list[Any]:
-    query = (
-        select(Meeting)
-        .where(col(Meeting.board_id).in_(list(boards)), col(Meeting.starts_at) >= now - KEPT_BACK)
-        .order_by(col(Meeting.starts_at), col(Meeting.id))
-    )
     events = []
-    for meeting in session.exec(query):
+    for meeting in every_meeting_since(list(boards), now - KEPT_BACK, session=session):
         board = boards[meeting.board_id]
         local = meeting.starts_at.astimezone(calendar.LONDON)
         start: date | datetime = local.date() if meeting.all_day else local
@@ -121,7 +112,7 @@ def meeting_events(
                 summary=f"{board.key.upper()} meeting",
                 description=board.name,
                 location=meeting.venue,
-                status="CANCELLED" if meeting.status == "cancelled" else "CONFIRMED",
+                status="CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
                 sequence=meeting.sequence,
                 transp="TRANSPARENT" if meeting.all_day else "OPAQUE",
             )
@@ -133,20 +124,10 @@ def duty_events(
     partnership: Partnership, board: Board | None, now: datetime, session: Session
 ) -> list[Any]:
     """Each duty occurrence not yet done or waived: its window, ending on its due date."""
+    assert partnership.id is not None
     earliest = calendar.london_date(now - KEPT_BACK)
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            Duty.partnership_id == partnership.id,
-            col(Duty.retired_at).is_(None),
-            col(DutyOccurrence.status).in_(OPEN_STATUSES),
-            col(DutyOccurrence.due) >= earliest,
-        )
-        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
-    )
     events = []
-    for occurrence, duty in session.exec(query):
+    for occurrence, duty in owed_since(partnership.id, earliest, session=session):
         if board and board.key not in (*duty.owners, *duty.counterparts):
             continue
         owed = f"Owed by {', '.join(k.upper() for k in duty.owners)}"
@@ -173,45 +154,34 @@ def escalation_events(
     partnership: Partnership, board: Board | None, boards: dict[int | None, Board], session: Session
 ) -> list[Any]:
     """Each open escalation's current stage deadline; SEQUENCE is the stages it has climbed."""
-    query = (
-        select(Escalation, Ladder)
-        .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-        .where(Escalation.partnership_id == partnership.id, Escalation.status == "open")
-        .order_by(col(Escalation.id))
+    assert partnership.id is not None
+    rows = sorted(
+        (
+            (row, ladder)
+            for row, ladder in open_escalations(partnership.id, session=session)
+            if board is None or board.id in (row.from_board_id, row.to_board_id)
+        ),
+        key=lambda pair: pair[0].id or 0,
     )
-    rows = [
-        (row, ladder)
-        for row, ladder in session.exec(query)
-        if board is None or board.id in (row.from_board_id, row.to_board_id)
-    ]
-    stamps = last_steps([row.id for row, _ in rows if row.id is not None], session)
-    keys = {b.id: b.key.upper() for b in repo.boards(partnership.id or 0, session=session)}
+    ids = [row.id for row, _ in rows if row.id is not None]
+    stamps = {i: at.astimezone(UTC) for i, at in last_changes(ids, session=session).items()}
+    in_force = keys_by_id(partnership.id, session=session, retired=False)
+    keys = {i: key.upper() for i, key in in_force.items()}
     events = []
     for row, ladder in rows:
-        stage = ladder.stages[min(row.stage, len(ladder.stages)) - 1]
+        stage = ladders.stage_of(ladder, row.stage)
         pair = f"{keys.get(row.from_board_id, '?')} → {keys.get(row.to_board_id, '?')}"
         events.append(
             event(
                 uid=uid("escalation", row.id, partnership),
-                dtstamp=stamps.get(row.id, row.opened_at),
+                dtstamp=stamps.get(row.id or 0, row.opened_at),
                 dtstart=row.stage_deadline,
                 dtend=row.stage_deadline + ONE_DAY,
                 summary=f"Escalation #{row.id} {pair}: stage {row.stage} deadline",
-                description=f"{stage.get('name', '')}. Who acts: {stage.get('who_acts', '')}.",
+                description=f"{stage.name}. Who acts: {stage.who_acts}.",
                 sequence=row.stage - 1,
                 transp="TRANSPARENT",
                 categories=["Escalation"],
             )
         )
     return events
-
-
-def last_steps(ids: list[int], session: Session) -> dict[int | None, datetime]:
-    if not ids:
-        return {}
-    query = (
-        select(EscalationStep.escalation_id, func.max(EscalationStep.at))
-        .where(col(EscalationStep.escalation_id).in_(ids))
-        .group_by(col(EscalationStep.escalation_id))
-    )
-    return {escalation_id: at.astimezone(UTC) for escalation_id, at in session.exec(query)}

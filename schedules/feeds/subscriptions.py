@@ -12,17 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col
 
 from schedules import calendar
 from schedules.feeds.fetch import FeedError, Fetched, fetch
 from schedules.feeds.read import read_feed
 from schedules.feeds.sync import ImportReport, apply_feed
-from storage import audit
 from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import Board, FeedSubscription
+from storage.queries.audit import Auditor
+from storage.queries.feeds import due_for_reading, followed, subscription_of
+from storage.upsert import update_one_if
 
 log = logging.getLogger(__name__)
 Fetcher = Callable[..., Fetched]  # fetch(url, etag=..., last_modified=...)
@@ -44,11 +46,6 @@ def next_read(now: datetime, refresh: timedelta | None) -> datetime:
     return now + min(max(HOURLY, refresh or HOURLY), LONGEST)
 
 
-def subscription_of(board: Board, *, session: Session) -> FeedSubscription | None:
-    query = select(FeedSubscription).where(FeedSubscription.board_id == board.id)
-    return session.exec(query).first()
-
-
 def subscribe(
     board: Board,
     url: str,
@@ -65,7 +62,7 @@ def subscribe(
     feed = read_feed(fetched.body, now)
     report = apply_feed(board, feed, source=url, now=now, actor=actor, session=session, match=match)
     assert board.id is not None
-    found = subscription_of(board, session=session)
+    found = subscription_of(board.id, session=session)
     before = {"url": found.url, "match": found.match} if found else None
     subscription = found or FeedSubscription(
         board_id=board.id, url=url, next_refresh_at=now, created_by=actor[:40], created_at=now
@@ -77,35 +74,22 @@ def subscribe(
     subscription.last_result = report.summary()[:300]
     session.add(subscription)
     session.flush()
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="feed.subscribed",
-        entity="feedsubscription",
-        entity_id=subscription.id,
-        partnership_id=board.partnership_id,
-        before=before,
-        after={"board": board.key, "url": url, "match": match},
+    after = {"board": board.key, "url": url, "match": match}
+    auditor = Auditor(session, now, actor, board.partnership_id)
+    auditor.record(
+        "feed.subscribed", "feedsubscription", subscription.id, before=before, after=after
     )
     return subscription, report
 
 
 def unsubscribe(board: Board, *, now: datetime, actor: str, session: Session) -> FeedSubscription:
     """Stop following the feed; the meetings it brought stay as they are."""
-    found = subscription_of(board, session=session)
+    found = subscription_of(board.id, session=session)
     if found is None:
         raise BoardbotError(f"{board.key.upper()} does not follow a calendar feed")
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="feed.unsubscribed",
-        entity="feedsubscription",
-        entity_id=found.id,
-        partnership_id=board.partnership_id,
-        before={"board": board.key, "url": found.url, "match": found.match},
-    )
+    before = {"board": board.key, "url": found.url, "match": found.match}
+    auditor = Auditor(session, now, actor, board.partnership_id)
+    auditor.record("feed.unsubscribed", "feedsubscription", found.id, before=before)
     session.delete(found)
     return found
 
@@ -127,14 +111,7 @@ def refresh_due_feeds(
     """Re-read the feeds whose time has come; one feed's failure never stops the others."""
     report = RefreshReport()
     with Session(engine) as session:
-        query = (
-            select(FeedSubscription.id)
-            .join(Board, col(Board.id) == col(FeedSubscription.board_id))
-            .where(col(FeedSubscription.next_refresh_at) <= now, col(Board.retired_at).is_(None))
-            .order_by(col(FeedSubscription.next_refresh_at))
-            .limit(limit)
-        )
-        due = [i for i in session.exec(query) if i is not None]
+        due = due_for_reading(now, session=session, limit=limit)
     for subscription_id in due:
         if claim(engine, subscription_id, now):
             refresh_one(engine, subscription_id, now, fetcher, report)
@@ -144,15 +121,14 @@ def refresh_due_feeds(
 def claim(engine: Engine, subscription_id: int, now: datetime) -> bool:
     """Push the next read an hour on; only the clock whose update wins reads the feed now."""
     with transaction(engine) as session:
-        result = session.execute(
-            update(FeedSubscription)
-            .where(
-                col(FeedSubscription.id) == subscription_id,
-                col(FeedSubscription.next_refresh_at) <= now,
-            )
-            .values(next_refresh_at=now + HOURLY, last_checked_at=now)
+        return update_one_if(
+            FeedSubscription,
+            subscription_id,
+            col(FeedSubscription.next_refresh_at) <= now,
+            session=session,
+            next_refresh_at=now + HOURLY,
+            last_checked_at=now,
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def refresh_one(
@@ -216,15 +192,7 @@ def failing(
     *, session: Session, partnership_id: int | None = None
 ) -> list[tuple[Board, FeedSubscription]]:
     """Subscriptions whose last FAILURES_SHOWN reads or more all failed, board by board."""
-    query = (
-        select(Board, FeedSubscription)
-        .join(FeedSubscription, col(FeedSubscription.board_id) == col(Board.id))
-        .where(col(FeedSubscription.consecutive_failures) >= FAILURES_SHOWN)
-        .order_by(col(Board.partnership_id), col(Board.key))
-    )
-    if partnership_id is not None:
-        query = query.where(Board.partnership_id == partnership_id)
-    return [(board, subscription) for board, subscription in session.exec(query)]
+    return followed(session=session, partnership_id=partnership_id, failing_at_least=FAILURES_SHOWN)
 
 
 def failure_line(board: Board, subscription: FeedSubscription) -> str:

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.feeds.read import Feed, FeedEvent
-from storage import audit
-from storage.models import AuditEntry, Board, Meeting
+from storage.models import Board, Meeting
+from storage.queries.audit import Auditor, record_many
+from storage.queries.meetings import add_meetings, every_meeting_of
+from storage.status import MeetingStatus
 
 ADDED = "meeting.imported"
 MOVED = "meeting.moved_by_feed"
@@ -102,12 +103,11 @@ def stored_meetings(
     board: Board, session: Session
 ) -> tuple[dict[tuple[str, str], Meeting], dict[datetime, Meeting]]:
     """This board's meetings from any feed, by key; and its scheduled hand meetings, by time."""
-    rows = session.exec(select(Meeting).where(Meeting.board_id == board.id))
     by_key, by_time = {}, {}
-    for meeting in rows:
+    for meeting in every_meeting_of(board.id, session=session):
         if meeting.feed_uid is not None:
             by_key[(meeting.feed_uid, meeting.feed_recurrence or "")] = meeting
-        elif meeting.status == "scheduled":
+        elif meeting.status == MeetingStatus.SCHEDULED:
             by_time[meeting.starts_at] = meeting
     return by_key, by_time
 
@@ -151,7 +151,7 @@ def create(sync: Sync, event: FeedEvent) -> None:
 def follow(sync: Sync, meeting: Meeting, event: FeedEvent) -> None:
     """A meeting already imported: the feed's word goes, unless people or time have moved on."""
     same_time = (meeting.starts_at, meeting.all_day) == (event.starts_at, event.all_day)
-    cancelled = meeting.status == "cancelled"
+    cancelled = meeting.status == MeetingStatus.CANCELLED
     if event.cancelled:
         same = cancelled
     else:
@@ -165,7 +165,7 @@ def follow(sync: Sync, meeting: Meeting, event: FeedEvent) -> None:
     elif event.cancelled:
         cancel(sync, meeting, "cancelled in the feed")
     elif cancelled:
-        change(sync, meeting, event, REINSTATED, before={"status": "cancelled"})
+        change(sync, meeting, event, REINSTATED, before={"status": MeetingStatus.CANCELLED})
         sync.report.moved += 1
     elif not same_time:
         change(sync, meeting, event, MOVED, before=when_fields(meeting))
@@ -187,7 +187,7 @@ def cancel_vanished(sync: Sync, feed: Feed, present: set[tuple[str, str]]) -> No
             key not in present
             and meeting.origin == "feed"
             and meeting.feed_source == sync.source
-            and meeting.status == "scheduled"
+            and meeting.status == MeetingStatus.SCHEDULED
             and meeting.starts_at > sync.now
             and span[0] <= calendar.london_date(meeting.starts_at) <= span[1]
         ):
@@ -195,10 +195,10 @@ def cancel_vanished(sync: Sync, feed: Feed, present: set[tuple[str, str]]) -> No
 
 
 def cancel(sync: Sync, meeting: Meeting, why: str) -> None:
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     touch(sync, meeting)
-    after = {**where_fields(sync, meeting), "status": "cancelled", "why": why}
-    record(sync, CANCELLED, meeting, before={"status": "scheduled"}, after=after)
+    after = {**where_fields(sync, meeting), "status": MeetingStatus.CANCELLED, "why": why}
+    record(sync, CANCELLED, meeting, before={"status": MeetingStatus.SCHEDULED}, after=after)
     sync.report.cancelled += 1
 
 
@@ -206,7 +206,7 @@ def change(
     sync: Sync, meeting: Meeting, event: FeedEvent, action: str, *, before: dict[str, Any]
 ) -> None:
     meeting.starts_at, meeting.all_day = event.starts_at, event.all_day
-    meeting.venue, meeting.status = event.location, "scheduled"
+    meeting.venue, meeting.status = event.location, MeetingStatus.SCHEDULED
     touch(sync, meeting)
     record(sync, action, meeting, before=before, after=where_fields(sync, meeting))
 
@@ -232,16 +232,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any],
 ) -> None:
-    audit.record(
-        session=sync.session,
-        at=sync.now,
-        actor=sync.actor[:40],
-        action=action,
-        entity="meeting",
-        entity_id=meeting.id,
-        partnership_id=sync.board.partnership_id,
-        before=before,
-        after={**after, "feed": sync.source},
+    auditor = Auditor(sync.session, sync.now, sync.actor, sync.board.partnership_id)
+    auditor.record(
+        action, "meeting", meeting.id, before=before, after={**after, "feed": sync.source}
     )
 
 
@@ -249,22 +242,19 @@ def record_created(sync: Sync) -> None:
     """New meetings go in as one batch, then their audit entries as another (2,000 in < 1 s)."""
     if not sync.created:
         return
-    rows = [meeting.model_dump(exclude={"id"}) for meeting in sync.created]
-    statement = insert(Meeting).returning(col(Meeting.id), sort_by_parameter_order=True)
-    ids = sync.session.execute(statement, rows).scalars().all()
+    add_meetings(sync.created, session=sync.session)
     entries = []
-    for meeting, meeting_id in zip(sync.created, ids, strict=True):
-        meeting.id = meeting_id
+    for meeting in sync.created:
         entries.append(
             {
                 "at": sync.now,
                 "actor": sync.actor[:40],
                 "action": ADDED,
                 "entity": "meeting",
-                "entity_id": meeting_id,
+                "entity_id": meeting.id,
                 "partnership_id": sync.board.partnership_id,
                 "before": {},
                 "after": {**where_fields(sync, meeting), "feed": sync.source},
             }
         )
-    sync.session.execute(insert(AuditEntry), entries)
+    record_many(entries, session=sync.session)

@@ -7,10 +7,11 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from storage import audit
 from storage.models import Board, CalendarToken, Partnership
+from storage.queries.audit import Auditor
+from storage.queries.feeds import calendar_token, token_named
 
 PATH_PREFIX = "/calendar/"
 TOKEN_BYTES = 24  # 32 URL-safe characters: 192 bits, not guessable
@@ -40,11 +41,7 @@ def scope_of(board: Board | None) -> str:
 def existing(
     partnership: Partnership, board: Board | None, *, session: Session
 ) -> CalendarToken | None:
-    query = select(CalendarToken).where(
-        CalendarToken.partnership_id == partnership.id,
-        CalendarToken.board_key == scope_of(board),
-    )
-    return session.exec(query).first()
+    return calendar_token(partnership.id, scope_of(board), session=session)
 
 
 def token_for(
@@ -69,16 +66,9 @@ def token_for(
         found = existing(partnership, board, session=session)
         assert found is not None
         return found
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="calendar.token_made",
-        entity="calendartoken",
-        entity_id=made.id,
-        partnership_id=partnership.id,
-        after={"calendar": scope_of(board) or "partnership"},
-    )
+    scope = {"calendar": scope_of(board) or "partnership"}
+    auditor = Auditor(session, now, actor, partnership.id)
+    auditor.record("calendar.token_made", "calendartoken", made.id, after=scope)
     return made
 
 
@@ -89,19 +79,12 @@ def revoke(
     found = existing(partnership, board, session=session)
     if found is None:
         return False
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor[:40],
-        action="calendar.token_revoked",
-        entity="calendartoken",
-        entity_id=found.id,
-        partnership_id=partnership.id,
-        before={"calendar": scope_of(board) or "partnership"},
-    )
+    scope = {"calendar": scope_of(board) or "partnership"}
+    auditor = Auditor(session, now, actor, partnership.id)
+    auditor.record("calendar.token_revoked", "calendartoken", found.id, before=scope)
     session.delete(found)
     return True
 
 
 def find(token: str, *, session: Session) -> CalendarToken | None:
-    return session.exec(select(CalendarToken).where(CalendarToken.token == token)).first()
+    return token_named(token, session=session)

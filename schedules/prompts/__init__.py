@@ -34,6 +34,9 @@ OCCURRENCE_KINDS: dict[str, Planner] = {
     overdue.KIND: overdue.plan,
     minutes_nudge.KIND: minutes_nudge.plan,
 }
+# The kinds that speak of a duty owed after each meeting (its window, the days after one
+# meeting); the others speak of every other duty (a window, a period, a trigger).
+AFTER_MEETING_KINDS = frozenset({minutes_nudge.KIND})
 
 # Kinds planned from what is stored: meetings, agenda requests, escalations, the digest.
 STORAGE_KINDS: dict[str, StoragePlanner] = {
@@ -47,7 +50,13 @@ STORAGE_KINDS: dict[str, StoragePlanner] = {
 
 def plan_occurrence(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     """Every prompt an occurrence would send, if nothing is marked done, up to ctx.horizon."""
-    prompts = [p for planner in OCCURRENCE_KINDS.values() for p in planner(occurrence, ctx)]
+    after_meeting = occurrence.duty.schedule.after_meetings is not None
+    planners = [
+        planner
+        for kind, planner in OCCURRENCE_KINDS.items()
+        if (kind in AFTER_MEETING_KINDS) == after_meeting
+    ]
+    prompts = [p for planner in planners for p in planner(occurrence, ctx)]
     return [p for p in prompts if p.send_on <= ctx.horizon]
 
 

@@ -6,14 +6,19 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.meeting_times import clock_label
 from schedules.occurrences import settings_of
-from schedules.prompts.base import Prompt, Recipient, meeting_audience
-from storage.models import AgendaRequest, Board, Duty, DutyOccurrence, Meeting, Partnership
+from schedules.prompts.audience import meeting_audience
+from schedules.prompts.base import Prompt, Recipient
+from storage.models import Meeting, Partnership
+from storage.queries.agenda import accepted_for_meeting
+from storage.queries.boards import keys_by_id
+from storage.queries.meetings import of_partnership_within
+from storage.queries.occurrences import pending_on
 
 KIND = "agenda_pack"
 LOOKAHEAD_DAYS = 21
@@ -22,48 +27,36 @@ LOOKAHEAD_DAYS = 21
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
     days = settings_of(partnership).agenda_pack_working_days
     today = calendar.london_date(now)
-    query = (
-        select(Meeting, Board)
-        .join(Board, col(Board.id) == col(Meeting.board_id))
-        .where(
-            Board.partnership_id == partnership.id,
-            Meeting.status == "scheduled",
-            col(Meeting.starts_at) > now,
-            col(Meeting.starts_at) <= now + timedelta(days=LOOKAHEAD_DAYS),
-        )
-    )
+    assert partnership.id is not None
+    keys = keys_by_id(partnership.id, session=session)
+    until = now + timedelta(days=LOOKAHEAD_DAYS)
     prompts = []
-    for meeting, board in session.exec(query):
+    for meeting in of_partnership_within(partnership.id, now, until, session=session, after=True):
         held = calendar.london_date(meeting.starts_at)
         send_on = calendar.add_working_days(held, -days)
         if send_on <= today:
-            prompts += pack_for(meeting, board, held, send_on, session=session)
+            board = keys[meeting.board_id]
+            prompts += pack_for(partnership.id, meeting, board, held, send_on, session=session)
     return prompts
 
 
 def pack_for(
-    meeting: Meeting, board: Board, held: date, send_on: date, *, session: Session
+    partnership_id: int,
+    meeting: Meeting,
+    board: str,
+    held: date,
+    send_on: date,
+    *,
+    session: Session,
 ) -> list[Prompt]:
-    accepted = session.exec(
-        select(AgendaRequest).where(
-            AgendaRequest.meeting_id == meeting.id, AgendaRequest.status == "accepted"
-        )
-    ).all()
-    due = session.exec(
-        select(Duty, DutyOccurrence)
-        .join(DutyOccurrence, col(DutyOccurrence.duty_id) == col(Duty.id))
-        .where(
-            Duty.partnership_id == board.partnership_id,
-            DutyOccurrence.status == "pending",
-            col(DutyOccurrence.opens) <= held,
-            col(DutyOccurrence.due) >= held,
-        )
-    ).all()
-    presented = [(duty, occ) for duty, occ in due if board.key in duty.counterparts]
+    """The pack of one meeting of `board` (its key): accepted items, and duties due to it."""
+    accepted = accepted_for_meeting(meeting.id, session=session)
+    due = pending_on(partnership_id, held, session=session)
+    presented = [(occ, duty) for occ, duty in due if board in duty.counterparts]
     items = [f"Agenda request #{r.id}: {r.text}" for r in accepted]
-    items += [due_item(duty.title, occ.id, occ.due) for duty, occ in presented]
+    items += [due_item(duty.title, occ.id, occ.due) for occ, duty in presented]
     return pack(
-        board.key,
+        board,
         held,
         send_on,
         items,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from schedules.cycle import DutySpec, Occurrence
-from schedules.protocol.model import Guest, PromptSettings
+from schedules.cycle import Occurrence
+from schedules.prompts.actions import Action
+from schedules.protocol.model import PromptSettings
 
-PARTNER = "partner"
+# Recipients that are not a role on a board: a board's channel, a partner's people, the digest.
+CHANNEL, PARTNER, DIGEST = "channel", "partner", "digest"
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Recipient:
     `Recipient("chair", "hwb")` is each chair of the HWB; `Recipient("partner", "cabinet")` is
     each person bound to the partner `cabinet`, by direct message (a partner has no channel)."""
 
-    role: str  # channel | chair | business_manager | secretariat | member | digest | partner
+    role: str  # a Role (each holder of it on the board), or CHANNEL, PARTNER or DIGEST
     board: str | None = None  # the board's key, or the partner's key when role is "partner"
 
     @classmethod
@@ -38,7 +40,7 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Prompt:
-    """One message to one recipient on one day; the ledger records it once."""
+    """One message to one recipient on one day; the outbox records it once."""
 
     kind: str
     send_on: date
@@ -52,7 +54,7 @@ class Prompt:
     window: tuple[date, date] | None = None
     due: date | None = None
     clause: str = ""
-    actions: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()  # buttons, on the record the prompt names
     late: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -98,44 +100,27 @@ def boards_text(keys: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def owner_recipients(duty: DutySpec, *roles: str) -> list[Recipient]:
-    """Owners' channels and role holders; a joint meeting's attendees instead of owners.
-
-    An owner that is a partner hears once, through its people, whatever the roles asked for."""
-    if duty.kind == "joint_meeting":
-        return [Recipient(role, board) for board in duty.owners for role in duty.attendee_roles]
-    found: list[Recipient] = []
-    for key in duty.owners:
-        if key in duty.partners:
-            found.append(Recipient.partner(key))
-        else:
-            found += [Recipient(role, key) for role in roles]
-    return found
-
-
-def counterpart_recipients(duty: DutySpec, role: str = "business_manager") -> list[Recipient]:
-    """Who hears on the receiving side: each counterpart board's `role`, each partner's people."""
-    return [
-        Recipient.partner(key) if key in duty.partners else Recipient(role, key)
-        for key in duty.counterparts
-    ]
-
-
-def meeting_audience(board: str, guests: Sequence[Guest] = ()) -> list[Recipient]:
-    """Who gets a board's agenda packs and meeting notices: its business manager, then guests."""
-    audience = [Recipient("business_manager", board)]
-    for guest in guests:
-        if guest.partner is not None:
-            audience.append(Recipient.partner(guest.partner))
-        elif guest.board is not None:
-            audience += [Recipient(role, guest.board) for role in guest.roles]
-    return list(dict.fromkeys(audience))
-
-
 def note_text(occurrence: Occurrence) -> str:
     """' Note: …' for a triggered occurrence that came with one, else nothing."""
     note = occurrence.note.strip().rstrip(".")
     return f" Note: {note}." if note else ""
+
+
+def to_each(
+    kind: str,
+    send_on: date,
+    occurrence: Occurrence,
+    recipients: Iterable[Recipient],
+    text: str,
+    actions: tuple[Action, ...] = (),
+    extra: dict[str, Any] | None = None,
+) -> list[Prompt]:
+    """One prompt about an occurrence, in the same words, to each of the recipients."""
+    fields = {**base_fields(occurrence), "text": text, "actions": actions}
+    # Each prompt has its own extra: the planner adds the occurrence's id to each.
+    return [
+        Prompt(kind, send_on, recipient=r, extra={**(extra or {})}, **fields) for r in recipients
+    ]
 
 
 def base_fields(occurrence: Occurrence) -> dict[str, Any]:

@@ -7,21 +7,15 @@ from __future__ import annotations
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import (
-    PlanContext,
-    Prompt,
-    base_fields,
-    boards_text,
-    counterpart_recipients,
-    note_text,
-)
+from schedules.prompts.audience import counterpart_recipients
+from schedules.prompts.base import PlanContext, Prompt, base_fields, boards_text, note_text
 
 KIND = "counterpart_notice"
 
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if duty.kind != "duty" or not duty.counterparts or duty.schedule.after_meetings:
+    if duty.kind != "duty" or not duty.counterparts:
         return []
     send_on = calendar.on_or_after(occurrence.opens)
     owners = boards_text(duty.owners)

@@ -4,56 +4,42 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from schedules import calendar
+from schedules import calendar, ladders
 from schedules.calendar import long_date
+from schedules.prompts.actions import ADVANCE
 from schedules.prompts.base import Prompt, Recipient
-from storage.models import Board, Escalation, Ladder, Partnership
+from storage.models import Partnership
+from storage.queries.boards import keys_by_id
+from storage.queries.escalations import open_escalations
+from storage.roles import Role
 
 KIND = "escalation_nudge"
 
 
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
     today = calendar.london_date(now)
-    query = (
-        select(Escalation, Ladder)
-        .join(Ladder, col(Ladder.id) == col(Escalation.ladder_id))
-        .where(
-            Escalation.partnership_id == partnership.id,
-            Escalation.status == "open",
-            col(Escalation.stage_deadline) < today,
-        )
-    )
+    assert partnership.id is not None
+    keys_of_boards = keys_by_id(partnership.id, session=session)
+    late = open_escalations(partnership.id, session=session, past_deadline_on=today)
     prompts = []
-    for escalation, ladder in session.exec(query):
-        stage = (
-            ladder.stages[escalation.stage - 1] if escalation.stage <= len(ladder.stages) else {}
-        )
+    for escalation, ladder in late:
+        stage = ladders.stage_of(ladder, escalation.stage)
         send_on = calendar.add_working_days(escalation.stage_deadline, 1)
-        boards = [
-            session.get(Board, escalation.from_board_id),
-            session.get(Board, escalation.to_board_id),
-        ]
-        keys = [b.key for b in boards if b is not None]
+        keys = [keys_of_boards[escalation.from_board_id], keys_of_boards[escalation.to_board_id]]
         text = (
             f"Escalation #{escalation.id} ({' → '.join(k.upper() for k in keys)}) passed its "
             f"deadline of {long_date(escalation.stage_deadline)} at stage {escalation.stage} of "
-            f"{len(ladder.stages)}, {stage.get('name', '')}. "
-            f"Who acts: {stage.get('who_acts', 'the chairs')}. "
+            f"{len(ladder.stages)}, {stage.name}. "
+            f"Who acts: {stage.who_acts}. "
             "Advance it to the next stage, or resolve it with /escalate resolve."
         )
-        for key in keys:
-            prompts.append(
-                Prompt(
-                    KIND,
-                    send_on,
-                    subject=f"escalation:{escalation.id}:stage:{escalation.stage}",
-                    recipient=Recipient("chair", key),
-                    title=f"Escalation #{escalation.id} is past its deadline",
-                    text=text,
-                    actions=("advance",),
-                    extra={"escalation_id": escalation.id},
-                )
-            )
+        subject = f"escalation:{escalation.id}:stage:{escalation.stage}"
+        title = f"Escalation #{escalation.id} is past its deadline"
+        about = {"escalation_id": escalation.id}
+        prompts += [
+            Prompt(KIND, send_on, subject, chair, title, text, actions=(ADVANCE,), extra=about)
+            for chair in (Recipient(Role.CHAIR, key) for key in keys)
+        ]
     return prompts

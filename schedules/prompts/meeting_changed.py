@@ -1,6 +1,6 @@
 """Meeting changed: a meeting moved or cancelled by its board's calendar feed, told to the channel.
 
-Planned from the audit entries an import writes, so the message goes once (the ledger's key)
+Planned from the audit entries an import writes, so the message goes once (the outbox's key)
 whether the import ran from the CLI, a slash command or the clock's own refresh.
 """
 
@@ -9,31 +9,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules import calendar
 from schedules.feeds.sync import CANCELLED, MOVED, REINSTATED, TOLD_TO_THE_CHANNEL
 from schedules.meeting_times import moment_label
-from schedules.prompts.base import Prompt, Recipient
+from schedules.prompts.base import CHANNEL, Prompt, Recipient
 from storage.models import AuditEntry, Partnership
+from storage.queries.audit import actions_between
 
 KIND = "meeting_changed"
-LOOK_BACK = timedelta(days=8)  # older changes would be folded into nothing: the ledger skips them
+LOOK_BACK = timedelta(days=8)  # older changes would be folded into nothing: the outbox skips them
 HEADINGS = {MOVED: "moved", CANCELLED: "cancelled", REINSTATED: "back on"}
 
 
 def plan_from_storage(partnership: Partnership, now: datetime, *, session: Session) -> list[Prompt]:
-    query = (
-        select(AuditEntry)
-        .where(
-            AuditEntry.partnership_id == partnership.id,
-            col(AuditEntry.action).in_(TOLD_TO_THE_CHANNEL),
-            col(AuditEntry.at) >= now - LOOK_BACK,
-            col(AuditEntry.at) <= now,
-        )
-        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+    assert partnership.id is not None
+    changes = actions_between(
+        partnership.id, TOLD_TO_THE_CHANNEL, now - LOOK_BACK, now, session=session
     )
-    return [notice(entry) for entry in session.exec(query) if entry.after]
+    return [notice(entry) for entry in changes if entry.after]
 
 
 def notice(entry: AuditEntry) -> Prompt:
@@ -44,7 +39,7 @@ def notice(entry: AuditEntry) -> Prompt:
         KIND,
         calendar.london_date(entry.at),
         subject=f"meeting:{entry.entity_id}:change:{entry.id}",
-        recipient=Recipient("channel", board),
+        recipient=Recipient(CHANNEL, board),
         title=f"{board.upper()} meeting {heading}",
         text=notice_text(entry, board, after),
         extra={"meeting_id": entry.entity_id},

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, boards_text, owner_recipients
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import PlanContext, Prompt, boards_text, to_each
+from storage.roles import WRITERS
 
 KIND = "minutes_nudge"
 
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if not duty.schedule.after_meetings or occurrence.due > ctx.horizon:
+    if occurrence.due > ctx.horizon:
         return []
     text = (
         f"The minutes of the {occurrence.label} are not logged as shared with "
@@ -19,7 +21,4 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
         f"{long_date(occurrence.due)}). Log them with `/minutes {duty.owners[0]} "
         f"{occurrence.opens.isoformat()} LINK`."
     )
-    return [
-        Prompt(KIND, occurrence.due, recipient=r, text=text, **base_fields(occurrence))
-        for r in owner_recipients(duty, "business_manager", "secretariat")
-    ]
+    return to_each(KIND, occurrence.due, occurrence, owner_recipients(duty, *WRITERS), text)

@@ -7,17 +7,17 @@ from datetime import timedelta
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, owner_recipients
+from schedules.prompts.actions import DONE
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, to_each
+from storage.roles import Role
 
 KIND = "overdue"
 
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if duty.schedule.after_meetings:
-        return []
-    first = calendar.add_working_days(occurrence.due, 1)
-    sends, day = [], first
+    sends, day = [], calendar.add_working_days(occurrence.due, 1)
     while day <= ctx.horizon:
         sends.append(day)
         if ctx.overdue_repeats is not None and len(sends) > ctx.overdue_repeats:
@@ -30,16 +30,6 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             f"({occurrence.label}) and is not marked done. Mark it done with its evidence, "
             "or waive it with a reason."
         )
-        prompts += [
-            Prompt(
-                KIND,
-                send_on,
-                recipient=r,
-                text=text,
-                actions=("done",),
-                extra={"repeat": number},
-                **base_fields(occurrence),
-            )
-            for r in owner_recipients(duty, "channel", "chair")
-        ]
+        told = owner_recipients(duty, CHANNEL, Role.CHAIR)
+        prompts += to_each(KIND, send_on, occurrence, told, text, (DONE,), {"repeat": number})
     return prompts

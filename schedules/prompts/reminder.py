@@ -6,16 +6,17 @@ from datetime import date
 
 from schedules import calendar
 from schedules.calendar import long_date
-from schedules.cycle import Occurrence
-from schedules.prompts.base import PlanContext, Prompt, base_fields, owner_recipients
+from schedules.cycle import DutySpec, Occurrence
+from schedules.prompts.actions import DONE, SNOOZE
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, Recipient, to_each
+from storage.roles import Role
 
 KIND = "reminder"
 
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
     duty = occurrence.duty
-    if duty.schedule.after_meetings:
-        return []
     opened = calendar.on_or_after(occurrence.opens)
     prompts = []
     for days in sorted(set(ctx.settings.reminders_working_days), reverse=True):
@@ -27,18 +28,8 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             f"{days} working day{'s' if days != 1 else ''} from now ({occurrence.label}). "
             "Mark it done when the evidence is in."
         )
-        prompts += [
-            Prompt(
-                KIND,
-                send_on,
-                recipient=r,
-                text=text,
-                actions=("done", "snooze"),
-                extra={"working_days_left": days},
-                **base_fields(occurrence),
-            )
-            for r in owner_recipients(duty, "channel", "business_manager")
-        ]
+        left = {"working_days_left": days}
+        prompts += to_each(KIND, send_on, occurrence, told(duty), text, (DONE, SNOOZE), left)
     return prompts
 
 
@@ -52,15 +43,10 @@ def after_snooze(occurrence: Occurrence, until: date) -> list[Prompt]:
         f"Reminder after snoozing: “{duty.title}” is due by {long_date(occurrence.due)}, "
         f"{days} working day{'s' if days != 1 else ''} from now ({occurrence.label})."
     )
-    return [
-        Prompt(
-            KIND,
-            until,
-            recipient=r,
-            text=text,
-            actions=("done", "snooze"),
-            extra={"working_days_left": days, "after_snooze": True},
-            **base_fields(occurrence),
-        )
-        for r in owner_recipients(duty, "channel", "business_manager")
-    ]
+    extra = {"working_days_left": days, "after_snooze": True}
+    return to_each(KIND, until, occurrence, told(duty), text, (DONE, SNOOZE), extra)
+
+
+def told(duty: DutySpec) -> list[Recipient]:
+    """A reminder goes to the owners' channels and business managers."""
+    return owner_recipients(duty, CHANNEL, Role.BUSINESS_MANAGER)

@@ -5,37 +5,20 @@ from __future__ import annotations
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.base import (
-    PlanContext,
-    Prompt,
-    base_fields,
-    boards_text,
-    note_text,
-    owner_recipients,
-)
+from schedules.prompts.actions import DONE, SNOOZE
+from schedules.prompts.audience import owner_recipients
+from schedules.prompts.base import CHANNEL, PlanContext, Prompt, boards_text, note_text, to_each
+from storage.roles import Role
 
 KIND = "window_opens"
 
 
 def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
-    duty = occurrence.duty
-    if duty.schedule.after_meetings:
-        return []
-    send_on = calendar.on_or_after(occurrence.opens)
-    recipients = owner_recipients(duty, "channel", "chair", "business_manager")
+    duty, send_on = occurrence.duty, calendar.on_or_after(occurrence.opens)
+    recipients = owner_recipients(duty, CHANNEL, Role.CHAIR, Role.BUSINESS_MANAGER)
     if duty.kind == "joint_meeting":
         recipients = owner_recipients(duty)
-    return [
-        Prompt(
-            KIND,
-            send_on,
-            recipient=r,
-            text=text_of(occurrence),
-            actions=("done", "snooze"),
-            **base_fields(occurrence),
-        )
-        for r in recipients
-    ]
+    return to_each(KIND, send_on, occurrence, recipients, text_of(occurrence), (DONE, SNOOZE))
 
 
 def text_of(occurrence: Occurrence) -> str:

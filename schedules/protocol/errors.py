@@ -157,7 +157,7 @@ def _message(error: dict[str, Any]) -> str | None:
         return f"{shown(value)} is not {expected}"
     if kind == "string_pattern_mismatch":
         return f"{shown(value)} is not a valid key or time"
-    if kind == "literal_error":
+    if kind in {"literal_error", "enum"}:
         return f"{shown(value)} is not one of the allowed values"
     if kind in {"too_short", "too_long"}:
         return str(error["msg"]).lower()
@@ -267,7 +267,7 @@ def problems_from(
 
 
 # The errors a stray `, rest of the text` in a flow mapping produces.
-COMMA_KINDS = {"extra_forbidden", "literal_error", "string_type"}
+COMMA_KINDS = {"extra_forbidden", "literal_error", "enum", "string_type"}
 
 
 def syntax_hint(problem: Problem) -> Problem:

@@ -1,15 +1,15 @@
-"""The small field types every part of a protocol file shares: keys, months, roles."""
+"""The small field types every part of a protocol file shares: keys and months (roles are
+`storage.roles.Role`)."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 KEY_PATTERN = r"^[a-z][a-z0-9-]{0,59}$"
-ROLES = ("chair", "business_manager", "secretariat", "member")
 
 
 def parse_month(value: object) -> object:
@@ -37,5 +37,3 @@ class Strict(BaseModel):
 
 Month = Annotated[int, BeforeValidator(parse_month), Field(ge=1, le=12)]
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
-Role = Literal["chair", "business_manager", "secretariat", "member"]
-CHAIRS_ONLY: tuple[Role, ...] = ("chair",)

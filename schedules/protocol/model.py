@@ -13,20 +13,11 @@ from pydantic import (
     model_validator,
 )
 
-from schedules.protocol.fields import (
-    CHAIRS_ONLY,
-    KEY_PATTERN,
-    ROLES,
-    Key,
-    Month,
-    Role,
-    Strict,
-    parse_month,
-)
+from schedules.protocol.fields import KEY_PATTERN, Key, Month, Strict, parse_month
 from schedules.protocol.schedule import AfterMeetings, MonthWindow, Schedule, Triggered
+from storage.roles import CHAIRS_ONLY, ROLES, Role
 
 __all__ = [
-    "BOARD_KINDS",
     "KEY_PATTERN",
     "ROLES",
     "AfterMeetings",
@@ -49,21 +40,7 @@ __all__ = [
     "parse_month",
 ]
 
-BOARD_KINDS = (
-    "health_and_wellbeing",
-    "safeguarding_children",
-    "safeguarding_adults",
-    "community_safety",
-    "childrens_trust",
-    "corporate_parenting",
-    "other",
-)
-DEFAULT_ROLE_TITLES: dict[Role, str] = {
-    "chair": "Chair",
-    "business_manager": "Business manager",
-    "secretariat": "Secretariat",
-    "member": "Member",
-}
+DEFAULT_ROLE_TITLES = {role: role.label.capitalize() for role in Role}
 
 
 def sexagesimal_time(value: object) -> object:

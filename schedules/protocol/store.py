@@ -1,17 +1,27 @@
-"""Put a protocol into the database: load again to update in place; removed duties retire."""
+"""Put a protocol into the database: loading it again updates in place, and a board, duty or
+ladder the protocol no longer has retires (its history stays, and it comes back if restored)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from typing import Protocol as Typed
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from schedules.cycle import duty_specs
+from schedules.ladders import DEFAULT_LADDER, DEFAULT_LADDER_KEY
+from schedules.occurrences import materialise
+from schedules.protocol.model import Ladder as LadderSpec
 from schedules.protocol.model import Protocol
-from storage import audit
 from storage.models import Board, Duty, Ladder, Partnership
+from storage.queries.audit import Auditor
+from storage.queries.boards import boards_of
+from storage.queries.escalations import every_ladder_of
+from storage.queries.occurrences import duties_of
+from storage.queries.partnerships import partnership_by_key
 
 
 @dataclass
@@ -29,12 +39,19 @@ class LoadReport:
         )
 
 
+class Retiring(Typed):
+    """A stored board, duty or ladder: keyed within its partnership, retired when dropped."""
+
+    key: str
+    retired_at: datetime | None
+
+
 def store_protocol(
     protocol: Protocol, *, session: Session, now: datetime, actor: str = "cli"
 ) -> LoadReport:
     info = protocol.partnership
     report = LoadReport(info.key)
-    partnership = session.exec(select(Partnership).where(Partnership.key == info.key)).first()
+    partnership = partnership_by_key(info.key, session=session)
     values: dict[str, Any] = {
         "name": info.name,
         "timezone": info.timezone,
@@ -50,21 +67,65 @@ def store_protocol(
     else:
         _apply(partnership, values, f"partnership {info.key}", report)
         partnership.loaded_at = now
-    assert partnership.id is not None
-    _store_boards(protocol, partnership.id, session, now, report)
-    _store_duties(protocol, partnership.id, session, now, report)
-    _store_ladders(protocol, partnership.id, session, report)
-    audit.record(
-        session=session,
-        at=now,
-        actor=actor,
-        action="protocol.load",
-        entity="partnership",
-        entity_id=partnership.id,
-        partnership_id=partnership.id,
-        after={"created": report.created, "updated": report.updated, "retired": report.retired},
-    )
+    pid = partnership.id
+    assert pid is not None
+    boards = {b.key: {"name": b.name, "kind": b.kind} for b in protocol.boards}
+    duties = {spec.key: spec.as_json() for spec in duty_specs(protocol)}
+    stored_ladders = every_ladder_of(pid, session=session)
+    ladders = {ladder.id: _ladder_values(ladder) for ladder in _ladders(protocol, stored_ladders)}
+    store = Store(session, pid, now, report)
+    store.kind("board", Board, boards_of(pid, session=session, retired=True), boards)
+    store.kind("duty", Duty, duties_of(pid, session=session, retired=True), duties)
+    store.kind("ladder", Ladder, stored_ladders, ladders)
+    session.flush()
+    materialise(partnership, now, session=session)  # the year's occurrences, from the start
+    after = {"created": report.created, "updated": report.updated, "retired": report.retired}
+    Auditor(session, now, actor, pid).record("protocol.load", "partnership", pid, after=after)
     return report
+
+
+def _ladders(protocol: Protocol, stored: Iterable[Ladder]) -> list[LadderSpec]:
+    """The protocol's ladders; without any, the default one stays in force if it was made."""
+    if protocol.ladders:
+        return list(protocol.ladders)
+    return [DEFAULT_LADDER] if any(row.key == DEFAULT_LADDER_KEY for row in stored) else []
+
+
+def _ladder_values(ladder: LadderSpec) -> dict[str, Any]:
+    stages = [stage.model_dump() for stage in ladder.stages]
+    return {"name": ladder.name, "clause": ladder.clause, "stages": stages}
+
+
+@dataclass
+class Store:
+    """One load: each kind of record updated in place, created, or retired."""
+
+    session: Session
+    partnership_id: int
+    now: datetime
+    report: LoadReport
+
+    def kind(
+        self,
+        noun: str,
+        model: type[Any],
+        stored: Iterable[Retiring],
+        wanted: Mapping[str, dict[str, Any]],
+    ) -> None:
+        """Make the stored records of one kind say what the protocol says, key by key."""
+        existing = {row.key: row for row in stored}
+        for key, values in wanted.items():
+            row = existing.pop(key, None)
+            in_force = {**values, "retired_at": None}  # back in the protocol: back in force
+            if row is None:
+                self.session.add(model(partnership_id=self.partnership_id, key=key, **in_force))
+                self.report.created.append(f"{noun} {key}")
+            else:
+                _apply(row, in_force, f"{noun} {key}", self.report)
+        for row in existing.values():
+            if row.retired_at is None:
+                row.retired_at = self.now  # its history (occurrences, escalations) stays
+                self.report.retired.append(f"{noun} {row.key}")
 
 
 def _apply(row: Any, values: dict[str, Any], name: str, report: LoadReport) -> None:
@@ -75,57 +136,3 @@ def _apply(row: Any, values: dict[str, Any], name: str, report: LoadReport) -> N
         report.updated.append(name)
     else:
         report.unchanged += 1
-
-
-def _store_boards(
-    protocol: Protocol, pid: int, session: Session, now: datetime, report: LoadReport
-) -> None:
-    existing = {b.key: b for b in session.exec(select(Board).where(Board.partnership_id == pid))}
-    for spec in protocol.boards:
-        values: dict[str, Any] = {"name": spec.name, "kind": spec.kind, "retired_at": None}
-        board = existing.pop(spec.key, None)
-        if board is None:
-            session.add(Board(partnership_id=pid, key=spec.key, **values))
-            report.created.append(f"board {spec.key}")
-        else:
-            _apply(board, values, f"board {spec.key}", report)
-    for board in existing.values():
-        if board.retired_at is None:
-            board.retired_at = now
-            report.retired.append(f"board {board.key}")
-
-
-def _store_duties(
-    protocol: Protocol, pid: int, session: Session, now: datetime, report: LoadReport
-) -> None:
-    existing = {d.key: d for d in session.exec(select(Duty).where(Duty.partnership_id == pid))}
-    for spec in duty_specs(protocol):
-        values: dict[str, Any] = {**spec.as_json(), "retired_at": None}
-        duty = existing.pop(spec.key, None)
-        if duty is None:
-            session.add(Duty(partnership_id=pid, key=spec.key, **values))
-            report.created.append(f"duty {spec.key}")
-        else:
-            _apply(duty, values, f"duty {spec.key}", report)
-    for duty in existing.values():
-        if duty.retired_at is None:
-            duty.retired_at = now  # its occurrences and history stay
-            report.retired.append(f"duty {duty.key}")
-
-
-def _store_ladders(protocol: Protocol, pid: int, session: Session, report: LoadReport) -> None:
-    existing = {
-        lad.key: lad for lad in session.exec(select(Ladder).where(Ladder.partnership_id == pid))
-    }
-    for spec in protocol.ladders:
-        values: dict[str, Any] = {
-            "name": spec.name,
-            "clause": spec.clause,
-            "stages": [stage.model_dump() for stage in spec.stages],
-        }
-        ladder = existing.pop(spec.id, None)
-        if ladder is None:
-            session.add(Ladder(partnership_id=pid, key=spec.id, **values))
-            report.created.append(f"ladder {spec.id}")
-        else:
-            _apply(ladder, values, f"ladder {spec.id}", report)

@@ -1,5 +1,8 @@
 """Alembic environment: the URL comes from the caller, the metadata from storage.models."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
@@ -17,9 +20,26 @@ def run_migrations() -> None:
         _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as conn:
+    with engine.connect() as conn, foreign_keys_off(conn):
         _run(conn)
     engine.dispose()
+
+
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite's batch mode copies a table, drops it and renames the copy: with rows that refer
+    to it (a duty's occurrences, say) and foreign keys enforced, the drop would fail. Off for
+    the migration, on again after; the pragma only takes effect outside a transaction."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 def _run(connection: Connection) -> None:

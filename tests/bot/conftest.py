@@ -27,10 +27,10 @@ from bot.fakeslack import FakeResponse, FakeSlack
 from bot.settings import Settings
 from bot.web import wsgi_app
 from schedules.occurrences import materialise
-from storage import repo
 from storage.db import make_engine
 from storage.models import DutyOccurrence
-from tests.commands.conftest import CHANNELS, NOW, build_workspace
+from storage.queries.partnerships import partnership_by_key
+from tests.commands.conftest import CHANNELS, NOW, bind_rutland
 
 TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret"
@@ -221,7 +221,7 @@ def settings_for(fake: FakeSlack, database_url: str) -> Settings:
 def annual_report_id(engine: Engine) -> int:
     """LRLSCB's annual report to the HWB, due soon at NOW (materialised as /duties would)."""
     with Session(engine, expire_on_commit=False) as session:
-        partnership = repo.partnership_by_key("rutland", session=session)
+        partnership = partnership_by_key("rutland", session=session)
         assert partnership is not None
         materialise(partnership, NOW, session=session)
         session.commit()
@@ -256,7 +256,7 @@ def serve_edge(fake: FakeSlack, database_url: str, now: datetime = NOW) -> Itera
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            build_workspace(session)
+            bind_rutland(session)
         app = build_app(settings_for(fake, database_url), engine, now=lambda: now)
         served = Served(wsgi_app(app, engine=engine, signing_secret=SECRET))
         try:

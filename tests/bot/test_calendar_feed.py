@@ -14,10 +14,11 @@ from sqlmodel import Session
 from bot.calendar_feed import with_calendar_feeds
 from bot.web import create_wsgi_app
 from schedules.feeds import tokens
-from storage import repo
 from storage.db import make_engine
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
 from tests.bot.conftest import SECRET, TOKEN, Served
-from tests.commands.conftest import NOW, build_workspace
+from tests.commands.conftest import NOW, bind_rutland
 
 
 def get(url: str, method: str = "GET", **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -40,7 +41,7 @@ def not_found(environ: dict[str, object], start_response: object) -> list[bytes]
 def calendars(database_url: str) -> Iterator[tuple[str, Engine]]:
     engine = make_engine(database_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
         session.commit()
     served = Served(with_calendar_feeds(not_found, engine, now=lambda: NOW))
     try:
@@ -52,9 +53,9 @@ def calendars(database_url: str) -> Iterator[tuple[str, Engine]]:
 
 def token(engine: Engine, board_key: str | None = "hwb") -> str:
     with Session(engine) as session:
-        partnership = repo.partnership_by_key("rutland", session=session)
+        partnership = partnership_by_key("rutland", session=session)
         assert partnership and partnership.id
-        board = repo.board_by_key(partnership.id, board_key, session=session) if board_key else None
+        board = board_by_key(partnership.id, board_key, session=session) if board_key else None
         made = tokens.token_for(partnership, board, now=NOW, actor="cli", session=session)
         session.commit()
         return made.token
@@ -83,7 +84,7 @@ def test_an_unknown_or_revoked_token_gets_a_bare_404(calendars: tuple[str, Engin
     made = token(engine, None)
     assert get(base + tokens.feed_path(made))[0] == 200
     with Session(engine) as session:
-        partnership = repo.partnership_by_key("rutland", session=session)
+        partnership = partnership_by_key("rutland", session=session)
         assert partnership
         assert tokens.revoke(partnership, None, now=NOW, actor="cli", session=session)
         session.commit()
@@ -110,7 +111,7 @@ def test_the_web_process_serves_calendars_beside_slack(
 ) -> None:
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
         session.commit()
     made = token(engine)
     engine.dispose()

@@ -1,8 +1,8 @@
 """The `boardbot` console script: exit codes, messages and JSON that other tools rely on.
 
-Most tests run the CLI in this process (`bot.cli.run`). A few run the installed script of the
-project's virtualenv (built from the lock): a smoke test, every kind of usage error, and what
-start-up imports.
+Most tests run the CLI in this process (`bot.cli.run`), usage errors too. A few run the
+installed script of the project's virtualenv (built from the lock): a smoke test, a usage error,
+and what start-up imports.
 """
 
 from __future__ import annotations
@@ -113,12 +113,24 @@ def test_the_installed_script_lists_the_bundled_protocols() -> None:
     ],
 )
 def test_a_usage_error_is_one_line_and_exit_two(
-    args: list[str], env: dict[str, str], message: str
+    boardbot: Boardbot,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    message: str,
 ) -> None:
-    result = script(*args, env=env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = boardbot(*args)
+    assert (result.code, result.out) == (2, "")
+    assert len(result.err.splitlines()) == 1, result.err
+    assert result.err.startswith(message)
+
+
+def test_the_installed_script_says_a_usage_error_in_one_line_with_exit_two() -> None:
+    result = script("--bogus")
     assert (result.returncode, result.stdout) == (2, "")
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert result.stderr.startswith(message)
+    assert result.stderr == "error: No such option: --bogus (`boardbot --help` shows the usage)\n"
 
 
 def test_help_and_protocols_list_start_without_the_heavy_libraries() -> None:
@@ -314,14 +326,14 @@ def test_it_asks_for_a_migration_when_the_schema_is_behind_the_code(
     boardbot: Boardbot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("ALTER TABLE notification DROP COLUMN late")  # as an older release
+        connection.execute("ALTER TABLE outboxprompt DROP COLUMN late")  # as an older release
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     result = boardbot("outbox")
     assert (result.code, result.err) == (2, f"error: {SCHEMA_BEHIND}\n")
 
 
 @pytest.mark.parametrize(
-    "query", ["SELECT no_such_column FROM notification", "SELECT 1 FROM no_such_table"]
+    "query", ["SELECT no_such_column FROM outboxprompt", "SELECT 1 FROM no_such_table"]
 )
 def test_a_missing_column_or_table_means_the_schema_is_behind(
     database_url: str, query: str

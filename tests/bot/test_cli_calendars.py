@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from storage.db import make_engine
 from storage.models import CalendarToken, Meeting
 from tests.bot.cli_run import boardbot
-from tests.commands.conftest import build_workspace
+from tests.commands.conftest import bind_rutland
 from tests.schedules.feed_server import FEEDS, Answer, feed_server
 
 HWB = "Health and Well-Being Board"
@@ -20,7 +20,7 @@ HWB = "Health and Well-Being Board"
 def env(sqlite_url: str) -> dict[str, str]:
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     engine.dispose()
     return {"DATABASE_URL": sqlite_url}
 
@@ -112,16 +112,17 @@ def test_meetings_feeds_lists_each_subscription_and_its_failures(env: dict[str, 
     from datetime import timedelta
 
     from schedules.feeds.subscriptions import refresh_due_feeds, subscribe
-    from storage import repo
+    from storage.queries.boards import board_by_key
+    from storage.queries.partnerships import partnership_by_key
     from tests.commands.conftest import NOW
 
     engine = make_engine(env["DATABASE_URL"])
     with feed_server() as server:
         server.answers["/c.ics"] = Answer((FEEDS / "committees.ics").read_bytes())
         with Session(engine) as session:
-            partnership = repo.partnership_by_key("rutland", session=session)
+            partnership = partnership_by_key("rutland", session=session)
             assert partnership and partnership.id
-            board = repo.board_by_key(partnership.id, "hwb", session=session)
+            board = board_by_key(partnership.id, "hwb", session=session)
             assert board
             subscribe(board, server.url("/c.ics"), match=HWB, now=NOW, actor="U1", session=session)
             session.commit()

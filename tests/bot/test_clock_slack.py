@@ -23,12 +23,12 @@ from bot.cli import app
 from bot.fakeslack import FakeSlack
 from bot.sender import SlackSender
 from bot.slack_client import clock_client
-from schedules import ledger
+from schedules import outbox
 from schedules.clock import TickReport, tick
 from storage.db import make_engine
-from storage.models import Notification, Partnership
+from storage.models import OutboxPrompt, Partnership
 from tests.bot.conftest import TOKEN, settings_for
-from tests.commands.conftest import build_workspace
+from tests.commands.conftest import bind_rutland
 
 SEPT_1 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
 EXPECTED_POSTS = 9  # 6 window openings, 2 counterpart notices, 1 digest
@@ -38,7 +38,7 @@ EXPECTED_POSTS = 9  # 6 window openings, 2 counterpart notices, 1 digest
 def rutland(sqlite_url: str) -> Iterator[tuple[Engine, str]]:
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     yield engine, sqlite_url
     engine.dispose()
 
@@ -56,20 +56,20 @@ def tick_at(
 
 
 def delivered(fake: FakeSlack) -> list[str]:
-    """The ledger key of every message the stand-in holds, in every channel and DM."""
+    """The outbox key of every message the stand-in holds, in every channel and DM."""
     messages = fake.state()["messages"].values()
     return [m["metadata"]["event_payload"]["key"] for ms in messages for m in ms]
 
 
-def ledger_rows(engine: Engine) -> list[Notification]:
+def outbox_rows(engine: Engine) -> list[OutboxPrompt]:
     with Session(engine) as session:
-        return list(session.exec(select(Notification)))
+        return list(session.exec(select(OutboxPrompt)))
 
 
 def assert_each_prompt_posted_once(fake: FakeSlack, engine: Engine, count: int) -> None:
     keys = delivered(fake)
     assert len(keys) == len(set(keys)) == count
-    assert set(keys) == {r.key for r in ledger_rows(engine) if r.status == ledger.SENT}
+    assert set(keys) == {r.key for r in outbox_rows(engine) if r.status == outbox.SENT}
 
 
 def clock_env(fake: FakeSlack, url: str) -> dict[str, str]:
@@ -138,14 +138,14 @@ def test_a_dm_goes_to_the_persons_conversation(
     engine, url = rutland
     tick(engine, SEPT_1, sender_for(fake, url))
     assert fake.calls_to("conversations.open")
-    chair = [r for r in ledger_rows(engine) if r.recipient == "U0LSCBCHAIR"]
+    chair = [r for r in outbox_rows(engine) if r.recipient == "U0LSCBCHAIR"]
     assert chair and chair[0].slack_channel and chair[0].slack_channel.startswith("D")
 
 
 # -- Slack asks us to wait -----------------------------------------------------------------------
 
 
-def test_a_429_returns_at_once_and_the_ledger_waits_out_retry_after(
+def test_a_429_returns_at_once_and_the_outbox_waits_out_retry_after(
     fake: FakeSlack, rutland: tuple[Engine, str]
 ) -> None:
     engine, url = rutland
@@ -156,8 +156,8 @@ def test_a_429_returns_at_once_and_the_ledger_waits_out_retry_after(
     assert time.monotonic() - started < 20  # nothing sleeps Retry-After inside the tick
     assert len(fake.calls_to("chat.postMessage")) == 1  # not repeated inside the call
     assert (first.sent, first.retried, first.left) == (0, 1, EXPECTED_POSTS - 1)
-    [limited] = [r for r in ledger_rows(engine) if r.last_error == "ratelimited"]
-    assert limited.status == ledger.PENDING
+    [limited] = [r for r in outbox_rows(engine) if r.last_error == "ratelimited"]
+    assert limited.status == outbox.PENDING
     assert limited.next_attempt_at == SEPT_1 + timedelta(seconds=20)
     tick_at(engine, SEPT_1 + timedelta(seconds=10), fake, sender)
     assert limited.key not in delivered(fake) and len(delivered(fake)) == EXPECTED_POSTS - 1
@@ -185,7 +185,7 @@ def test_an_uncertain_answer_is_settled_from_channel_history_and_posted_once(
     inject(fake, fault, applied=applied)
     first = tick_at(engine, SEPT_1, fake, sender)
     assert (first.sent, first.retried) == (EXPECTED_POSTS - 1, 1)
-    [in_flight] = [r for r in ledger_rows(engine) if r.status == ledger.SENDING]
+    [in_flight] = [r for r in outbox_rows(engine) if r.status == outbox.SENDING]
     assert (in_flight.key in delivered(fake)) is applied
     later = tick_at(engine, SEPT_1 + timedelta(minutes=5), fake, sender)
     assert later.recovered == 1 and fake.calls_to("conversations.history")
@@ -201,7 +201,7 @@ def test_a_timeout_after_slack_accepted_is_found_in_history_not_resent(
     fake.delay_next("chat.postMessage", 2.0, times=1)  # Slack posts it, but too late for us
     first = tick_at(engine, SEPT_1, fake, sender_for(fake, url, timeout=1))
     assert first.retried == 1
-    in_flight = [r for r in ledger_rows(engine) if r.status == ledger.SENDING]
+    in_flight = [r for r in outbox_rows(engine) if r.status == outbox.SENDING]
     assert len(in_flight) == 1
     fake.wait_for(lambda: len(delivered(fake)) == EXPECTED_POSTS)
     later = tick_at(engine, SEPT_1 + timedelta(minutes=10), fake, sender_for(fake, url))
@@ -221,14 +221,14 @@ def test_a_history_look_up_that_keeps_failing_is_retried_then_failed_after_a_day
     sender = sender_for(fake, url)
     for minutes in (10, 15, 60, 600, 1400):
         tick_at(engine, SEPT_1 + timedelta(minutes=minutes), fake, sender)
-    [waiting] = [r for r in ledger_rows(engine) if r.status != ledger.SENT]
-    assert waiting.status == ledger.SENDING and "missing_scope" in (waiting.last_error or "")
+    [waiting] = [r for r in outbox_rows(engine) if r.status != outbox.SENT]
+    assert waiting.status == outbox.SENDING and "missing_scope" in (waiting.last_error or "")
     lookups = [r for r in caplog.records if "could not look up" in r.getMessage()]
     assert len(lookups) == 1 and "1 prompt(s)" in lookups[0].getMessage()
     assert not [r for r in caplog.records if r.exc_info]  # no traceback per row per tick
     final = tick_at(engine, SEPT_1 + timedelta(days=1, minutes=5), fake, sender)
-    [failed] = [r for r in ledger_rows(engine) if r.key == waiting.key]
-    assert failed.status == ledger.FAILED and final.failed == 1
+    [failed] = [r for r in outbox_rows(engine) if r.key == waiting.key]
+    assert failed.status == outbox.FAILED and final.failed == 1
     assert failed.last_error == (
         "outcome unknown after a day: network: TimeoutError; look-up failed: missing_scope"
     )
@@ -246,7 +246,7 @@ def test_a_permanent_error_is_recorded_and_surfaced_not_retried(
     fake.fail_next("chat.postMessage", error=error, times=1)
     report = tick(engine, SEPT_1, sender_for(fake, url))
     assert report.failed == 1
-    [failed] = [r for r in ledger_rows(engine) if r.status == ledger.FAILED]
+    [failed] = [r for r in outbox_rows(engine) if r.status == outbox.FAILED]
     assert failed.last_error == error
     tick(engine, SEPT_1 + timedelta(hours=2), sender_for(fake, url))
     assert failed.key not in delivered(fake)
@@ -256,7 +256,7 @@ def test_a_permanent_error_is_recorded_and_surfaced_not_retried(
 # -- a token Slack refuses -----------------------------------------------------------------------
 
 
-def outbox(url: str) -> str:
+def outbox_listing(url: str) -> str:
     result = CliRunner().invoke(app, ["outbox"], env={"DATABASE_URL": url})
     assert result.exit_code == 0, result.output
     return result.output
@@ -284,19 +284,19 @@ def test_a_revoked_token_keeps_prompts_pending_and_they_go_out_once_it_works(
     for minutes in (0, 5, 10):
         report = tick_at(engine, SEPT_1 + timedelta(minutes=minutes), fake, sender)
         assert (report.paused, report.sent, report.failed) == ("token_revoked", 0, 0)
-    rows = ledger_rows(engine)
-    assert {(r.status, r.attempts) for r in rows} == {(ledger.PENDING, 0)}
+    rows = outbox_rows(engine)
+    assert {(r.status, r.attempts) for r in rows} == {(outbox.PENDING, 0)}
     refused = [c for c in fake.calls if c.error == "token_revoked" and c.method != "auth.test"]
     assert len(refused) == 1  # one refusal stops the tick; later ticks only ask auth.test
     workspace = "T0FAKE" if known else "unidentified"
-    assert f"sending paused for workspace {workspace}" in outbox(url)
+    assert f"sending paused for workspace {workspace}" in outbox_listing(url)
     pauses = [r for r in caplog.records if "refuses the token" in r.getMessage()]
     assert len(pauses) == 1 and workspace in pauses[0].getMessage()
     fake.restore_token(TOKEN)
     after = tick_at(engine, SEPT_1 + timedelta(minutes=15), fake, sender)
     assert after.paused is None and after.sent == EXPECTED_POSTS
     assert_each_prompt_posted_once(fake, engine, EXPECTED_POSTS)
-    assert "sending paused" not in outbox(url)
+    assert "sending paused" not in outbox_listing(url)
     assert len([r for r in caplog.records if "sending resumes" in r.getMessage()]) == 1
 
 
@@ -308,7 +308,7 @@ def test_run_once_exits_one_and_says_so_while_the_token_is_refused(
     result = run_once_here(fake, url, "2026-09-01T09:00:00+01:00")
     assert result.exit_code == 1, result.output
     assert "Slack refuses the bot token (account_inactive)" in result.stderr
-    assert {r.status for r in ledger_rows(engine)} == {ledger.PENDING}
+    assert {r.status for r in outbox_rows(engine)} == {outbox.PENDING}
 
 
 # -- long downtime -------------------------------------------------------------------------------
@@ -325,14 +325,14 @@ def test_a_catch_up_after_two_years_down_is_recorded_in_batches_and_counted_trul
         connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
 
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     sender = sender_for(fake, sqlite_url)
     tick_at(engine, SEPT_1, fake, sender)
-    before = len(ledger_rows(engine))
+    before = len(outbox_rows(engine))
     report = tick_at(engine, datetime(2028, 9, 1, 8, 5, tzinfo=UTC), fake, sender)
     assert report.errors == []
-    assert report.recorded == len(ledger_rows(engine)) - before > 999
-    folded = [r for r in ledger_rows(engine) if r.status == ledger.FOLDED]
+    assert report.recorded == len(outbox_rows(engine)) - before > 999
+    folded = [r for r in outbox_rows(engine) if r.status == outbox.FOLDED]
     assert folded and not {r.key for r in folded} & set(delivered(fake))  # left to the digest
     keys = delivered(fake)
     assert len(keys) == len(set(keys)) == EXPECTED_POSTS + report.sent
@@ -353,7 +353,7 @@ def test_run_once_exits_one_when_planning_fails_instead_of_reporting_nothing_rec
     assert "planning failed for 1 partnership(s)" in result.stdout
     assert "error: planning failed for partnership rutland" in result.stderr
     with Session(engine) as session:
-        assert session.exec(select(func.count()).select_from(Notification)).one() == 0
+        assert session.exec(select(func.count()).select_from(OutboxPrompt)).one() == 0
 
 
 # -- the process ---------------------------------------------------------------------------------

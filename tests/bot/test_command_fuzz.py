@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,10 @@ from bot.fakeslack import FakeSlack, validate_message, validate_view
 from bot.fakeslack.blockkit import errors_only
 from bot.render import render_message, render_modal
 from commands.registry import FAMILIES
+from commands.reply import Reply
 from storage.db import make_engine
 from tests.bot.conftest import Edge, serve_edge
-from tests.commands.conftest import NOW, OUTSIDER, build_workspace
+from tests.commands.conftest import NOW, OUTSIDER, bind_rutland
 
 FAILED = "Something went wrong"
 USERS = ["U0LSCBBM", "U0HWBCHAIR", "U0SABBM", "U0LSCBSEC", OUTSIDER]
@@ -72,19 +74,27 @@ texts = st.one_of(
 def fuzz_engine(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> Iterator[Engine]:
-    """One workspace for every example: what one example writes, the next one sees."""
+    """One bound partnership for every example: what one example writes, the next one sees."""
     path = tmp_path_factory.mktemp("fuzz") / "boardbot.sqlite3"
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
+        bind_rutland(session)
     yield engine
     engine.dispose()
 
 
-def check_answer(text: str, blocks: list[object] | None) -> None:
+def check_answer(
+    text: str,
+    blocks: list[object] | None,
+    records: Sequence[logging.LogRecord] = (),
+) -> None:
+    """No traceback in the answer, and none logged while it was made: a command that hit a bug
+    answers "something went wrong" and logs the traceback (bot/dispatch.py failure())."""
     everything = (text or "") + json.dumps(blocks or [])
     assert "Traceback" not in everything
+    logged = [r.getMessage() for r in records if r.exc_info or r.levelno >= logging.ERROR]
+    assert logged == [], f"a traceback was logged: {logged}"
 
 
 @settings(
@@ -99,8 +109,14 @@ def check_answer(text: str, blocks: list[object] | None) -> None:
     channel=st.sampled_from(CHANNELS),
 )
 def test_every_command_answers_any_text_clearly(
-    fuzz_engine: Engine, command: str, text: str, user: str, channel: str
+    fuzz_engine: Engine,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+    text: str,
+    user: str,
+    channel: str,
 ) -> None:
+    caplog.clear()
     reply = Dispatcher(fuzz_engine, lambda: NOW).command(
         command, text, Caller(user, channel, "fuzz.trigger")
     )
@@ -112,7 +128,24 @@ def test_every_command_answers_any_text_clearly(
     for post in reply.posts:
         posted = render_message(post)
         assert errors_only(validate_message(posted["text"], posted["blocks"])) == []
-    check_answer(rendered["text"], rendered["blocks"])
+    check_answer(rendered["text"], rendered["blocks"], caplog.records)
+
+
+def test_the_check_fails_on_a_command_that_hits_a_bug(
+    fuzz_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The checks above can fail: a command that raises is caught by its traceback in the log,
+    and an answer that carried a traceback would be caught by its text."""
+
+    def broken(inv: object) -> Reply:
+        raise RuntimeError("a bug")
+
+    reply = Dispatcher(fuzz_engine, lambda: NOW).run(Caller("U0LSCBBM"), broken, what="/broken")
+    rendered = render_message(reply.message)
+    with pytest.raises(AssertionError, match="a traceback was logged"):
+        check_answer(rendered["text"], rendered["blocks"], caplog.records)
+    with pytest.raises(AssertionError):
+        check_answer("Traceback (most recent call last):", [])
 
 
 OVER_HTTP = [

@@ -12,14 +12,14 @@ from sqlmodel import Session
 
 from storage.db import make_engine
 from tests.bot.cli_run import boardbot
-from tests.commands.conftest import Workspace, build_workspace, row_counts
+from tests.commands.conftest import BoundPartnership, bind_rutland, row_counts
 from tests.schedules.evidence.year_of_activity import seed_year
 
 AT = "2027-03-10T12:00:00+00:00"
 
 
 @pytest.fixture
-def env(database_url: str, workspace: Workspace) -> dict[str, str]:
+def env(database_url: str, bound: BoundPartnership) -> dict[str, str]:
     """The rutland partnership, loaded but never ticked, in the database the CLI will use."""
     return {"DATABASE_URL": database_url}
 
@@ -29,20 +29,20 @@ def sqlite_env(sqlite_url: str) -> dict[str, str]:
     """The same on SQLite only, for refusals that do not depend on the database."""
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     engine.dispose()
     return {"DATABASE_URL": sqlite_url}
 
 
-def counts(workspace: Workspace) -> dict[str, int]:
-    workspace.session.rollback()  # see what the other process committed
-    return row_counts(workspace.session)
+def counts(bound: BoundPartnership) -> dict[str, int]:
+    bound.session.rollback()  # see what the other process committed
+    return row_counts(bound.session)
 
 
 def test_a_fresh_database_gives_a_header_and_a_row_per_occurrence_and_writes_nothing(
-    env: dict[str, str], workspace: Workspace
+    env: dict[str, str], bound: BoundPartnership
 ) -> None:
-    before = counts(workspace)
+    before = counts(bound)
     result = boardbot("evidence", "rutland", "--year", "2026/27", "--format", "csv", env=env)
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
@@ -53,7 +53,7 @@ def test_a_fresh_database_gives_a_header_and_a_row_per_occurrence_and_writes_not
         "lrsab-annual-report-to-hwb",
         "refreshed-plans-shared",
     ]
-    assert counts(workspace) == before
+    assert counts(bound) == before
 
 
 @pytest.mark.parametrize(
@@ -112,9 +112,9 @@ def test_html_is_the_default_on_standard_output(sqlite_env: dict[str, str]) -> N
 
 
 def test_audit_lists_the_trail_and_keeps_to_the_days_asked_for(
-    env: dict[str, str], workspace: Workspace
+    env: dict[str, str], bound: BoundPartnership
 ) -> None:
-    seed_year(workspace)
+    seed_year(bound)
     everything = boardbot("audit", "rutland", env=env)
     assert everything.returncode == 0, everything.stderr
     head, *entries = everything.stdout.splitlines()

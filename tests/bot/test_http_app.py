@@ -25,7 +25,7 @@ from commands.context import Invocation
 from commands.reply import Reply
 from storage.models import AgendaRequest, AuditEntry, DutyOccurrence, SlackDelivery
 from tests.bot.conftest import SECRET, TOKEN, Edge, SlackSim, annual_report_id, http, sign
-from tests.commands.conftest import build_workspace
+from tests.commands.conftest import bind_rutland
 from tests.logcheck import private
 
 ITEM = private("Joint work on exploitation with the county's partners")
@@ -310,7 +310,7 @@ def test_boardbot_web_serves_a_signed_command_through_gunicorn(
 
     engine = make_engine(sqlite_url)
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
+        bind_rutland(session)
     engine.dispose()
     port = free_port()
     env = {

@@ -8,13 +8,13 @@ from bot.fakeslack import validate_message
 from bot.fakeslack.blockkit import errors_only
 from bot.prompt_message import prompt_message
 from bot.render import render_message
-from storage.models import Notification
+from storage.models import OutboxPrompt
 
 AT = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
-def row(kind: str, payload: dict[str, object], late: bool = False) -> Notification:
-    return Notification(
+def row(kind: str, payload: dict[str, object], late: bool = False) -> OutboxPrompt:
+    return OutboxPrompt(
         key=f"{kind}|s|2026-11-23|C0X",
         partnership_id=1,
         kind=kind,
@@ -49,7 +49,7 @@ def test_a_huge_digest_stays_within_fifty_blocks_and_slacks_limits() -> None:
     assert rendered["text"]
 
 
-def test_a_window_opening_carries_done_and_snooze_and_its_ledger_key() -> None:
+def test_a_window_opening_carries_done_and_snooze_and_its_outbox_key() -> None:
     payload = {
         "title": "LRLSCB annual report to the HWB",
         "text": "The window is open.",
@@ -73,3 +73,55 @@ def test_a_window_opening_carries_done_and_snooze_and_its_ledger_key() -> None:
         "event_payload": {"key": "window_opens|s|2026-11-23|C0X"},
     }
     assert rendered["text"].startswith("(late) LRLSCB annual report to the HWB")
+
+
+def test_a_payload_is_built_once_stored_as_json_and_read_back_typed_with_its_buttons() -> None:
+    from schedules.prompts.actions import DONE, SNOOZE
+    from schedules.prompts.base import Prompt, Recipient
+    from schedules.prompts.payload import PromptPayload, payload_of
+
+    prompt = Prompt(
+        "reminder",
+        date(2026, 11, 16),
+        subject="occurrence:d:2026-09-01",
+        recipient=Recipient("channel", "lrlscb"),
+        title="LRLSCB annual report",
+        text="Due soon.",
+        due=date(2026, 11, 30),
+        actions=(DONE, SNOOZE),
+        extra={"occurrence_id": 12, "working_days_left": 10},
+    )
+    stored = payload_of(prompt, late=False).stored()
+    assert stored["date"] == "2026-11-16" and stored["due"] == "2026-11-30"
+    read = PromptPayload.model_validate(stored)
+    assert [(a.id, a.label, a.value, a.style) for a in read.actions] == [
+        ("duty_done", "Done", "12", "primary"),
+        ("duty_snooze", "Snooze 3 working days", "12", None),
+    ]
+    assert read.actions[0].roles == DONE.roles
+    assert (read.occurrence_id, read.working_days_left) == (12, 10)
+    rendered = render_message(prompt_message(row("reminder", stored)))
+    buttons = next(b for b in rendered["blocks"] if b["type"] == "actions")["elements"]
+    assert [(e["action_id"], e["value"]) for e in buttons] == [
+        ("duty_done", "12"),
+        ("duty_snooze", "12"),
+    ]
+
+
+def test_a_prompt_with_a_field_its_payload_lacks_is_refused_when_built() -> None:
+    import pytest
+
+    from schedules.prompts.base import Prompt, Recipient
+    from schedules.prompts.payload import payload_of
+
+    prompt = Prompt(
+        "reminder",
+        date(2026, 11, 16),
+        subject="s",
+        recipient=Recipient("channel", "hwb"),
+        title="t",
+        text="x",
+        extra={"occurence_id": 12},  # misspelt: it would silently lose its buttons
+    )
+    with pytest.raises(ValueError, match="occurence_id"):
+        payload_of(prompt, late=False)

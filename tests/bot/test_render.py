@@ -129,7 +129,7 @@ def test_it_gives_repeated_buttons_in_one_block_distinct_action_ids() -> None:
     )
 
 
-def test_it_clips_the_fallback_without_leaving_half_an_entity() -> None:
+def test_it_truncates_the_fallback_without_leaving_half_an_entity() -> None:
     rendered = render_message(Message("&" * 5000))
     assert len(rendered["text"]) <= 3000
     assert rendered["text"].endswith("&amp;…")

@@ -10,8 +10,7 @@ import pytest
 from slack_bolt import BoltRequest
 from sqlmodel import Session, col, select
 
-from bot.app import Edge as BotEdge
-from bot.app import delivery_key
+from bot.answers import Answers, delivery_key
 from storage.models import AgendaRequest, AuditEntry, DutyOccurrence, SlackDelivery
 from tests.bot.conftest import Edge, Sent, SlackSim, annual_report_id, http, sign
 from tests.bot.test_http_app import count, drain
@@ -124,13 +123,13 @@ def test_the_replay_check_happens_after_the_ack(
 ) -> None:
     """A command's ack never waits on the database: the check runs on the pool afterwards."""
     release = threading.Event()
-    real = BotEdge.first_delivery
+    real = Answers.first_delivery
 
-    def slow(self: BotEdge, key: str) -> bool:
+    def slow(self: Answers, key: str) -> bool:
         release.wait(2.0)  # two seconds of a slow database, unless the test releases it
         return real(self, key)
 
-    monkeypatch.setattr(BotEdge, "first_delivery", slow)
+    monkeypatch.setattr(Answers, "first_delivery", slow)
     sent = edge.slack.command("/duties", "lrlscb", "U0LSCBBM")
     assert sent.status == 200 and sent.seconds < 1.0
     assert edge.fake.responses() == []

@@ -173,7 +173,7 @@ def test_it_serves_the_page_and_only_its_own_static_files(sandbox: Sandbox) -> N
         page = response.read().decode("utf-8")
     assert '<script src="/static/sandbox.js">' in page
 
-    for path in ("static/../server.py", "static/%2e%2e/api.py", "static/workspace.py"):
+    for path in ("static/../server.py", "static/%2e%2e/api.py", "static/demo.py"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(sandbox.url + path, timeout=10)
         assert refused.value.code == 404

@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import Session
 
 from bot.cli.setup import binding_of, render_setup
-from schedules.workspace import apply_setup, parse_setup
+from bot.setup_file import apply_setup, parse_setup
 from storage.db import make_engine
 from tests.bot.test_cli import Boardbot, boardbot
-from tests.schedules.test_workspace import NOW, SETUP
+from tests.bot.test_setup_file import NOW, SETUP
 from tests.schedules.test_yamlsource import HOSTILE
 
 __all__ = ["boardbot"]  # the fixture

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from schedules.evidence import build_pack
 from storage.db import make_engine
 from tests.browser.conftest import chromium_executable
-from tests.commands.conftest import Workspace, build_workspace
+from tests.commands.conftest import BoundPartnership, bind_rutland
 from tests.schedules.evidence.year_of_activity import AT, seed_year
 
 if chromium_executable() is None:
@@ -25,8 +25,8 @@ SECTIONS = 7  # after the cover, each starts a printed page
 def html(sqlite_url: str) -> str:
     engine = make_engine(sqlite_url)
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
-        seed_year(Workspace(session))
+        bind_rutland(session)
+        seed_year(BoundPartnership(session))
         made = build_pack("rutland", 2026, AT, session=session).render("html")
     engine.dispose()
     return made.decode("utf-8")

@@ -13,9 +13,11 @@ from commands.registry import command_handler
 from commands.reply import Reply
 from schedules.protocol import load_protocol
 from schedules.protocol.store import store_protocol
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import Membership
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 
 # 23 November 2026, a Monday, 10:00 in London (GMT).
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -30,7 +32,9 @@ OUTSIDER = "U0OUTSIDER"
 
 
 @dataclass
-class Workspace:
+class BoundPartnership:
+    """The rutland partnership bound to its channels and role holders, in an open session."""
+
     session: Session
     now: datetime = NOW
 
@@ -70,18 +74,18 @@ def row_counts(session: Session) -> dict[str, int]:
     }
 
 
-def build_workspace(session: Session) -> None:
+def bind_rutland(session: Session) -> None:
     store_protocol(load_protocol("rutland"), session=session, now=NOW)
     session.flush()
-    partnership = repo.partnership_by_key("rutland", session=session)
+    partnership = partnership_by_key("rutland", session=session)
     assert partnership and partnership.id
     partnership.digest_channel = "C0DIGEST"
     for key, people in PEOPLE.items():
-        board = repo.board_by_key(partnership.id, key, session=session)
+        board = board_by_key(partnership.id, key, session=session)
         assert board and board.id
         board.channel_id = CHANNELS[key]
         for user, role in people.items():
-            person = repo.ensure_person(user, session=session)
+            person = ensure_person(user, session=session)
             assert person.id
             session.add(Membership(person_id=person.id, board_id=board.id, role=role))
     session.commit()

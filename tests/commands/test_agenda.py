@@ -13,7 +13,7 @@ from commands.agenda_answers import decide, request_arg
 from commands.reply import Button, FieldError, Reply
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, AuditEntry, Board, Meeting
-from tests.commands.conftest import OUTSIDER, Workspace
+from tests.commands.conftest import OUTSIDER, BoundPartnership
 from tests.logcheck import private
 
 ITEM = private("Neglect strategy: progress and shared priorities")
@@ -21,48 +21,50 @@ FIRST = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 SECOND = datetime(2027, 1, 14, 14, 0, tzinfo=UTC)
 
 
-def board(ws: Workspace, key: str) -> Board:
-    return ws.session.exec(select(Board).where(Board.key == key)).one()
+def board(bound: BoundPartnership, key: str) -> Board:
+    return bound.session.exec(select(Board).where(Board.key == key)).one()
 
 
-def add_meeting(ws: Workspace, key: str, starts_at: datetime, status: str = "scheduled") -> int:
-    meeting = Meeting(board_id=board(ws, key).id or 0, starts_at=starts_at, status=status)
-    ws.session.add(meeting)
-    ws.session.commit()
+def add_meeting(
+    bound: BoundPartnership, key: str, starts_at: datetime, status: str = "scheduled"
+) -> int:
+    meeting = Meeting(board_id=board(bound, key).id or 0, starts_at=starts_at, status=status)
+    bound.session.add(meeting)
+    bound.session.commit()
     assert meeting.id is not None
     return meeting.id
 
 
-def ask(ws: Workspace, user: str = "U0LSCBBM", *, posted: bool = True) -> AgendaRequest:
+def ask(bound: BoundPartnership, user: str = "U0LSCBBM", *, posted: bool = True) -> AgendaRequest:
     """LRLSCB asks the HWB for an item; the edge remembers where the request was posted."""
-    reply = ws.run("/agenda", f"request lrlscb hwb {ITEM}", user)
-    request = ws.session.exec(select(AgendaRequest)).one()
+    reply = bound.run("/agenda", f"request lrlscb hwb {ITEM}", user)
+    request = bound.session.exec(select(AgendaRequest)).one()
     if posted:
-        remember_post(ws.session, request.id or 0, "C0HWB", "1764000000.000100")
-        ws.session.commit()
+        remember_post(bound.session, request.id or 0, "C0HWB", "1764000000.000100")
+        bound.session.commit()
     assert f"#{request.id}" in reply.message.text
     return request
 
 
-def act(ws: Workspace, handler: Callable[..., Reply], user: str, *args: object) -> Reply:
+def act(bound: BoundPartnership, handler: Callable[..., Reply], user: str, *args: object) -> Reply:
     """Call a button or modal handler as one transaction, as the Slack edge does."""
     try:
-        reply = handler(ws.invocation(user, channel="C0HWB"), *args)
-        ws.session.commit()
+        reply = handler(bound.invocation(user, channel="C0HWB"), *args)
+        bound.session.commit()
     except BaseException:
-        ws.session.rollback()
+        bound.session.rollback()
         raise
     return reply
 
 
-def audit_actions(ws: Workspace) -> list[str]:
+def audit_actions(bound: BoundPartnership) -> list[str]:
     query = select(AuditEntry).where(AuditEntry.action != "protocol.load")
-    return [e.action for e in ws.session.exec(query.order_by(col(AuditEntry.id)))]
+    return [e.action for e in bound.session.exec(query.order_by(col(AuditEntry.id)))]
 
 
-def test_a_business_manager_asks_another_board_for_an_agenda_item(workspace: Workspace) -> None:
-    reply = workspace.run("/agenda", f"request LRLSCB <#C0HWB|hwb-board> {ITEM}", "U0LSCBBM")
-    request = workspace.session.exec(select(AgendaRequest)).one()
+def test_a_business_manager_asks_another_board_for_an_agenda_item(bound: BoundPartnership) -> None:
+    reply = bound.run("/agenda", f"request LRLSCB #C0HWB {ITEM}", "U0LSCBBM")
+    request = bound.session.exec(select(AgendaRequest)).one()
     assert request.status == "open" and request.text == ITEM
     assert request.requested_by == "U0LSCBBM"
     assert reply.ephemeral and f"Agenda request #{request.id} sent to HWB" in reply.message.text
@@ -73,14 +75,14 @@ def test_a_business_manager_asks_another_board_for_an_agenda_item(workspace: Wor
         Button("Accept", "agenda_accept", str(request.id), "primary"),
         Button("Decline", "agenda_decline", str(request.id)),
     )
-    (entry,) = workspace.session.exec(
+    (entry,) = bound.session.exec(
         select(AuditEntry).where(AuditEntry.action == "agenda.requested")
     ).all()
     assert entry.entity_id == request.id and entry.after["to"] == "hwb"  # type: ignore[index]
 
 
-def test_any_chair_may_ask_for_an_agenda_item(workspace: Workspace) -> None:
-    request = ask(workspace, "U0LSCBCHAIR")
+def test_any_chair_may_ask_for_an_agenda_item(bound: BoundPartnership) -> None:
+    request = ask(bound, "U0LSCBCHAIR")
     assert request.requested_by == "U0LSCBCHAIR"
 
 
@@ -101,32 +103,32 @@ def test_any_chair_may_ask_for_an_agenda_item(workspace: Workspace) -> None:
     ],
 )
 def test_it_refuses_a_bad_request_and_writes_nothing(
-    workspace: Workspace, text: str, user: str, message: str
+    bound: BoundPartnership, text: str, user: str, message: str
 ) -> None:
     with pytest.raises(BoardbotError, match=message):
-        workspace.run("/agenda", text, user)
-    assert workspace.session.exec(select(AgendaRequest)).first() is None
-    assert audit_actions(workspace) == []
+        bound.run("/agenda", text, user)
+    assert bound.session.exec(select(AgendaRequest)).first() is None
+    assert audit_actions(bound) == []
 
 
 def test_it_suggests_linking_a_channel_when_the_board_asked_has_none(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    board(workspace, "hwb").channel_id = None
-    workspace.session.commit()
+    board(bound, "hwb").channel_id = None
+    bound.session.commit()
     with pytest.raises(BoardbotError, match=r"HWB has no channel.*`/boards link hwb #channel`"):
-        workspace.run("/agenda", f"request lrlscb hwb {ITEM}", "U0LSCBBM")
-    assert workspace.session.exec(select(AgendaRequest)).first() is None
+        bound.run("/agenda", f"request lrlscb hwb {ITEM}", "U0LSCBBM")
+    assert bound.session.exec(select(AgendaRequest)).first() is None
 
 
 def test_accepting_puts_the_item_on_the_next_meeting_and_tells_the_requester(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    meeting_id = add_meeting(workspace, "hwb", FIRST)
-    add_meeting(workspace, "hwb", datetime(2026, 11, 20, 14, 0, tzinfo=UTC))  # already held
-    add_meeting(workspace, "hwb", SECOND, status="cancelled")
-    request = ask(workspace)
-    reply = act(workspace, ACTIONS["agenda_accept"], "U0HWBCHAIR", "agenda_accept", str(request.id))
+    meeting_id = add_meeting(bound, "hwb", FIRST)
+    add_meeting(bound, "hwb", datetime(2026, 11, 20, 14, 0, tzinfo=UTC))  # already held
+    add_meeting(bound, "hwb", SECOND, status="cancelled")
+    request = ask(bound)
+    reply = act(bound, ACTIONS["agenda_accept"], "U0HWBCHAIR", "agenda_accept", str(request.id))
     assert request.status == "accepted" and request.meeting_id == meeting_id
     assert request.decided_by == "U0HWBCHAIR"
     assert "accepted for the meeting on 3 Dec 2026 at 14:00" in reply.message.text
@@ -135,13 +137,13 @@ def test_accepting_puts_the_item_on_the_next_meeting_and_tells_the_requester(
     assert not [b for b in update.blocks if b.buttons]
     assert "accepted for the meeting on 3 Dec 2026" in str(update.blocks[-1])
     assert dm.channel == "U0LSCBBM" and "is accepted" in dm.text
-    assert audit_actions(workspace) == ["agenda.requested", "agenda.accepted"]
+    assert audit_actions(bound) == ["agenda.requested", "agenda.accepted"]
 
 
-def test_accepting_with_several_meetings_asks_which_one(workspace: Workspace) -> None:
-    first, second = add_meeting(workspace, "hwb", FIRST), add_meeting(workspace, "hwb", SECOND)
-    request = ask(workspace)
-    reply = act(workspace, ACTIONS["agenda_accept"], "U0HWBSEC", "agenda_accept", str(request.id))
+def test_accepting_with_several_meetings_asks_which_one(bound: BoundPartnership) -> None:
+    first, second = add_meeting(bound, "hwb", FIRST), add_meeting(bound, "hwb", SECOND)
+    request = ask(bound)
+    reply = act(bound, ACTIONS["agenda_accept"], "U0HWBSEC", "agenda_accept", str(request.id))
     assert reply.modal and reply.modal.callback_id == "agenda_accept_meeting"
     assert reply.modal.private_metadata == str(request.id)
     (choice,) = reply.modal.inputs
@@ -149,7 +151,7 @@ def test_accepting_with_several_meetings_asks_which_one(workspace: Workspace) ->
     assert choice.initial == str(first) and request.status == "open"
     with pytest.raises(FieldError) as wrong:
         act(
-            workspace,
+            bound,
             VIEWS["agenda_accept_meeting"],
             "U0HWBSEC",
             {"meeting": "999"},
@@ -157,7 +159,7 @@ def test_accepting_with_several_meetings_asks_which_one(workspace: Workspace) ->
         )
     assert wrong.value.block_id == "meeting"
     act(
-        workspace,
+        bound,
         VIEWS["agenda_accept_meeting"],
         "U0HWBSEC",
         {"meeting": str(second)},
@@ -166,101 +168,99 @@ def test_accepting_with_several_meetings_asks_which_one(workspace: Workspace) ->
     assert request.status == "accepted" and request.meeting_id == second
 
 
-def test_accepting_with_no_meeting_says_it_will_need_one(workspace: Workspace) -> None:
-    request = ask(workspace)
-    reply = act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
+def test_accepting_with_no_meeting_says_it_will_need_one(bound: BoundPartnership) -> None:
+    request = ask(bound)
+    reply = act(bound, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
     assert request.status == "accepted" and request.meeting_id is None
     assert "HWB has no meeting scheduled, so it will need one" in reply.message.text
-    listed = workspace.run("/agenda", "hwb", OUTSIDER)
+    listed = bound.run("/agenda", "hwb", OUTSIDER)
     assert "Accepted, waiting for a meeting: #" in str(listed.message.blocks)
 
 
-def test_only_the_board_asked_may_answer(workspace: Workspace) -> None:
-    request = ask(workspace)
+def test_only_the_board_asked_may_answer(bound: BoundPartnership) -> None:
+    request = ask(bound)
     with pytest.raises(BoardbotError, match="HWB's chair or business manager or secretariat"):
-        act(workspace, ACTIONS["agenda_accept"], "U0LSCBCHAIR", "agenda_accept", str(request.id))
+        act(bound, ACTIONS["agenda_accept"], "U0LSCBCHAIR", "agenda_accept", str(request.id))
     with pytest.raises(BoardbotError, match="to answer agenda requests you need to be HWB's"):
-        act(workspace, ACTIONS["agenda_decline"], OUTSIDER, "agenda_decline", str(request.id))
-    assert request.status == "open" and audit_actions(workspace) == ["agenda.requested"]
+        act(bound, ACTIONS["agenda_decline"], OUTSIDER, "agenda_decline", str(request.id))
+    assert request.status == "open" and audit_actions(bound) == ["agenda.requested"]
 
 
-def test_declining_asks_for_a_reason_and_tells_the_requester(workspace: Workspace) -> None:
-    request = ask(workspace)
-    reply = act(workspace, ACTIONS["agenda_decline"], "U0HWBBM", "agenda_decline", str(request.id))
+def test_declining_asks_for_a_reason_and_tells_the_requester(bound: BoundPartnership) -> None:
+    request = ask(bound)
+    reply = act(bound, ACTIONS["agenda_decline"], "U0HWBBM", "agenda_decline", str(request.id))
     assert reply.modal and reply.modal.callback_id == "agenda_decline_reason"
     assert [i.kind for i in reply.modal.inputs] == ["long_text"]
     assert reply.modal.private_metadata == str(request.id) and request.status == "open"
     with pytest.raises(FieldError) as empty:
-        act(workspace, VIEWS["agenda_decline_reason"], "U0HWBBM", {"reason": " "}, str(request.id))
+        act(bound, VIEWS["agenda_decline_reason"], "U0HWBBM", {"reason": " "}, str(request.id))
     assert empty.value.block_id == "reason" and request.status == "open"
     reason = {"reason": private("Already on the joint development session in January")}
-    done = act(workspace, VIEWS["agenda_decline_reason"], "U0HWBBM", reason, str(request.id))
+    done = act(bound, VIEWS["agenda_decline_reason"], "U0HWBBM", reason, str(request.id))
     assert request.status == "declined" and request.reason == reason["reason"]
     update, dm = done.posts
     assert update.update_ts and "declined: Already on the joint" in str(update.blocks[-1])
     assert dm.channel == "U0LSCBBM"
-    assert audit_actions(workspace) == ["agenda.requested", "agenda.declined"]
+    assert audit_actions(bound) == ["agenda.requested", "agenda.declined"]
 
 
-def test_a_request_already_answered_is_refused_with_its_outcome(workspace: Workspace) -> None:
-    add_meeting(workspace, "hwb", FIRST)
-    request = ask(workspace)
-    act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
+def test_a_request_already_answered_is_refused_with_its_outcome(bound: BoundPartnership) -> None:
+    add_meeting(bound, "hwb", FIRST)
+    request = ask(bound)
+    act(bound, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
     with pytest.raises(BoardbotError, match="already accepted for the meeting on 3 Dec 2026"):
-        act(workspace, ACTIONS["agenda_decline"], "U0HWBSEC", "agenda_decline", str(request.id))
+        act(bound, ACTIONS["agenda_decline"], "U0HWBSEC", "agenda_decline", str(request.id))
     with pytest.raises(BoardbotError, match="there is no agenda request #999"):
-        act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", "999")
+        act(bound, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", "999")
 
 
 def test_an_answer_without_a_remembered_message_only_tells_the_requester(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    request = ask(workspace, posted=False)
-    reply = act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
+    request = ask(bound, posted=False)
+    reply = act(bound, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
     assert [p.channel for p in reply.posts] == ["U0LSCBBM"]
 
 
-def test_it_lists_open_and_recent_requests_to_or_from_a_board(workspace: Workspace) -> None:
-    ask(workspace)
-    workspace.run(
-        "/agenda", "request hwb lrsab Joint strategic needs assessment refresh", "U0HWBBM"
-    )
-    everything = workspace.run("/agenda", "list", OUTSIDER)
-    assert everything.message.text == f"2 agenda requests for {workspace_name(workspace)}"
-    from_lrlscb = workspace.run("/agenda", "list lrlscb", OUTSIDER)
+def test_it_lists_open_and_recent_requests_to_or_from_a_board(bound: BoundPartnership) -> None:
+    ask(bound)
+    bound.run("/agenda", "request hwb lrsab Joint strategic needs assessment refresh", "U0HWBBM")
+    everything = bound.run("/agenda", "list", OUTSIDER)
+    assert everything.message.text == f"2 agenda requests for {partnership_name(bound)}"
+    from_lrlscb = bound.run("/agenda", "list lrlscb", OUTSIDER)
     (line,) = from_lrlscb.message.blocks[0].lines[1:]
     assert "LRLSCB → HWB" in str(line) and "open since 23 Nov 2026" in str(line)
-    assert workspace.run("/agenda", "list", OUTSIDER).ephemeral
+    assert bound.run("/agenda", "list", OUTSIDER).ephemeral
 
 
-def workspace_name(ws: Workspace) -> str:
-    return ws.invocation(OUTSIDER).partnership.name
+def partnership_name(bound: BoundPartnership) -> str:
+    return bound.invocation(OUTSIDER).partnership.name
 
 
-def test_it_shows_a_boards_next_meeting_and_its_accepted_items(workspace: Workspace) -> None:
-    add_meeting(workspace, "hwb", FIRST)
-    request = ask(workspace)
-    act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
-    reply = workspace.run("/agenda", "HWB", OUTSIDER)
+def test_it_shows_a_boards_next_meeting_and_its_accepted_items(bound: BoundPartnership) -> None:
+    add_meeting(bound, "hwb", FIRST)
+    request = ask(bound)
+    act(bound, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
+    reply = bound.run("/agenda", "HWB", OUTSIDER)
     assert reply.message.text == "HWB meets next on 3 Dec 2026 at 14:00. 1 accepted items."
     assert ITEM in str(reply.message.blocks)
-    nothing = workspace.run("/agenda", "lrsab", OUTSIDER)
+    nothing = bound.run("/agenda", "lrsab", OUTSIDER)
     assert nothing.message.text.startswith("LRSAB has no meeting scheduled.")
 
 
 def test_bare_agenda_opens_a_request_form_whose_answer_makes_the_request(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    reply = workspace.run("/agenda", "", "U0SABCHAIR")
+    reply = bound.run("/agenda", "", "U0SABCHAIR")
     assert reply.modal and reply.modal.callback_id == "agenda_request_form"
     from_board, to_board, text = reply.modal.inputs
     assert from_board.block_id == "from_board" and from_board.initial == "lrsab"
     assert [key for key, _ in to_board.options] == ["hwb", "lrlscb", "lrsab"]
     assert text.kind == "long_text"
     values = {"from_board": "lrsab", "to_board": "hwb", "text": ITEM}
-    made = act(workspace, VIEWS["agenda_request_form"], "U0SABCHAIR", values, "")
-    request = workspace.session.exec(select(AgendaRequest)).one()
-    assert request.from_board_id == board(workspace, "lrsab").id and request.text == ITEM
+    made = act(bound, VIEWS["agenda_request_form"], "U0SABCHAIR", values, "")
+    request = bound.session.exec(select(AgendaRequest)).one()
+    assert request.from_board_id == board(bound, "lrsab").id and request.text == ITEM
     assert [p.channel for p in made.posts] == ["C0HWB"]
 
 
@@ -273,48 +273,48 @@ def test_bare_agenda_opens_a_request_form_whose_answer_makes_the_request(
     ],
 )
 def test_the_request_form_shows_a_refusal_under_its_input(
-    workspace: Workspace, values: dict[str, str], block_id: str, message: str
+    bound: BoundPartnership, values: dict[str, str], block_id: str, message: str
 ) -> None:
     with pytest.raises(FieldError, match=message) as refused:
-        act(workspace, VIEWS["agenda_request_form"], "U0SABCHAIR", values, "")
+        act(bound, VIEWS["agenda_request_form"], "U0SABCHAIR", values, "")
     assert refused.value.block_id == block_id
-    assert workspace.session.exec(select(AgendaRequest)).first() is None
+    assert bound.session.exec(select(AgendaRequest)).first() is None
 
 
-def test_it_answers_help_with_its_usage(workspace: Workspace) -> None:
-    reply = workspace.run("/agenda", "help", OUTSIDER)
+def test_it_answers_help_with_its_usage(bound: BoundPartnership) -> None:
+    reply = bound.run("/agenda", "help", OUTSIDER)
     assert "`/agenda request FROM TO TEXT`" in reply.message.text
     assert "`/agenda repost ID` posts an open request" in reply.message.text
 
 
 def test_a_request_whose_post_failed_is_posted_again_with_its_buttons(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    request = ask(workspace, posted=False)
-    listed = workspace.run("/agenda", "list", OUTSIDER)
+    request = ask(bound, posted=False)
+    listed = bound.run("/agenda", "list", OUTSIDER)
     assert f"not posted: ', Code(text='/agenda repost {request.id}')" in str(listed.message.blocks)
 
-    reply = workspace.run("/agenda", f"repost {request.id}", "U0LSCBBM")
+    reply = bound.run("/agenda", f"repost {request.id}", "U0LSCBBM")
 
     assert reply.message.text == f"Agenda request #{request.id} posted again to HWB's channel."
     (post,) = reply.posts
     assert post.channel == "C0HWB" and ITEM in post.text
     assert post.metadata == {"event_type": "agenda_request", "event_payload": {"id": request.id}}
     assert [b.action_id for b in post.blocks[-1].buttons] == ["agenda_accept", "agenda_decline"]
-    assert audit_actions(workspace) == ["agenda.requested"]  # bookkeeping, not governance
+    assert audit_actions(bound) == ["agenda.requested"]  # bookkeeping, not governance
 
 
-def test_a_request_says_how_to_post_it_again(workspace: Workspace) -> None:
-    reply = workspace.run("/agenda", f"request lrlscb hwb {ITEM}", "U0LSCBBM")
+def test_a_request_says_how_to_post_it_again(bound: BoundPartnership) -> None:
+    reply = bound.run("/agenda", f"request lrlscb hwb {ITEM}", "U0LSCBBM")
     assert "`/agenda repost 1` posts it again" in str(reply.message.blocks)
 
 
 @pytest.mark.parametrize("user", ["U0LSCBCHAIR", "U0LSCBSEC", "U0HWBBM", "U0HWBSEC"])
 def test_the_asking_boards_officers_and_the_asked_boards_secretariat_may_repost(
-    workspace: Workspace, user: str
+    bound: BoundPartnership, user: str
 ) -> None:
-    request = ask(workspace, posted=False)
-    assert len(workspace.run("/agenda", f"repost #{request.id}", user).posts) == 1
+    request = ask(bound, posted=False)
+    assert len(bound.run("/agenda", f"repost #{request.id}", user).posts) == 1
 
 
 @pytest.mark.parametrize(
@@ -328,28 +328,28 @@ def test_the_asking_boards_officers_and_the_asked_boards_secretariat_may_repost(
     ],
 )
 def test_it_refuses_a_repost_it_cannot_make(
-    workspace: Workspace, text: str, user: str, message: str
+    bound: BoundPartnership, text: str, user: str, message: str
 ) -> None:
-    ask(workspace, posted=False)
+    ask(bound, posted=False)
     with pytest.raises(BoardbotError, match=message):
-        workspace.run("/agenda", text, user)
+        bound.run("/agenda", text, user)
 
 
-def test_a_decided_request_is_not_posted_again(workspace: Workspace) -> None:
-    add_meeting(workspace, "hwb", FIRST)
-    request = ask(workspace)
-    act(workspace, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
+def test_a_decided_request_is_not_posted_again(bound: BoundPartnership) -> None:
+    add_meeting(bound, "hwb", FIRST)
+    request = ask(bound)
+    act(bound, ACTIONS["agenda_accept"], "U0HWBBM", "agenda_accept", str(request.id))
     with pytest.raises(BoardbotError, match="is already accepted for the meeting on 3 Dec 2026"):
-        workspace.run("/agenda", f"repost {request.id}", "U0LSCBBM")
+        bound.run("/agenda", f"repost {request.id}", "U0LSCBBM")
 
 
-def test_only_one_of_two_answers_given_at_once_counts(workspace: Workspace) -> None:
-    request = ask(workspace)
-    inv = workspace.invocation("U0HWBBM", channel="C0HWB")
-    found, asker, asked = request_arg(inv, str(request.id))
+def test_only_one_of_two_answers_given_at_once_counts(bound: BoundPartnership) -> None:
+    request = ask(bound)
+    inv = bound.invocation("U0HWBBM", channel="C0HWB")
+    asking = request_arg(inv, str(request.id))
     elsewhere = update(AgendaRequest).values(status="declined", reason="Answered elsewhere")
-    workspace.session.execute(elsewhere.execution_options(synchronize_session=False))
+    bound.session.execute(elsewhere.execution_options(synchronize_session=False))
     with pytest.raises(BoardbotError, match=f"agenda request #{request.id} was answered a moment"):
-        decide(inv, found, asker, asked)
-    workspace.session.rollback()
-    assert audit_actions(workspace) == ["agenda.requested"]
+        decide(inv, asking)
+    bound.session.rollback()
+    assert audit_actions(bound) == ["agenda.requested"]

@@ -7,12 +7,12 @@ from sqlmodel import select
 
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, DutyOccurrence
-from tests.commands.conftest import OUTSIDER, Workspace
+from tests.commands.conftest import OUTSIDER, BoundPartnership
 
 
-def annual_report_id(ws: Workspace) -> int:
-    reply = ws.run("/duties", "lrlscb", "U0LSCBBM")
-    row = ws.session.exec(
+def annual_report_id(bound: BoundPartnership) -> int:
+    reply = bound.run("/duties", "lrlscb", "U0LSCBBM")
+    row = bound.session.exec(
         select(DutyOccurrence).where(DutyOccurrence.period_key == "2026-09-01")
     ).first()
     assert row is not None and row.id is not None
@@ -20,39 +20,39 @@ def annual_report_id(ws: Workspace) -> int:
     return row.id
 
 
-def test_it_lists_a_boards_annual_report_as_due_soon(workspace: Workspace) -> None:
-    reply = workspace.run("/duties", "LRLSCB", OUTSIDER)
+def test_it_lists_a_boards_annual_report_as_due_soon(bound: BoundPartnership) -> None:
+    reply = bound.run("/duties", "LRLSCB", OUTSIDER)
     text = str(reply.message.blocks)
     assert "LRLSCB annual report to the HWB" in text
     assert "Due within 10 working days" in text
     assert reply.ephemeral
 
 
-def test_it_marks_a_duty_done_with_its_evidence_and_audits_it(workspace: Workspace) -> None:
-    occ_id = annual_report_id(workspace)
-    reply = workspace.run("/duties", f"done {occ_id} https://example.org/ar.pdf", "U0LSCBBM")
+def test_it_marks_a_duty_done_with_its_evidence_and_audits_it(bound: BoundPartnership) -> None:
+    occ_id = annual_report_id(bound)
+    reply = bound.run("/duties", f"done {occ_id} https://example.org/ar.pdf", "U0LSCBBM")
     assert "is done" in reply.message.text
-    row = workspace.session.get(DutyOccurrence, occ_id)
+    row = bound.session.get(DutyOccurrence, occ_id)
     assert row and row.status == "done" and row.evidence_link == "https://example.org/ar.pdf"
-    entry = workspace.session.exec(select(AuditEntry).where(AuditEntry.action == "duty.done")).one()
+    entry = bound.session.exec(select(AuditEntry).where(AuditEntry.action == "duty.done")).one()
     assert entry.actor == "U0LSCBBM" and entry.before == {"status": "pending"}
 
 
-def test_it_refuses_a_duty_from_someone_with_no_role_on_its_board(workspace: Workspace) -> None:
-    occ_id = annual_report_id(workspace)
+def test_it_refuses_a_duty_from_someone_with_no_role_on_its_board(bound: BoundPartnership) -> None:
+    occ_id = annual_report_id(bound)
     with pytest.raises(BoardbotError, match="LRLSCB's business manager or secretariat"):
-        workspace.run("/duties", f"done {occ_id}", "U0HWBBM")
-    row = workspace.session.get(DutyOccurrence, occ_id)
+        bound.run("/duties", f"done {occ_id}", "U0HWBBM")
+    row = bound.session.get(DutyOccurrence, occ_id)
     assert row and row.status == "pending"
 
 
-def test_it_waives_with_a_reason_and_refuses_a_second_outcome(workspace: Workspace) -> None:
-    occ_id = annual_report_id(workspace)
-    workspace.run("/duties", f"waive {occ_id} presented jointly with the LRSAB report", "U0LSCBSEC")
-    row = workspace.session.get(DutyOccurrence, occ_id)
+def test_it_waives_with_a_reason_and_refuses_a_second_outcome(bound: BoundPartnership) -> None:
+    occ_id = annual_report_id(bound)
+    bound.run("/duties", f"waive {occ_id} presented jointly with the LRSAB report", "U0LSCBSEC")
+    row = bound.session.get(DutyOccurrence, occ_id)
     assert row and row.status == "waived" and row.note == "presented jointly with the LRSAB report"
     with pytest.raises(BoardbotError, match="already waived"):
-        workspace.run("/duties", f"done {occ_id}", "U0LSCBBM")
+        bound.run("/duties", f"done {occ_id}", "U0LSCBBM")
 
 
 @pytest.mark.parametrize(
@@ -67,11 +67,11 @@ def test_it_waives_with_a_reason_and_refuses_a_second_outcome(workspace: Workspa
         ("lrlscb extra words", "is not a /duties command"),
     ],
 )
-def test_it_explains_a_malformed_command(workspace: Workspace, text: str, message: str) -> None:
+def test_it_explains_a_malformed_command(bound: BoundPartnership, text: str, message: str) -> None:
     with pytest.raises(BoardbotError, match=message):
-        workspace.run("/duties", text, "U0LSCBBM")
+        bound.run("/duties", text, "U0LSCBBM")
 
 
-def test_it_understands_a_board_given_as_its_channel(workspace: Workspace) -> None:
-    reply = workspace.run("/duties", "<#C0SAB|lrsab-board>", OUTSIDER)
+def test_it_understands_a_board_given_as_its_channel(bound: BoundPartnership) -> None:
+    reply = bound.run("/duties", "#C0SAB", OUTSIDER)
     assert "LRSAB annual report" in str(reply.message.blocks)

@@ -11,11 +11,11 @@ from commands.context import Invocation
 from commands.reply import Reply
 from storage.errors import BoardbotError
 from storage.models import Person
-from tests.commands.conftest import Workspace
+from tests.commands.conftest import BoundPartnership
 
 
 def test_it_fails_a_command_that_writes_before_refusing(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    bound: BoundPartnership, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def sloppy(inv: Invocation, text: str) -> Reply:
         inv.session.add(Person(slack_user_id="U0HALFWRITTEN"))
@@ -24,4 +24,4 @@ def test_it_fails_a_command_that_writes_before_refusing(
 
     monkeypatch.setitem(registry.FAMILIES, "/sloppy", SimpleNamespace(handle=sloppy))  # type: ignore[arg-type]
     with pytest.raises(AssertionError, match="wrote before refusing"):
-        workspace.run("/sloppy", "", "U0HWBBM")
+        bound.run("/sloppy", "", "U0HWBBM")

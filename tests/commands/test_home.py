@@ -9,13 +9,16 @@ from sqlmodel import Session
 
 from bot.fakeslack.blockkit import errors_only, validate_view
 from bot.render import render_home
-from commands.home import MAX_LISTED, home_blocks
+from commands.home import home_blocks
+from commands.lines import LIST_CAP
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Link, Mention
 from schedules import calendar
 from schedules.occurrences import owed_by
-from storage import repo
 from storage.models import AgendaRequest, Board, Escalation, Ladder, Meeting, Membership
-from tests.commands.conftest import NOW, OUTSIDER, Workspace
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
+from tests.commands.conftest import NOW, OUTSIDER, BoundPartnership
 
 
 def said(line: Line) -> str:
@@ -46,42 +49,44 @@ def section_lines(blocks: list[Block], title_start: str) -> list[str]:
     raise AssertionError(f"no section {title_start!r} in {text_of(blocks)}")
 
 
-def board(ws: Workspace, key: str) -> Board:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+def board(bound: BoundPartnership, key: str) -> Board:
+    partnership = partnership_by_key("rutland", session=bound.session)
     assert partnership and partnership.id
-    found = repo.board_by_key(partnership.id, key, session=ws.session)
+    found = board_by_key(partnership.id, key, session=bound.session)
     assert found and found.id
     return found
 
 
-def home(ws: Workspace, user: str) -> list[Block]:
-    blocks = home_blocks(ws.invocation(user))
-    ws.session.commit()
+def home(bound: BoundPartnership, user: str) -> list[Block]:
+    blocks = home_blocks(bound.invocation(user))
+    bound.session.commit()
     return blocks
 
 
-def agenda_request(ws: Workspace, asker: str, asked: str, status: str = "open") -> AgendaRequest:
+def agenda_request(
+    bound: BoundPartnership, asker: str, asked: str, status: str = "open"
+) -> AgendaRequest:
     row = AgendaRequest(
-        partnership_id=board(ws, asker).partnership_id,
-        from_board_id=board(ws, asker).id,
-        to_board_id=board(ws, asked).id,
+        partnership_id=board(bound, asker).partnership_id,
+        from_board_id=board(bound, asker).id,
+        to_board_id=board(bound, asked).id,
         text="Neglect strategy: progress and shared priorities",
         status=status,
         requested_by="U0LSCBBM",
         requested_at=NOW - timedelta(days=3),
     )
-    ws.session.add(row)
-    ws.session.commit()
+    bound.session.add(row)
+    bound.session.commit()
     return row
 
 
-def test_it_shows_the_viewers_boards_and_roles_with_their_channels(workspace: Workspace) -> None:
-    hwb = board(workspace, "hwb")
-    chair = repo.ensure_person("U0HWBCHAIR", session=workspace.session)
-    sab = board(workspace, "lrsab")
-    workspace.session.add(Membership(person_id=chair.id, board_id=sab.id, role="member"))
-    workspace.session.commit()
-    mine = section_lines(home(workspace, "U0HWBCHAIR"), "Your boards")
+def test_it_shows_the_viewers_boards_and_roles_with_their_channels(bound: BoundPartnership) -> None:
+    hwb = board(bound, "hwb")
+    chair = ensure_person("U0HWBCHAIR", session=bound.session)
+    sab = board(bound, "lrsab")
+    bound.session.add(Membership(person_id=chair.id, board_id=sab.id, role="member"))
+    bound.session.commit()
+    mine = section_lines(home(bound, "U0HWBCHAIR"), "Your boards")
     assert mine == [
         f"HWB {hwb.name} · #C0HWB · chair",
         f"LRSAB {sab.name} · #C0SAB · member",
@@ -89,43 +94,43 @@ def test_it_shows_the_viewers_boards_and_roles_with_their_channels(workspace: Wo
 
 
 def test_it_lists_the_duties_the_viewers_boards_owe_overdue_first_with_ids(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    blocks = home(workspace, "U0LSCBBM")
+    blocks = home(bound, "U0LSCBBM")
     shown = section_lines(blocks, "Duties your boards owe")
     today = calendar.london_date(NOW)
-    pid = board(workspace, "lrlscb").partnership_id
-    owed = owed_by(pid, "lrlscb", today, session=workspace.session)
+    pid = board(bound, "lrlscb").partnership_id
+    owed = owed_by(pid, "lrlscb", today, session=bound.session)
     assert owed, "the rutland protocol has LRLSCB duties around November"
-    expected = sorted(owed, key=lambda o: o.status != "overdue")[:MAX_LISTED]
+    expected = sorted(owed, key=lambda o: o.status != "overdue")[:LIST_CAP]
     assert [line.split()[0] for line in shown] == [f"#{o.occurrence.id}" for o in expected]
     assert all("lrlscb" in o.duty.owners for o in expected)
 
 
-def test_it_marks_overdue_duties_in_the_section_title(workspace: Workspace) -> None:
+def test_it_marks_overdue_duties_in_the_section_title(bound: BoundPartnership) -> None:
     later = NOW + timedelta(days=20)  # the September–November windows have closed unmet
-    blocks = home_blocks(workspace.invocation("U0HWBBM", now=later))
+    blocks = home_blocks(bound.invocation("U0HWBBM", now=later))
     titles = [said(b.lines[0]) for b in blocks if b.kind == "header"]
     assert any(t.startswith("Duties your boards owe (") and "overdue" in t for t in titles)
 
 
 def test_it_lists_open_agenda_requests_to_or_from_the_viewers_boards(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    to_hwb = agenda_request(workspace, "lrlscb", "hwb")
-    agenda_request(workspace, "lrlscb", "hwb", status="accepted")
-    agenda_request(workspace, "lrlscb", "lrsab")  # between boards the viewer is not on
-    shown = section_lines(home(workspace, "U0HWBBM"), "Open agenda requests")
+    to_hwb = agenda_request(bound, "lrlscb", "hwb")
+    agenda_request(bound, "lrlscb", "hwb", status="accepted")
+    agenda_request(bound, "lrlscb", "lrsab")  # between boards the viewer is not on
+    shown = section_lines(home(bound, "U0HWBBM"), "Open agenda requests")
     assert shown == [
         f"#{to_hwb.id} LRLSCB → HWB Neglect strategy: progress and shared priorities"
         " · asked 20 Nov 2026"
     ]
-    asker_view = section_lines(home(workspace, "U0LSCBSEC"), "Open agenda requests")
+    asker_view = section_lines(home(bound, "U0LSCBSEC"), "Open agenda requests")
     assert len(asker_view) == 2
 
 
-def test_it_lists_open_escalations_with_their_stage_and_deadline(workspace: Workspace) -> None:
-    hwb, sab = board(workspace, "hwb"), board(workspace, "lrsab")
+def test_it_lists_open_escalations_with_their_stage_and_deadline(bound: BoundPartnership) -> None:
+    hwb, sab = board(bound, "hwb"), board(bound, "lrsab")
     ladder = Ladder(
         partnership_id=hwb.partnership_id,
         key="mutual-challenge",
@@ -135,8 +140,8 @@ def test_it_lists_open_escalations_with_their_stage_and_deadline(workspace: Work
             {"name": "Meeting of the chairs", "who_acts": "Chairs", "response_working_days": 15},
         ],
     )
-    workspace.session.add(ladder)
-    workspace.session.flush()
+    bound.session.add(ladder)
+    bound.session.flush()
     common = {"partnership_id": hwb.partnership_id, "ladder_id": ladder.id, "opened_by": "U0SABBM"}
     late = Escalation(
         **common, from_board_id=sab.id, to_board_id=hwb.id, text="JSNA omits adults at risk",
@@ -146,24 +151,24 @@ def test_it_lists_open_escalations_with_their_stage_and_deadline(workspace: Work
         **common, from_board_id=sab.id, to_board_id=hwb.id, text="Settled", status="resolved",
         stage=1, stage_deadline=date(2026, 10, 1), opened_at=NOW - timedelta(days=90),
     )  # fmt: skip
-    workspace.session.add_all([late, closed])
-    workspace.session.commit()
-    shown = section_lines(home(workspace, "U0HWBCHAIR"), "Open escalations")
+    bound.session.add_all([late, closed])
+    bound.session.commit()
+    shown = section_lines(home(bound, "U0HWBCHAIR"), "Open escalations")
     assert shown == [
         f"#{late.id} LRSAB → HWB JSNA omits adults at risk · stage 2 (Meeting of the chairs)"
         " · past its deadline of 20 Nov 2026"
     ]
-    assert section_lines(home(workspace, "U0LSCBCHAIR"), "Open escalations") == [
+    assert section_lines(home(bound, "U0LSCBCHAIR"), "Open escalations") == [
         "No escalation involving your boards is open."
     ]
 
 
 def test_it_lists_the_next_meetings_of_the_viewers_boards_in_london_time(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    hwb, lscb = board(workspace, "hwb"), board(workspace, "lrlscb")
+    hwb, lscb = board(bound, "hwb"), board(bound, "lrlscb")
     summer = datetime(2027, 6, 8, 9, 0, tzinfo=UTC)  # 10:00 in London (BST)
-    workspace.session.add_all(
+    bound.session.add_all(
         [
             Meeting(board_id=hwb.id, starts_at=summer, venue="Council chamber"),
             Meeting(board_id=hwb.id, starts_at=NOW - timedelta(days=7)),
@@ -171,26 +176,26 @@ def test_it_lists_the_next_meetings_of_the_viewers_boards_in_london_time(
             Meeting(board_id=lscb.id, starts_at=NOW + timedelta(days=9)),
         ]
     )
-    workspace.session.commit()
-    shown = section_lines(home(workspace, "U0HWBSEC"), "Next meetings")
+    bound.session.commit()
+    shown = section_lines(home(bound, "U0HWBSEC"), "Next meetings")
     assert len(shown) == 1
     assert shown[0].endswith("HWB Tuesday 8 June 2027, 10:00 · Council chamber")
 
 
 def test_it_caps_long_lists_and_stays_well_under_slacks_block_limit(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    for _ in range(MAX_LISTED + 5):
-        agenda_request(workspace, "lrlscb", "hwb")
-    blocks = home(workspace, "U0HWBBM")
-    assert len(section_lines(blocks, "Open agenda requests")) == MAX_LISTED
-    assert "5 more: /agenda list BOARD" in text_of(blocks)
+    for _ in range(LIST_CAP + 5):
+        agenda_request(bound, "lrlscb", "hwb")
+    blocks = home(bound, "U0HWBBM")
+    assert len(section_lines(blocks, "Open agenda requests")) == LIST_CAP
+    assert "5 more not shown; /agenda list BOARD lists them all." in text_of(blocks)
     assert len(blocks) < 50
     assert errors_only(validate_view(render_home(blocks))) == []
 
 
-def test_someone_without_a_role_sees_the_boards_and_how_to_get_one(workspace: Workspace) -> None:
-    lines = text_of(home(workspace, OUTSIDER))
+def test_someone_without_a_role_sees_the_boards_and_how_to_get_one(bound: BoundPartnership) -> None:
+    lines = text_of(home(bound, OUTSIDER))
     assert "You hold no role on a board yet." in lines
     hwb_line = next(line for line in lines if line.startswith("HWB "))
     assert hwb_line.endswith("#C0HWB, business manager @U0HWBBM")
@@ -199,7 +204,7 @@ def test_someone_without_a_role_sees_the_boards_and_how_to_get_one(workspace: Wo
 
 def test_it_explains_when_no_partnership_is_set_up(engine: Engine) -> None:
     with Session(engine) as session:
-        blocks = home_blocks(Workspace(session).invocation("U0HWBCHAIR"))
+        blocks = home_blocks(BoundPartnership(session).invocation("U0HWBCHAIR"))
     lines = text_of(blocks)
     assert lines[0] == "boardbot"
     assert any("boardbot setup apply FILE" in line for line in lines)

@@ -8,29 +8,31 @@ import pytest
 from sqlmodel import col, select
 
 from commands.reply import Link
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Board, Duty, DutyOccurrence, Meeting, MinuteShare
-from tests.commands.conftest import Workspace
+from storage.queries.partnerships import partnership_by_key
+from tests.commands.conftest import BoundPartnership
 
 MINUTES = "https://example.org/hwb-minutes.pdf"
 
 
-def board(ws: Workspace, key: str) -> Board:
-    found = ws.session.exec(select(Board).where(Board.key == key)).one()
+def board(bound: BoundPartnership, key: str) -> Board:
+    found = bound.session.exec(select(Board).where(Board.key == key)).one()
     return found
 
 
-def add_meeting(ws: Workspace, key: str, starts_at: datetime) -> Meeting:
-    meeting = Meeting(board_id=board(ws, key).id or 0, starts_at=starts_at, venue="Council offices")
-    ws.session.add(meeting)
-    ws.session.commit()
+def add_meeting(bound: BoundPartnership, key: str, starts_at: datetime) -> Meeting:
+    meeting = Meeting(
+        board_id=board(bound, key).id or 0, starts_at=starts_at, venue="Council offices"
+    )
+    bound.session.add(meeting)
+    bound.session.commit()
     return meeting
 
 
-def add_minutes_duty(ws: Workspace) -> Duty:
+def add_minutes_duty(bound: BoundPartnership) -> Duty:
     """The protocol duty to share the HWB's minutes with the children's board after each meeting."""
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=bound.session)
     assert partnership and partnership.id
     duty = Duty(
         partnership_id=partnership.id,
@@ -41,26 +43,26 @@ def add_minutes_duty(ws: Workspace) -> Duty:
         evidence="Minutes of each HWB meeting circulated",
         schedule={"after_meetings": {"of": ["hwb"], "within_working_days": 10}},
     )
-    ws.session.add(duty)
-    ws.session.commit()
+    bound.session.add(duty)
+    bound.session.commit()
     return duty
 
 
-def shares(ws: Workspace) -> list[MinuteShare]:
-    return list(ws.session.exec(select(MinuteShare).order_by(col(MinuteShare.id))))
+def shares(bound: BoundPartnership) -> list[MinuteShare]:
+    return list(bound.session.exec(select(MinuteShare).order_by(col(MinuteShare.id))))
 
 
-def actions(ws: Workspace) -> list[str]:
+def actions(bound: BoundPartnership) -> list[str]:
     """The audit trail after the protocol was loaded."""
     query = select(AuditEntry).where(AuditEntry.action != "protocol.load")
-    return [e.action for e in ws.session.exec(query.order_by(col(AuditEntry.id)))]
+    return [e.action for e in bound.session.exec(query.order_by(col(AuditEntry.id)))]
 
 
 def test_it_shares_with_every_other_board_when_the_protocol_names_no_counterparts(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    reply = workspace.run("/minutes", f"hwb 19 November 2026 {MINUTES}", "U0HWBBM")
-    (share,) = shares(workspace)
+    reply = bound.run("/minutes", f"hwb 19 November 2026 {MINUTES}", "U0HWBBM")
+    (share,) = shares(bound)
     assert share.meeting_on == date(2026, 11, 19) and share.link == MINUTES
     assert share.shared_with == ["lrlscb", "lrsab"] and share.logged_by == "U0HWBBM"
     assert share.meeting_id is None
@@ -69,34 +71,34 @@ def test_it_shares_with_every_other_board_when_the_protocol_names_no_counterpart
     assert [p.channel for p in reply.posts] == ["C0LSCB", "C0SAB"]
     assert "are available" in reply.posts[0].text
     assert Link(MINUTES, "Minutes") in reply.posts[0].blocks[0].lines[0]
-    assert actions(workspace) == ["minutes.shared"]
+    assert actions(bound) == ["minutes.shared"]
 
 
 def test_it_shares_with_the_duty_counterparts_and_marks_the_meeting_duty_done(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    add_minutes_duty(workspace)
-    meeting = add_meeting(workspace, "hwb", datetime(2026, 11, 19, 14, 0, tzinfo=UTC))
-    reply = workspace.run("/minutes", f"HWB 19/11/2026 <{MINUTES}>", "U0HWBSEC")
-    (share,) = shares(workspace)
+    add_minutes_duty(bound)
+    meeting = add_meeting(bound, "hwb", datetime(2026, 11, 19, 14, 0, tzinfo=UTC))
+    reply = bound.run("/minutes", f"HWB 19/11/2026 {MINUTES}", "U0HWBSEC")
+    (share,) = shares(bound)
     assert share.shared_with == ["lrlscb"] and share.meeting_id == meeting.id
     assert share.link == MINUTES
     assert [p.channel for p in reply.posts] == ["C0LSCB"]
-    occurrence = workspace.session.exec(
+    occurrence = bound.session.exec(
         select(DutyOccurrence).where(DutyOccurrence.period_key == f"meeting:{meeting.id}")
     ).one()
     assert occurrence.status == "done" and occurrence.evidence_link == MINUTES
     assert occurrence.completed_by == "U0HWBSEC"
     assert f"Duty #{occurrence.id}" in str(reply.message.blocks)
-    assert actions(workspace) == ["minutes.shared", "duty.done"]
-    done = workspace.session.exec(select(AuditEntry).where(AuditEntry.action == "duty.done")).one()
+    assert actions(bound) == ["minutes.shared", "duty.done"]
+    done = bound.session.exec(select(AuditEntry).where(AuditEntry.action == "duty.done")).one()
     assert done.before == {"status": "pending"} and done.entity_id == occurrence.id
 
 
-def test_it_finds_the_meeting_by_its_london_date_in_summer(workspace: Workspace) -> None:
-    late = add_meeting(workspace, "lrsab", datetime(2026, 6, 10, 23, 30, tzinfo=UTC))
-    workspace.run("/minutes", "lrsab 11 June 2026", "U0SABBM")
-    (share,) = shares(workspace)
+def test_it_finds_the_meeting_by_its_london_date_in_summer(bound: BoundPartnership) -> None:
+    late = add_meeting(bound, "lrsab", datetime(2026, 6, 10, 23, 30, tzinfo=UTC))
+    bound.run("/minutes", "lrsab 11 June 2026", "U0SABBM")
+    (share,) = shares(bound)
     assert share.meeting_on == date(2026, 6, 11) and share.meeting_id == late.id
 
 
@@ -116,10 +118,10 @@ def test_it_finds_the_meeting_by_its_london_date_in_summer(workspace: Workspace)
     ],
 )
 def test_it_reads_the_meeting_date_day_first(
-    workspace: Workspace, written: str, meant: date
+    bound: BoundPartnership, written: str, meant: date
 ) -> None:
-    workspace.run("/minutes", f"lrlscb {written}", "U0LSCBBM")
-    (share,) = shares(workspace)
+    bound.run("/minutes", f"lrlscb {written}", "U0LSCBBM")
+    (share,) = shares(bound)
     assert share.meeting_on == meant and share.link is None
 
 
@@ -141,58 +143,59 @@ def test_it_reads_the_meeting_date_day_first(
     ],
 )
 def test_it_explains_a_malformed_command_and_writes_nothing(
-    workspace: Workspace, text: str, message: str
+    bound: BoundPartnership, text: str, message: str
 ) -> None:
     with pytest.raises(BoardbotError, match=message) as refused:
-        workspace.run("/minutes", text, "U0HWBBM")
+        bound.run("/minutes", text, "U0HWBBM")
     assert refused.value.usage and "/minutes BOARD DATE [LINK]" in refused.value.usage
-    assert shares(workspace) == [] and actions(workspace) == []
+    assert shares(bound) == [] and actions(bound) == []
 
 
 def test_it_refuses_minutes_from_the_chair_naming_the_roles_that_may(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    add_minutes_duty(workspace)
-    add_meeting(workspace, "hwb", datetime(2026, 11, 19, 14, 0, tzinfo=UTC))
+    add_minutes_duty(bound)
+    add_meeting(bound, "hwb", datetime(2026, 11, 19, 14, 0, tzinfo=UTC))
+    before = len(bound.session.exec(select(DutyOccurrence)).all())
     with pytest.raises(BoardbotError, match="HWB's business manager or secretariat"):
-        workspace.run("/minutes", "hwb 19 Nov", "U0HWBCHAIR")
-    assert shares(workspace) == [] and actions(workspace) == []
-    assert workspace.session.exec(select(DutyOccurrence)).first() is None
+        bound.run("/minutes", "hwb 19 Nov", "U0HWBCHAIR")
+    assert shares(bound) == [] and actions(bound) == []
+    assert len(bound.session.exec(select(DutyOccurrence)).all()) == before
 
 
-def test_it_refuses_the_same_board_and_date_twice(workspace: Workspace) -> None:
-    workspace.run("/minutes", "hwb 19 Nov 2026", "U0HWBBM")
+def test_it_refuses_the_same_board_and_date_twice(bound: BoundPartnership) -> None:
+    bound.run("/minutes", "hwb 19 Nov 2026", "U0HWBBM")
     with pytest.raises(BoardbotError, match="minutes of 19 Nov 2026 were already logged on 23 Nov"):
-        workspace.run("/minutes", f"hwb 2026-11-19 {MINUTES}", "U0HWBSEC")
-    assert len(shares(workspace)) == 1 and actions(workspace) == ["minutes.shared"]
+        bound.run("/minutes", f"hwb 2026-11-19 {MINUTES}", "U0HWBSEC")
+    assert len(shares(bound)) == 1 and actions(bound) == ["minutes.shared"]
 
 
-def test_it_says_which_counterparts_have_no_channel_to_post_to(workspace: Workspace) -> None:
-    board(workspace, "lrsab").channel_id = None
-    workspace.session.commit()
-    reply = workspace.run("/minutes", "hwb yesterday", "U0HWBBM")
+def test_it_says_which_counterparts_have_no_channel_to_post_to(bound: BoundPartnership) -> None:
+    board(bound, "lrsab").channel_id = None
+    bound.session.commit()
+    reply = bound.run("/minutes", "hwb yesterday", "U0HWBBM")
     assert [p.channel for p in reply.posts] == ["C0LSCB"]
     assert "Not posted to LRSAB: no channel" in str(reply.message.blocks)
 
 
-def test_it_lists_recent_shares_newest_first_and_at_most_twenty(workspace: Workspace) -> None:
+def test_it_lists_recent_shares_newest_first_and_at_most_twenty(bound: BoundPartnership) -> None:
     for day in range(1, 23):
-        workspace.run("/minutes", f"lrlscb {day} Nov", "U0LSCBSEC")
-    workspace.run("/minutes", "hwb 20 Nov", "U0HWBBM")
-    everything = workspace.run("/minutes", "list", "U0OUTSIDER")
+        bound.run("/minutes", f"lrlscb {day} Nov", "U0LSCBSEC")
+    bound.run("/minutes", "hwb 20 Nov", "U0HWBBM")
+    everything = bound.run("/minutes", "list", "U0OUTSIDER")
     listed = everything.message.blocks[0].lines[1:]
     assert len(listed) == 20 and everything.ephemeral
     assert "HWB" in str(listed[0]) and "22 Nov 2026" in str(listed[1])
-    narrowed = workspace.run("/minutes", "list hwb", "U0OUTSIDER")
+    narrowed = bound.run("/minutes", "list hwb", "U0OUTSIDER")
     assert len(narrowed.message.blocks[0].lines) == 2
     assert "→ LRLSCB, LRSAB" in str(narrowed.message.blocks)
 
 
-def test_it_says_when_no_minutes_are_logged(workspace: Workspace) -> None:
-    reply = workspace.run("/minutes", "list lrsab", "U0OUTSIDER")
+def test_it_says_when_no_minutes_are_logged(bound: BoundPartnership) -> None:
+    reply = bound.run("/minutes", "list lrsab", "U0OUTSIDER")
     assert reply.message.text == "No minutes are logged as shared for LRSAB yet."
 
 
-def test_it_answers_help_with_its_usage(workspace: Workspace) -> None:
-    reply = workspace.run("/minutes", "help", "U0OUTSIDER")
+def test_it_answers_help_with_its_usage(bound: BoundPartnership) -> None:
+    reply = bound.run("/minutes", "help", "U0OUTSIDER")
     assert "/minutes list [BOARD]" in reply.message.text

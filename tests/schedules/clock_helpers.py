@@ -1,4 +1,4 @@
-"""A sender that records instead of talking to Slack, and a rutland workspace for the clock."""
+"""A sender that records instead of talking to Slack, and the rutland partnership for the clock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from schedules.clock import Delivery, LookupFailed
-from storage.models import Notification
+from storage.models import OutboxPrompt
 
 
 @dataclass
@@ -14,7 +14,7 @@ class RecordingSender:
     """Answers like Slack would; `script` can make the next sends fail, `lookups` the next
     history look-ups, and `refusal` makes Slack refuse the token until it is cleared."""
 
-    sent: list[Notification] = field(default_factory=list)
+    sent: list[OutboxPrompt] = field(default_factory=list)
     script: list[Delivery] = field(default_factory=list)
     lookups: list[LookupFailed] = field(default_factory=list)
     history: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -23,7 +23,7 @@ class RecordingSender:
     checks: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def send(self, row: Notification) -> Delivery:
+    def send(self, row: OutboxPrompt) -> Delivery:
         if self.refusal:
             return Delivery(error=self.refusal, refused=True)
         if self.script:
@@ -33,7 +33,7 @@ class RecordingSender:
         self.history[row.key] = (row.recipient, ts)
         return Delivery(channel=row.recipient, ts=ts)
 
-    def find_sent(self, row: Notification) -> tuple[str, str] | None:
+    def find_sent(self, row: OutboxPrompt) -> tuple[str, str] | None:
         if self.refusal:
             raise LookupFailed(self.refusal, refused=True)
         if self.lookups:
@@ -44,7 +44,7 @@ class RecordingSender:
         self.checks += 1
         return self.refusal
 
-    def to(self, recipient: str) -> list[Notification]:
+    def to(self, recipient: str) -> list[OutboxPrompt]:
         return [row for row in self.sent if row.recipient == recipient]
 
     def kinds(self) -> set[tuple[str, str]]:

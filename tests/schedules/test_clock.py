@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 
 from commands.context import Invocation
 from commands.registry import command_handler
-from schedules import ledger, pauses
+from schedules import outbox
 from schedules.clock import Delivery, QuietHours, tick
 from schedules.sending import SlackBudget
-from storage.models import Duty, DutyOccurrence, Notification, Partnership
-from tests.commands.conftest import build_workspace
+from storage.models import Duty, DutyOccurrence, OutboxPrompt, Partnership
+from storage.queries.outbox import pauses
+from tests.commands.conftest import bind_rutland
 from tests.schedules.clock_helpers import RecordingSender
 
 SEPT_1_NINE = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 BST
@@ -25,7 +26,7 @@ SEPT_1_NINE = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 BST
 @pytest.fixture
 def rutland(engine: Engine) -> Engine:
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     return engine
 
 
@@ -39,7 +40,7 @@ def test_it_opens_the_annual_report_windows_on_the_first_of_september(rutland: E
     notices = [r for r in sender.sent if r.kind == "counterpart_notice"]
     assert {r.recipient for r in notices} == {"U0HWBBM"}
     assert len(notices) == 2  # one for each safeguarding board's report
-    assert all(r.status == ledger.SENT for r in fetch_all(rutland))
+    assert all(r.status == outbox.SENT for r in fetch_all(rutland))
 
 
 def test_a_second_identical_run_sends_nothing(rutland: Engine) -> None:
@@ -66,19 +67,19 @@ def test_it_retries_a_rate_limited_send_after_retry_after_and_sends_it_once(
     assert report.retried == 1 and report.sent == 0  # Slack asked us to wait: the rest wait too
     assert report.left == len(fetch_all(rutland)) - 1
     [retry] = [r for r in fetch_all(rutland) if r.last_error == "ratelimited"]
-    assert retry.status == ledger.PENDING
+    assert retry.status == outbox.PENDING
     assert retry.next_attempt_at == SEPT_1_NINE + timedelta(seconds=30)
     tick(rutland, SEPT_1_NINE + timedelta(minutes=5), sender)
     keys = [r.key for r in sender.sent]
     assert len(keys) == len(set(keys))
-    assert all(r.status == ledger.SENT for r in fetch_all(rutland))
+    assert all(r.status == outbox.SENT for r in fetch_all(rutland))
 
 
 def test_a_permanent_error_is_recorded_and_not_retried(rutland: Engine) -> None:
     sender = RecordingSender(script=[Delivery(error="channel_not_found", permanent=True)])
     report = tick(rutland, SEPT_1_NINE, sender)
     assert report.failed == 1
-    failed = [r for r in fetch_all(rutland) if r.status == ledger.FAILED]
+    failed = [r for r in fetch_all(rutland) if r.status == outbox.FAILED]
     assert [r.last_error for r in failed] == ["channel_not_found"]
     tick(rutland, SEPT_1_NINE + timedelta(hours=1), sender)
     assert failed[0].key not in {r.key for r in sender.sent}
@@ -88,25 +89,25 @@ def test_a_crash_after_slack_accepted_is_resolved_without_a_duplicate(rutland: E
     sender = RecordingSender()
     tick(rutland, SEPT_1_NINE, sender)
     with Session(rutland) as session:
-        row = session.exec(select(Notification).where(Notification.status == "sent")).first()
+        row = session.exec(select(OutboxPrompt).where(OutboxPrompt.status == "sent")).first()
         assert row is not None
-        row.status, row.claimed_at = ledger.SENDING, SEPT_1_NINE  # as if we died before 'sent'
+        row.status, row.claimed_at = outbox.SENDING, SEPT_1_NINE  # as if we died before 'sent'
         session.add(row)
         session.commit()
         key = row.key
     report = tick(rutland, SEPT_1_NINE + timedelta(minutes=10), sender)
     assert report.recovered == 1
     assert [r.key for r in sender.sent].count(key) == 1
-    assert all(r.status == ledger.SENT for r in fetch_all(rutland))
+    assert all(r.status == outbox.SENT for r in fetch_all(rutland))
 
 
 def test_a_crash_before_slack_accepted_is_resent_once(rutland: Engine) -> None:
     sender = RecordingSender()
     tick(rutland, SEPT_1_NINE, sender)
     with Session(rutland) as session:
-        row = session.exec(select(Notification)).first()
+        row = session.exec(select(OutboxPrompt)).first()
         assert row is not None
-        row.status, row.claimed_at = ledger.SENDING, SEPT_1_NINE
+        row.status, row.claimed_at = outbox.SENDING, SEPT_1_NINE
         session.add(row)
         session.commit()
         key = row.key
@@ -152,9 +153,9 @@ def test_a_duty_marked_done_with_the_command_stops_its_prompts(rutland: Engine) 
     assert {r.kind for r in sender.sent if r.payload.get("occurrence_id") != occ.id} >= {"reminder"}
 
 
-def fetch_all(engine: Engine) -> list[Notification]:
+def fetch_all(engine: Engine) -> list[OutboxPrompt]:
     with Session(engine) as session:
-        return list(session.exec(select(Notification)))
+        return list(session.exec(select(OutboxPrompt)))
 
 
 def test_two_clocks_ticking_at_once_send_each_prompt_once(
@@ -245,7 +246,7 @@ class SlowSlack(RecordingSender):
     seconds: float = 3.0
     stopwatch: list[float] = field(default_factory=lambda: [0.0])
 
-    def send(self, row: Notification) -> Delivery:
+    def send(self, row: OutboxPrompt) -> Delivery:
         self.stopwatch[0] += self.seconds
         return super().send(row)
 
@@ -257,11 +258,11 @@ def test_a_tick_stops_waiting_on_slack_when_its_budget_is_spent_and_the_rest_go_
     budget = SlackBudget(seconds=8, clock=lambda: sender.stopwatch[0])
     first = tick(rutland, SEPT_1_NINE, sender, budget=budget)
     assert (first.sent, first.left) == (3, len(fetch_all(rutland)) - 3)  # 3 s, 6 s, 9 s: spent
-    assert {r.status for r in fetch_all(rutland)} == {ledger.SENT, ledger.PENDING}
+    assert {r.status for r in fetch_all(rutland)} == {outbox.SENT, outbox.PENDING}
     budget = SlackBudget(seconds=8, clock=lambda: sender.stopwatch[0])
     tick(rutland, SEPT_1_NINE + timedelta(minutes=5), sender, budget=budget)
     tick(rutland, SEPT_1_NINE + timedelta(minutes=10), sender, budget=SlackBudget())
-    assert {r.status for r in fetch_all(rutland)} == {ledger.SENT}
+    assert {r.status for r in fetch_all(rutland)} == {outbox.SENT}
     assert len(sender.sent) == len({r.key for r in sender.sent}) == len(fetch_all(rutland))
 
 
@@ -276,10 +277,10 @@ def test_a_refused_token_pauses_the_workspace_once_and_spends_no_attempt(
     for minutes in (0, 5, 10):
         report = tick(rutland, SEPT_1_NINE + timedelta(minutes=minutes), sender)
         assert report.paused == "invalid_auth" and not report.ok
-    assert {(r.status, r.attempts) for r in fetch_all(rutland)} == {(ledger.PENDING, 0)}
+    assert {(r.status, r.attempts) for r in fetch_all(rutland)} == {(outbox.PENDING, 0)}
     assert sender.checks == 2  # the later ticks ask Slack about the token once each
     with Session(rutland) as session:
-        [pause] = pauses.listing(session=session)
+        [pause] = pauses(session=session)
     assert (pause.workspace, pause.error, pause.since) == ("T0TEST", "invalid_auth", SEPT_1_NINE)
     assert pause.checked_at == SEPT_1_NINE + timedelta(minutes=10)
     warnings = [r for r in caplog.records if "refuses the token" in r.getMessage()]
@@ -288,7 +289,7 @@ def test_a_refused_token_pauses_the_workspace_once_and_spends_no_attempt(
     report = tick(rutland, SEPT_1_NINE + timedelta(minutes=15), sender)
     assert report.ok and report.sent == len(fetch_all(rutland))
     with Session(rutland) as session:
-        assert pauses.listing(session=session) == []
+        assert pauses(session=session) == []
     assert [r.getMessage() for r in caplog.records if "resumes" in r.getMessage()] == [
         "Slack accepts the token of workspace T0TEST again: sending resumes (paused since "
         "2026-09-01T08:00+00:00: invalid_auth)"

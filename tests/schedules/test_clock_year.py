@@ -14,9 +14,11 @@ from schedules.prompts import OCCURRENCE_KINDS
 from schedules.protocol import load_protocol, template_names
 from schedules.protocol.store import store_protocol
 from schedules.simulate import simulate
-from storage import repo
 from storage.db import make_engine
-from storage.models import Membership, Notification
+from storage.models import Membership, OutboxPrompt
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 from tests.schedules.clock_helpers import RecordingSender
 
 START = date(2026, 2, 2)  # the clock starts before the year so that nothing is 'new install'
@@ -30,16 +32,14 @@ def bind_every_board(engine: Engine, name: str) -> None:
     with Session(engine) as session:
         store_protocol(load_protocol(name), session=session, now=now)
         session.flush()
-        partnership = repo.partnership_by_key(name, session=session)
+        partnership = partnership_by_key(name, session=session)
         assert partnership and partnership.id
         partnership.digest_channel = "C0DIGEST"
-        for board in repo.boards(partnership.id, session=session):
+        for board in boards_of(partnership.id, session=session):
             assert board.id
             board.channel_id = f"C0{board.key.upper()}"
             for role in ROLES:
-                person = repo.ensure_person(
-                    f"U0{board.key.upper()}{role[:3].upper()}", session=session
-                )
+                person = ensure_person(f"U0{board.key.upper()}{role[:3].upper()}", session=session)
                 assert person.id
                 session.add(Membership(person_id=person.id, board_id=board.id, role=role))
         session.commit()
@@ -81,13 +81,22 @@ def run_and_compare(engine: Engine, name: str) -> None:
     assert len(keys) == len(set(keys)), "a prompt was sent twice"
     assert not any(row.late for row in sender.sent), "a daily clock is never late"
     with Session(engine) as session:
-        for row in session.exec(select(Notification)):
+        for row in session.exec(select(OutboxPrompt)):
             local = row.next_attempt_at.astimezone(calendar.LONDON)
             assert (local.hour, local.minute) == (9, 0), row.key
             assert calendar.is_working_day(local.date()), row.key
 
 
-@pytest.mark.parametrize("name", template_names())
+DEFAULT_TEMPLATE = "rutland"  # the others run under the slow marker (CI runs them)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        name if name == DEFAULT_TEMPLATE else pytest.param(name, marks=pytest.mark.slow)
+        for name in template_names()
+    ],
+)
 def test_a_year_of_ticks_matches_the_simulation(name: str, sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     try:
@@ -96,6 +105,7 @@ def test_a_year_of_ticks_matches_the_simulation(name: str, sqlite_url: str) -> N
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_year_of_ticks_matches_the_simulation_on_postgres(postgres_url: str) -> None:
     from tests.conftest import _truncate_all
 

@@ -11,7 +11,7 @@ from schedules.feeds.read import read_feed
 from schedules.feeds.sync import apply_feed
 from schedules.meeting_times import when_label
 from storage.models import Meeting
-from tests.commands.conftest import NOW, Workspace
+from tests.commands.conftest import NOW, BoundPartnership
 from tests.schedules.test_feed_import import hwb
 
 MATCH = "Health and Well-Being Board"
@@ -26,19 +26,20 @@ def test_the_example_feed_is_read_whenever_the_sandbox_runs() -> None:
         assert sum(not e.cancelled for e in ahead) >= 5, now
 
 
-def test_importing_it_into_the_hwb_shows_the_three_kinds_of_meeting(workspace: Workspace) -> None:
+def test_importing_it_into_the_hwb_shows_the_three_kinds_of_meeting(
+    bound: BoundPartnership,
+) -> None:
     feed = read_feed(example_feed(), NOW)
     report = apply_feed(
-        hwb(workspace), feed, source="example:rutland", now=NOW, actor="sandbox",
-        session=workspace.session, match=MATCH,
+        hwb(bound), feed, source="example:rutland", now=NOW, actor="sandbox",
+        session=bound.session, match=MATCH,
     )  # fmt: skip
     assert (
         report.created >= 10
         and report.skipped["cancelled in the feed before ever being imported"] >= 2
     )
     labels = [
-        when_label(m)
-        for m in workspace.session.exec(select(Meeting).order_by(col(Meeting.starts_at)))
+        when_label(m) for m in bound.session.exec(select(Meeting).order_by(col(Meeting.starts_at)))
     ]  # type: ignore[arg-type]
     assert labels[0] == "Tuesday 19 January 2027, 14:00"
     assert "Wednesday 17 March 2027, 10:00" in labels  # moved from Tuesday afternoon

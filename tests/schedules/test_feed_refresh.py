@@ -14,12 +14,13 @@ from schedules.feeds.fetch import FeedError, Fetched, fetch
 from schedules.feeds.subscriptions import (
     refresh_due_feeds,
     subscribe,
-    subscription_of,
     unsubscribe,
 )
-from storage import repo
 from storage.models import Board, FeedSubscription, Meeting, Partnership
-from tests.commands.conftest import NOW, build_workspace
+from storage.queries.boards import board_by_key
+from storage.queries.feeds import subscription_of
+from storage.queries.partnerships import partnership_by_key
+from tests.commands.conftest import NOW, bind_rutland
 from tests.schedules.clock_helpers import RecordingSender
 from tests.schedules.feed_server import Answer, FeedServer, feed_bytes, feed_server
 
@@ -30,7 +31,7 @@ MATCH = "Health and Well-Being Board"
 @pytest.fixture
 def rutland(engine: Engine) -> Engine:
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     return engine
 
 
@@ -42,9 +43,9 @@ def server() -> object:
 
 
 def board(session: Session, key: str = "hwb") -> Board:
-    partnership = repo.partnership_by_key("rutland", session=session)
+    partnership = partnership_by_key("rutland", session=session)
     assert partnership and partnership.id
-    found = repo.board_by_key(partnership.id, key, session=session)
+    found = board_by_key(partnership.id, key, session=session)
     assert found
     return found
 
@@ -60,7 +61,7 @@ def follow(engine: Engine, server: FeedServer, now: datetime = NOW) -> None:
 
 def subscription(engine: Engine) -> FeedSubscription:
     with Session(engine) as session:
-        found = subscription_of(board(session), session=session)
+        found = subscription_of(board(session).id, session=session)
         assert found
         return found
 
@@ -176,6 +177,6 @@ def test_unsubscribing_keeps_the_meetings(rutland: Engine, server: FeedServer) -
     with Session(rutland) as session:
         unsubscribe(board(session), now=NOW, actor="U0HWBBM", session=session)
         session.commit()
-        assert subscription_of(board(session), session=session) is None
+        assert subscription_of(board(session).id, session=session) is None
     assert len(meeting_rows(rutland)) == 7
     assert refresh_due_feeds(rutland, NOW + timedelta(days=1)).read == 0

@@ -18,11 +18,11 @@ def test_a_protocol_without_a_ladder_names_the_default_escalate_uses() -> None:
 
 
 def test_the_default_ladder_is_defined_once_for_escalate_and_show() -> None:
-    import commands.ladders
-
-    assert commands.ladders.DEFAULT_STAGES is DEFAULT_STAGES
-    assert DEFAULT_LADDER.name == commands.ladders.DEFAULT_LADDER_NAME
     assert [stage.model_dump() for stage in DEFAULT_LADDER.stages] == DEFAULT_STAGES
+    assert default_ladder_text().endswith(
+        f"{DEFAULT_LADDER.name}: 1. {DEFAULT_LADDER.stages[0].name} — "
+        f"{DEFAULT_LADDER.stages[0].who_acts} (20 working days)"
+    )
 
 
 def test_a_protocol_with_a_ladder_lists_its_stages() -> None:

@@ -12,8 +12,10 @@ from schedules.clock import tick
 from schedules.occurrences import materialise
 from schedules.protocol import parse_protocol
 from schedules.protocol.store import store_protocol
-from storage import repo
-from storage.models import Duty, DutyOccurrence, Membership, Notification, Partnership
+from storage.models import Duty, DutyOccurrence, Membership, OutboxPrompt, Partnership
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
 from tests.schedules.clock_helpers import RecordingSender
 from tests.schedules.test_protocol_format import FULL
 
@@ -24,15 +26,13 @@ def load(engine: Engine) -> None:
     with Session(engine) as session:
         store_protocol(parse_protocol(FULL, "demo.yaml"), session=session, now=LOADED)
         session.flush()
-        partnership = repo.partnership_by_key("demo", session=session)
+        partnership = partnership_by_key("demo", session=session)
         assert partnership and partnership.id
-        for board in repo.boards(partnership.id, session=session):
+        for board in boards_of(partnership.id, session=session):
             assert board.id
             board.channel_id = f"C0{board.key.upper()}"
             for role in ("chair", "business_manager"):
-                person = repo.ensure_person(
-                    f"U0{board.key.upper()}{role[:3].upper()}", session=session
-                )
+                person = ensure_person(f"U0{board.key.upper()}{role[:3].upper()}", session=session)
                 assert person.id
                 session.add(Membership(person_id=person.id, board_id=board.id, role=role))
         session.commit()
@@ -87,5 +87,5 @@ def test_the_clock_runs_a_season_of_the_new_fields_without_trouble(engine: Engin
     assert ("overdue", review, "C0HWB") in sent and ("overdue", review, "U0LSCBCHA") in sent
     assert not any("cabinet-response" in row.subject for row in sender.sent)
     with Session(engine) as session:
-        failed = session.exec(select(Notification).where(Notification.status == "failed")).all()
+        failed = session.exec(select(OutboxPrompt).where(OutboxPrompt.status == "failed")).all()
         assert failed == []

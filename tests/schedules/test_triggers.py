@@ -8,6 +8,7 @@ import pytest
 
 from schedules.cycle import DutySpec, Trigger, duty_specs, triggered_occurrence
 from schedules.prompts import PlanContext, plan_occurrence
+from schedules.prompts.actions import DONE, SNOOZE
 from schedules.protocol import parse_protocol
 from schedules.protocol.model import PromptSettings
 from schedules.triggers import on_completion, trigger
@@ -109,7 +110,7 @@ def test_a_trigger_prompts_as_a_window_opening_does_with_the_note() -> None:
         "HWB to LSCB and CABINET within 10 working days, by 19 November 2026."
     )
     assert window.subject == "occurrence:progress-report:triggered:2026-11-05:1"
-    assert window.actions == ("done", "snooze")
+    assert window.actions == (DONE, SNOOZE)
 
 
 def test_a_weekend_trigger_speaks_on_the_next_working_day() -> None:

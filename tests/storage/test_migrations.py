@@ -135,7 +135,30 @@ def test_migration_0004_adds_the_sending_pause_table_and_keeps_every_prompt(
     upgrade(database_url)
     assert "sendingpause" in inspect(engine).get_table_names()
     with engine.connect() as connection:
-        kept = connection.exec_driver_sql("SELECT key, status FROM notification").all()
+        kept = connection.exec_driver_sql("SELECT key, status FROM outboxprompt").all()
     assert [tuple(row) for row in kept] == [("k", "pending")]
+    assert model_drift(engine) == []
+    engine.dispose()
+
+
+def test_a_database_with_occurrences_downgrades_and_upgrades_keeping_them(sqlite_url: str) -> None:
+    """SQLite's batch mode rebuilds tables that occurrences refer to: foreign keys must wait."""
+    from schedules.protocol import load_protocol
+    from schedules.protocol.store import store_protocol
+
+    engine = make_engine(sqlite_url)
+    at = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    with Session(engine) as session:
+        store_protocol(load_protocol("rutland"), session=session, now=at)
+        session.commit()
+    count = "SELECT count(*) FROM dutyoccurrence"
+    with engine.connect() as connection:
+        made = connection.exec_driver_sql(count).scalar_one()
+    assert made > 0
+    downgrade(sqlite_url, "0002")
+    upgrade(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql(count).scalar_one() == made
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     assert model_drift(engine) == []
     engine.dispose()

@@ -10,19 +10,19 @@ from sqlmodel import Session
 
 from schedules.evidence import Pack, build_pack
 from storage.db import make_engine
-from tests.commands.conftest import Workspace, build_workspace
+from tests.commands.conftest import BoundPartnership, bind_rutland
 from tests.schedules.evidence.year_of_activity import AT, seed_year
 
 
 @pytest.fixture
-def year(workspace: Workspace) -> Workspace:
+def year(bound: BoundPartnership) -> BoundPartnership:
     """The year recorded in the database under test (SQLite, and PostgreSQL when set)."""
-    seed_year(workspace)
-    return workspace
+    seed_year(bound)
+    return bound
 
 
 @pytest.fixture
-def year_pack(year: Workspace) -> Pack:
+def year_pack(year: BoundPartnership) -> Pack:
     return build_pack("rutland", 2026, AT, session=year.session)
 
 
@@ -33,8 +33,8 @@ def pack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Pac
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
-        seed_year(Workspace(session))
+        bind_rutland(session)
+        seed_year(BoundPartnership(session))
         made = build_pack("rutland", 2026, AT, session=session)
     engine.dispose()
     return made

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from schedules.evidence.audit_trail import AuditLine, audit_lines
-from storage import repo
-from tests.commands.conftest import Workspace
+from storage.queries.partnerships import partnership_by_key
+from tests.commands.conftest import BoundPartnership
 
 
 def lines(
-    ws: Workspace, start: datetime | None = None, end: datetime | None = None
+    bound: BoundPartnership, start: datetime | None = None, end: datetime | None = None
 ) -> list[AuditLine]:
-    partnership = repo.partnership_by_key("rutland", session=ws.session)
+    partnership = partnership_by_key("rutland", session=bound.session)
     assert partnership and partnership.id
-    return audit_lines(partnership.id, start, end, session=ws.session)
+    return audit_lines(partnership.id, start, end, session=bound.session)
 
 
-def test_it_lists_every_change_oldest_first_in_london_time(year: Workspace) -> None:
+def test_it_lists_every_change_oldest_first_in_london_time(year: BoundPartnership) -> None:
     found = lines(year)
     assert [line.at for line in found] == sorted(line.at for line in found)
     first = found[0]
@@ -29,7 +29,7 @@ def test_it_lists_every_change_oldest_first_in_london_time(year: Workspace) -> N
     )
 
 
-def test_it_names_the_record_each_entry_touched(year: Workspace) -> None:
+def test_it_names_the_record_each_entry_touched(year: BoundPartnership) -> None:
     targets = {line.action: line.target for line in lines(year)}
     assert targets["meeting.added"].startswith("meeting #")
     assert "HWB meeting 2026-06-10 10:00" in [line.record for line in lines(year)]
@@ -39,7 +39,9 @@ def test_it_names_the_record_each_entry_touched(year: Workspace) -> None:
     assert targets["protocol.load"] == "partnership #1 rutland"
 
 
-def test_a_change_shows_before_and_after_and_a_new_record_its_fields(year: Workspace) -> None:
+def test_a_change_shows_before_and_after_and_a_new_record_its_fields(
+    year: BoundPartnership,
+) -> None:
     by_action = {line.action: line for line in lines(year)}
     declined = by_action["agenda.declined"]
     assert declined.changes_text() == (
@@ -51,13 +53,13 @@ def test_a_change_shows_before_and_after_and_a_new_record_its_fields(year: Works
     assert "outcome: — → Data received and agreed" in resolved
 
 
-def test_a_person_without_a_stored_name_is_their_slack_id(year: Workspace) -> None:
+def test_a_person_without_a_stored_name_is_their_slack_id(year: BoundPartnership) -> None:
     who = {line.actor: line.who for line in lines(year)}
     assert who["U0HWBBM"] == "U0HWBBM (HWB business manager)"
     assert who["U0SABBM"] == "U0SABBM" and who["cli"] == "cli"
 
 
-def test_it_keeps_to_the_instants_asked_for(year: Workspace) -> None:
+def test_it_keeps_to_the_instants_asked_for(year: BoundPartnership) -> None:
     start = datetime(2026, 7, 1, 0, tzinfo=UTC)
     end = datetime(2026, 7, 3, 0, tzinfo=UTC)
     assert [line.action for line in lines(year, start, end)] == [
@@ -68,9 +70,9 @@ def test_it_keeps_to_the_instants_asked_for(year: Workspace) -> None:
     ]
 
 
-def test_a_membership_entry_names_its_board_role_and_person(workspace: Workspace) -> None:
-    workspace.run("/boards", "role lrsab <@U0NEWSEC> secretariat", "U0SABBM")
-    added = [line for line in lines(workspace) if line.action == "board.role_added"]
+def test_a_membership_entry_names_its_board_role_and_person(bound: BoundPartnership) -> None:
+    bound.run("/boards", "role lrsab @U0NEWSEC secretariat", "U0SABBM")
+    added = [line for line in lines(bound) if line.action == "board.role_added"]
     assert [line.record for line in added] == ["LRSAB secretariat U0NEWSEC"]
     assert added[0].as_json()["after"] == {
         "board": "lrsab",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from schedules.evidence import Pack, build_pack
-from storage import repo
-from tests.commands.conftest import Workspace
+from storage.queries.people import ensure_person
+from tests.commands.conftest import BoundPartnership
 from tests.schedules.evidence.year_of_activity import AT, MINUTES, PLANS, REPORT, moment, run
 
 LOADING_TAGS = {"script", "link", "img", "iframe", "object", "embed", "video", "audio", "source"}
@@ -62,18 +62,18 @@ def test_no_address_appears_but_the_recorded_evidence(pack: Pack) -> None:
     assert "http:" not in html and "https:" not in html and "//" not in html
 
 
-def test_only_web_addresses_become_links(workspace: Workspace) -> None:
+def test_only_web_addresses_become_links(bound: BoundPartnership) -> None:
     from sqlmodel import select
 
     from storage.models import DutyOccurrence
 
-    run(workspace, moment(2026, 5, 20), "/duties", "hwb", "U0HWBBM")
-    row = workspace.session.exec(select(DutyOccurrence)).first()
+    run(bound, moment(2026, 5, 20), "/duties", "hwb", "U0HWBBM")
+    row = bound.session.exec(select(DutyOccurrence)).first()
     assert row is not None
     row.status, row.evidence_link, row.completed_by = "done", "javascript:alert(1)", "U0HWBBM"
     row.completed_at = moment(2026, 5, 21)
-    workspace.session.commit()
-    parsed = outline(build_pack("rutland", 2026, AT, session=workspace.session))
+    bound.session.commit()
+    parsed = outline(build_pack("rutland", 2026, AT, session=bound.session))
     assert not [v for _, _, v in parsed.references if v.startswith("javascript")]
 
 
@@ -120,12 +120,12 @@ def test_people_are_named_where_known(pack: Pack) -> None:
     assert "U0SABBM" in html  # no name stored: the Slack id
 
 
-def test_everything_recorded_is_escaped(workspace: Workspace) -> None:
-    repo.ensure_person("U0HWBBM", session=workspace.session, name="<img src=x onerror=alert(1)>")
-    workspace.session.commit()
+def test_everything_recorded_is_escaped(bound: BoundPartnership) -> None:
+    ensure_person("U0HWBBM", session=bound.session, name="<img src=x onerror=alert(1)>")
+    bound.session.commit()
     item = "<script>alert('item')</script> & \"quotes\""
-    run(workspace, moment(2026, 7, 1), "/agenda", f"request hwb lrlscb {item}", "U0HWBBM")
-    html = build_pack("rutland", 2026, AT, session=workspace.session).render("html").decode()
+    run(bound, moment(2026, 7, 1), "/agenda", f"request hwb lrlscb {item}", "U0HWBBM")
+    html = build_pack("rutland", 2026, AT, session=bound.session).render("html").decode()
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&#39;item&#39;)&lt;/script&gt; &amp; &#34;quotes&#34;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from schedules.evidence import Pack, build_pack
 from storage.models import DutyOccurrence
-from tests.commands.conftest import Workspace
+from tests.commands.conftest import BoundPartnership
 from tests.schedules.evidence.year_of_activity import AT, PLANS, REPORT, WAIVED
 
 
@@ -37,7 +37,7 @@ def test_an_outcome_carries_its_evidence_person_and_reason(year_pack: Pack) -> N
     assert (waived.waived_reason, waived.note, waived.done_by) == (WAIVED, None, "U0SABBM")
 
 
-def test_an_earlier_instant_leaves_out_what_was_recorded_after_it(year: Workspace) -> None:
+def test_an_earlier_instant_leaves_out_what_was_recorded_after_it(year: BoundPartnership) -> None:
     then = datetime(2026, 11, 23, 10, tzinfo=UTC)
     earlier = build_pack("rutland", 2026, then, session=year.session)
     found = statuses(earlier)
@@ -48,19 +48,26 @@ def test_an_earlier_instant_leaves_out_what_was_recorded_after_it(year: Workspac
     assert [e.status for e in earlier.record.escalations] == ["resolved"]
 
 
-def test_a_year_before_the_clock_ran_is_the_engines_and_nothing_is_stored(
-    workspace: Workspace,
+def test_a_year_not_made_yet_is_the_engines_and_reading_it_stores_nothing(
+    bound: BoundPartnership,
 ) -> None:
-    pack = build_pack("rutland", 2026, AT, session=workspace.session)
+    stored = bound.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
+    pack = build_pack("rutland", 2028, AT, session=bound.session)  # loading made 2025-27
     assert [(r.duty.key, r.occurrence_id, r.status) for r in pack.record.duties] == [
-        ("lrlscb-annual-report-to-hwb", None, "overdue"),
-        ("lrsab-annual-report-to-hwb", None, "overdue"),
-        ("hwb-strategy-review-to-safeguarding-boards", None, "overdue"),
-        ("refreshed-plans-shared", None, "overdue"),
+        ("lrlscb-annual-report-to-hwb", None, "upcoming"),
+        ("lrsab-annual-report-to-hwb", None, "upcoming"),
+        ("hwb-strategy-review-to-safeguarding-boards", None, "upcoming"),
+        ("refreshed-plans-shared", None, "upcoming"),
     ]
-    count = workspace.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
-    assert count == 0
-    assert not (workspace.session.new or workspace.session.dirty)
+    count = bound.session.exec(select(func.count()).select_from(DutyOccurrence)).one()
+    assert count == stored
+    assert not (bound.session.new or bound.session.dirty)
+
+
+def test_a_year_loaded_but_not_yet_ticked_is_already_stored(bound: BoundPartnership) -> None:
+    pack = build_pack("rutland", 2026, AT, session=bound.session)
+    assert all(r.occurrence_id is not None for r in pack.record.duties)
+    assert {r.status for r in pack.record.duties} == {"overdue"}
 
 
 def test_minutes_are_on_time_late_or_not_shared_against_the_protocols_limit(

@@ -13,7 +13,7 @@ from sqlmodel import select
 from schedules.evidence import Pack, build_pack
 from schedules.evidence.tables import COLUMNS, guard
 from storage.models import Duty, DutyOccurrence
-from tests.commands.conftest import Workspace
+from tests.commands.conftest import BoundPartnership
 from tests.schedules.evidence.year_of_activity import AT, moment, occurrence, run
 
 HEADER = (
@@ -35,7 +35,9 @@ def test_the_csv_has_exactly_the_columns_in_order(pack: Pack) -> None:
     assert tuple(first.split(",")) == COLUMNS
 
 
-def test_the_csv_has_one_row_per_occurrence_of_the_year(year: Workspace, year_pack: Pack) -> None:
+def test_the_csv_has_one_row_per_occurrence_of_the_year(
+    year: BoundPartnership, year_pack: Pack
+) -> None:
     rows = csv_rows(year_pack)
     stored = year.session.exec(
         select(DutyOccurrence).where(
@@ -85,13 +87,13 @@ def test_other_cells_are_left_alone(cell: str | None) -> None:
 
 
 def test_a_formula_in_a_waiver_reason_reaches_the_csv_as_text_and_the_json_as_is(
-    workspace: Workspace,
+    bound: BoundPartnership,
 ) -> None:
-    run(workspace, moment(2026, 9, 2), "/duties", "lrsab", "U0SABBM")
-    sab = occurrence(workspace, "lrsab-annual-report-to-hwb", date(2026, 9, 1))
+    run(bound, moment(2026, 9, 2), "/duties", "lrsab", "U0SABBM")
+    sab = occurrence(bound, "lrsab-annual-report-to-hwb", date(2026, 9, 1))
     formula = '=HYPERLINK("https://example.org","open")'
-    run(workspace, moment(2026, 9, 2), "/duties", f"waive {sab.id} {formula}", "U0SABBM")
-    pack = build_pack("rutland", 2026, AT, session=workspace.session)
+    run(bound, moment(2026, 9, 2), "/duties", f"waive {sab.id} {formula}", "U0SABBM")
+    pack = build_pack("rutland", 2026, AT, session=bound.session)
     row = next(r for r in csv_rows(pack) if r["duty_id"] == "lrsab-annual-report-to-hwb")
     assert row["waived_reason"] == "'" + formula
     document = json.loads(pack.render("json"))

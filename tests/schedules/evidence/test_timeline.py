@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from schedules.evidence import Pack, build_pack
 from schedules.evidence.timeline import timeline_svg
-from tests.commands.conftest import Workspace
+from tests.commands.conftest import BoundPartnership
 
 MARKED = ("done", "done_late", "waived", "overdue")
 
@@ -80,7 +80,7 @@ def test_meetings_of_the_year_are_ticks_on_their_boards_lanes(pack: Pack) -> Non
     }
 
 
-def test_a_window_not_open_yet_is_drawn_dashed_without_a_mark(year: Workspace) -> None:
+def test_a_window_not_open_yet_is_drawn_dashed_without_a_mark(year: BoundPartnership) -> None:
     early = build_pack("rutland", 2026, datetime(2026, 8, 3, 9, tzinfo=UTC), session=year.session)
     svg = svg_of(early)
     dashed = [e for e in svg.iter("rect") if "window-upcoming" in e.get("class", "")]

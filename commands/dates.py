@@ -1,11 +1,17 @@
-"""A meeting's day and time, from what a business manager types, as an aware UTC instant.
+"""Dates as people type them in commands: the one module that reads them.
 
-Day first (DMY): `03/04` is 3 April. A time is required: `10:00`, `2pm`, `2.30pm`, `noon`, or a
-bare hour after "at" read on the 24-hour clock (`at 10`, `at 14`); `at 1` to `at 7` are refused
-as ambiguous. "next Tuesday" and "Tuesday" mean the first Tuesday after today, "this Tuesday" may
-be today. "first|second|third|fourth|last WEEKDAY of MONTH [YEAR]" is computed here, because
-dateparser does not read it. Vague days ("end of November", "next week") are refused, as are
-instants in the past or more than two years ahead: nothing is guessed.
+`meeting_time(text, now)`: a meeting's day and time (for /meetings), as an aware UTC instant.
+`meeting_day(text, today)`: the day a meeting was held (for /minutes), a past London day.
+
+meeting_time reads day first (DMY): `03/04` is 3 April. A time is required: `10:00`, `2pm`,
+`2.30pm`, `noon`, or a bare hour after "at" read on the 24-hour clock (`at 10`, `at 14`); `at 1`
+to `at 7` are refused as ambiguous. "next Tuesday" and "Tuesday" mean the first Tuesday after
+today, "this Tuesday" may be today. "first|second|third|fourth|last WEEKDAY of MONTH [YEAR]" is
+computed here, because dateparser does not read it. Vague days ("end of November", "next week")
+are refused, as are instants in the past or more than two years ahead: nothing is guessed.
+
+meeting_day reads `2026-03-03`, `3 March 2026`, `3 Mar`, `03/03/2026`, `today` or `yesterday`;
+a day without a year is the latest one not in the future, and it is within the last ten years.
 """
 
 from __future__ import annotations
@@ -17,10 +23,18 @@ from typing import Any
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from schedules import calendar
+from schedules.calendar import short_date
+from schedules.meeting_times import moment_label
 from storage.errors import BoardbotError
 
 EXAMPLE = "3 March at 10:00"
 FURTHEST_AHEAD = relativedelta(years=2)
+DAY_EXAMPLE = "write it day first, e.g. 3 March 2026, 3 Mar, 03/03/2026 or 2026-03-03"
+FURTHEST_BACK = relativedelta(years=10)  # older minutes are history, not a protocol's cycle
+RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+WORDS_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?(?: (\d{4}))?$")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_NAMES = {name: n for n, full in enumerate(WEEKDAYS) for name in (full, full[:3])} | {
     "tues": 1,
@@ -63,7 +77,7 @@ PLAIN_WEEKDAY = re.compile(rf"^(?:on\s+)?(?:(?P<which>next|this|coming)\s+)?{WEE
 HAS_YEAR_OR_OFFSET = re.compile(r"\b(?:in|\d{4})\b|\d[/.-]\d{1,2}[/.-]\d")
 
 
-def parse_when(text: str, now: datetime) -> datetime:
+def meeting_time(text: str, now: datetime) -> datetime:
     """The instant `text` names, in UTC; a BoardbotError with an example when it is not clear."""
     cleaned = " ".join(text.lower().replace(",", " ").split()).strip(" .")
     if not cleaned:
@@ -74,7 +88,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     if not day_text:
         raise BoardbotError(f"give the day as well as the time, e.g. {EXAMPLE}")
     today = calendar.london_date(now)
-    day = parse_day(day_text, today, text)
+    day = day_of_words(day_text, today, text)
     if clock is None:
         raise BoardbotError(f"a meeting needs a time as well as a day; e.g. {EXAMPLE}")
     moment = calendar.at_local_time(day, clock)
@@ -91,8 +105,7 @@ def parse_when(text: str, now: datetime) -> datetime:
 
 def london_label(moment: datetime) -> str:
     """'Wednesday 3 March 2027, 10:00', in London time."""
-    local = moment.astimezone(calendar.LONDON)
-    return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M}"
+    return moment_label(moment, all_day=False)
 
 
 def split_clock(cleaned: str, original: str) -> tuple[time | None, str]:
@@ -141,7 +154,7 @@ def checked_clock(hour: int, minute: int, ampm: str | None, original: str) -> ti
     return time(hour, minute)
 
 
-def parse_day(words: str, today: date, original: str) -> date:
+def day_of_words(words: str, today: date, original: str) -> date:
     if match := NTH_WEEKDAY.match(words):
         return nth_weekday(match, today)
     if match := PLAIN_WEEKDAY.match(words):
@@ -213,3 +226,49 @@ def dateparser_day(words: str, today: date) -> date | None:
 def warm_up() -> None:
     """Pay dateparser's first-use cost (~300 ms) at start-up rather than in a user's command."""
     dateparser_day("3 March 2027", date(2026, 11, 23))
+
+
+# -- the day a meeting was held ------------------------------------------------------------
+
+
+def meeting_day(text: str, today: date, *, usage: str | None = None) -> date:
+    """A past meeting's day, read day first; a day without a year is the latest one not in the
+    future. A BoardbotError (with `usage`) says what was wrong and how to write it."""
+    spoken = " ".join(text.lower().replace(",", " ").split())
+    if spoken in RELATIVE_DAYS:
+        return today - timedelta(days=RELATIVE_DAYS[spoken])
+    try:
+        day = _written_day(spoken, today)
+    except ValueError:
+        day = None
+    if day is None:
+        raise BoardbotError(f"'{text}' is not a date I can read; {DAY_EXAMPLE}", usage=usage)
+    if day > today:
+        raise BoardbotError(
+            f"{short_date(day)} is in the future; log minutes once the meeting has happened",
+            usage=usage,
+        )
+    if day < today - FURTHEST_BACK:
+        raise BoardbotError(
+            f"'{text}' is more than ten years ago; minutes can be logged for meetings "
+            f"since {short_date(today - FURTHEST_BACK)}",
+            usage=usage,
+        )
+    return day
+
+
+def _written_day(spoken: str, today: date) -> date | None:
+    if match := ISO_DATE.match(spoken):
+        year, month, day = (int(g) for g in match.groups())
+        return date(year, month, day)
+    if match := SLASH_DATE.match(spoken):
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    match = WORDS_DATE.match(spoken)
+    if not match or match.group(2) not in MONTHS:
+        return None
+    day, month = int(match.group(1)), MONTHS[match.group(2)]
+    if match.group(3):
+        return date(int(match.group(3)), month, day)
+    this_year = date(today.year, month, day)
+    return this_year if this_year <= today else date(today.year - 1, month, day)

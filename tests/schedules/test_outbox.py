@@ -1,4 +1,4 @@
-"""The prompt ledger on its own: recorded once in batches with true counts, claimed by one
+"""The outbox on its own: recorded once in batches with true counts, claimed by one
 sender, retried with backoff or Slack's Retry-After, never left in flight for more than a day."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from schedules import ledger
-from schedules.ledger import Entry
-from storage.models import Notification, Partnership
+from schedules import outbox
+from schedules.outbox import Entry
+from storage.models import OutboxPrompt, Partnership
+from storage.queries.outbox import claim
+from storage.upsert import rows_per_statement
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -30,7 +32,7 @@ def entries(partnership_id: int, count: int, *, start: int = 0) -> list[Entry]:
     day = date(2026, 9, 1)
     return [
         Entry(
-            key=ledger.ledger_key("reminder", f"duty-{n}", day, "C0HWB"),
+            key=outbox.prompt_key("reminder", f"duty-{n}", day, "C0HWB"),
             partnership_id=partnership_id,
             kind="reminder",
             subject=f"duty-{n}",
@@ -46,12 +48,12 @@ def entries(partnership_id: int, count: int, *, start: int = 0) -> list[Entry]:
 
 def row_count(engine: Engine) -> int:
     with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(Notification)).one()
+        return session.exec(select(func.count()).select_from(OutboxPrompt)).one()
 
 
 def recorded(engine: Engine, batch: list[Entry]) -> int:
     with Session(engine) as session:
-        count = ledger.record(batch, NOW, session=session)
+        count = outbox.record(batch, NOW, session=session)
         session.commit()
     return count
 
@@ -59,7 +61,7 @@ def recorded(engine: Engine, batch: list[Entry]) -> int:
 def one_row(engine: Engine, partnership_id: int) -> int:
     recorded(engine, entries(partnership_id, 1))
     with Session(engine) as session:
-        row_id = session.exec(select(Notification.id)).one()
+        row_id = session.exec(select(OutboxPrompt.id)).one()
         assert row_id is not None
         return row_id
 
@@ -90,8 +92,8 @@ def test_record_of_nothing_records_nothing(engine: Engine) -> None:
 
 
 def test_batches_stay_under_each_databases_parameter_limit() -> None:
-    assert ledger.rows_per_statement("sqlite", columns=14) * 14 <= 999
-    assert ledger.rows_per_statement("postgresql", columns=14) * 14 <= 65_535
+    assert rows_per_statement("sqlite", columns=14) * 14 <= 999
+    assert rows_per_statement("postgresql", columns=14) * 14 <= 65_535
 
 
 # -- claim ---------------------------------------------------------------------------------------
@@ -102,12 +104,12 @@ def test_a_row_is_claimed_by_one_sender_only(engine: Engine, partnership_id: int
     wins = []
     for _ in range(3):  # each a separate session, as separate clocks are
         with Session(engine) as session:
-            wins.append(ledger.claim(row_id, NOW, session=session))
+            wins.append(claim(row_id, NOW, session=session))
             session.commit()
     assert wins == [True, False, False]
     with Session(engine) as session:
-        row = session.get(Notification, row_id)
-        assert row is not None and (row.status, row.attempts) == (ledger.SENDING, 1)
+        row = session.get(OutboxPrompt, row_id)
+        assert row is not None and (row.status, row.attempts) == (outbox.SENDING, 1)
 
 
 def test_a_released_claim_is_pending_again_without_spending_an_attempt(
@@ -115,47 +117,47 @@ def test_a_released_claim_is_pending_again_without_spending_an_attempt(
 ) -> None:
     row_id = one_row(engine, partnership_id)
     with Session(engine) as session:
-        assert ledger.claim(row_id, NOW, session=session)
-        row = session.get(Notification, row_id)
+        assert claim(row_id, NOW, session=session)
+        row = session.get(OutboxPrompt, row_id)
         assert row is not None
         session.refresh(row)
-        ledger.release(row)
-        assert (row.status, row.attempts, row.next_attempt_at) == (ledger.PENDING, 0, NOW)
+        outbox.release(row)
+        assert (row.status, row.attempts, row.next_attempt_at) == (outbox.PENDING, 0, NOW)
 
 
 # -- retry ---------------------------------------------------------------------------------------
 
 
 def test_backoff_doubles_from_thirty_seconds_to_at_most_an_hour() -> None:
-    waits = [ledger.backoff(n).total_seconds() for n in range(1, 10)]
+    waits = [outbox.backoff(n).total_seconds() for n in range(1, 10)]
     assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
 def test_a_retry_waits_out_slacks_retry_after_exactly() -> None:
-    row = Notification(attempts=1, status=ledger.SENDING)
-    ledger.mark_retry(row, "ratelimited", NOW, 20.0)
-    assert (row.status, row.last_error) == (ledger.PENDING, "ratelimited")
+    row = OutboxPrompt(attempts=1, status=outbox.SENDING)
+    outbox.mark_retry(row, "ratelimited", NOW, 20.0)
+    assert (row.status, row.last_error) == (outbox.PENDING, "ratelimited")
     assert row.next_attempt_at == NOW + timedelta(seconds=20)
 
 
 def test_a_retry_without_retry_after_backs_off_by_attempts() -> None:
-    row = Notification(attempts=3, status=ledger.SENDING)
-    ledger.mark_retry(row, "http_500", NOW, None)
+    row = OutboxPrompt(attempts=3, status=outbox.SENDING)
+    outbox.mark_retry(row, "http_500", NOW, None)
     assert row.next_attempt_at == NOW + timedelta(seconds=120)
 
 
 def test_after_the_last_attempt_a_retry_fails_for_a_person_to_look_at() -> None:
-    row = Notification(attempts=ledger.MAX_ATTEMPTS, status=ledger.SENDING)
-    ledger.mark_retry(row, "http_500", NOW, None)
-    assert row.status == ledger.FAILED
-    assert row.last_error == f"gave up after {ledger.MAX_ATTEMPTS} attempts: http_500"
+    row = OutboxPrompt(attempts=outbox.MAX_ATTEMPTS, status=outbox.SENDING)
+    outbox.mark_retry(row, "http_500", NOW, None)
+    assert row.status == outbox.FAILED
+    assert row.last_error == f"gave up after {outbox.MAX_ATTEMPTS} attempts: http_500"
 
 
 def test_a_person_s_requeue_starts_the_attempts_afresh() -> None:
-    row = Notification(attempts=ledger.MAX_ATTEMPTS, status=ledger.FAILED, last_error="x")
-    ledger.requeue(row, NOW)
+    row = OutboxPrompt(attempts=outbox.MAX_ATTEMPTS, status=outbox.FAILED, last_error="x")
+    outbox.requeue(row, NOW)
     assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == (
-        ledger.PENDING,
+        outbox.PENDING,
         0,
         None,
         NOW,
@@ -171,17 +173,17 @@ def test_a_claim_is_stale_after_five_minutes_and_the_oldest_comes_first(
     recorded(engine, entries(partnership_id, 3))
     with Session(engine) as session:
         for row_id, minutes_ago in ((1, 4), (2, 9), (3, 6)):
-            assert ledger.claim(row_id, NOW - timedelta(minutes=minutes_ago), session=session)
+            assert claim(row_id, NOW - timedelta(minutes=minutes_ago), session=session)
         session.commit()
-        stale = ledger.stale_claims(NOW, session=session)
+        stale = outbox.stale_claims(NOW, session=session)
     assert [r.id for r in stale] == [2, 3]
 
 
 def test_an_in_flight_row_slack_has_no_trace_of_is_sent_again_now_keeping_its_error() -> None:
-    row = Notification(attempts=1, status=ledger.SENDING, last_error="fatal_error")
-    ledger.resend(row, NOW)
+    row = OutboxPrompt(attempts=1, status=outbox.SENDING, last_error="fatal_error")
+    outbox.resend(row, NOW)
     assert (row.status, row.next_attempt_at, row.last_error) == (
-        ledger.PENDING,
+        outbox.PENDING,
         NOW,
         "fatal_error",
     )
@@ -189,17 +191,17 @@ def test_an_in_flight_row_slack_has_no_trace_of_is_sent_again_now_keeping_its_er
 
 def test_a_failing_look_up_is_noted_once_per_reason_then_fails_the_row_after_a_day() -> None:
     claimed = NOW - timedelta(minutes=10)
-    row = Notification(status=ledger.SENDING, claimed_at=claimed, last_error="http_503")
-    assert ledger.note_lookup_failure(row, "missing_scope", NOW) is True
-    assert ledger.note_lookup_failure(row, "missing_scope", NOW + timedelta(hours=1)) is False
-    assert row.status == ledger.SENDING
+    row = OutboxPrompt(status=outbox.SENDING, claimed_at=claimed, last_error="http_503")
+    assert outbox.note_lookup_failure(row, "missing_scope", NOW) is True
+    assert outbox.note_lookup_failure(row, "missing_scope", NOW + timedelta(hours=1)) is False
+    assert row.status == outbox.SENDING
     assert row.last_error == "http_503; look-up failed: missing_scope"
-    assert ledger.note_lookup_failure(row, "network: TimeoutError", NOW) is True
-    almost = claimed + ledger.UNRESOLVED_LIMIT - timedelta(seconds=1)
-    ledger.note_lookup_failure(row, "missing_scope", almost)
-    assert row.status == ledger.SENDING
-    ledger.note_lookup_failure(row, "missing_scope", claimed + ledger.UNRESOLVED_LIMIT)
-    assert row.status == ledger.FAILED
+    assert outbox.note_lookup_failure(row, "network: TimeoutError", NOW) is True
+    almost = claimed + outbox.UNRESOLVED_LIMIT - timedelta(seconds=1)
+    outbox.note_lookup_failure(row, "missing_scope", almost)
+    assert row.status == outbox.SENDING
+    outbox.note_lookup_failure(row, "missing_scope", claimed + outbox.UNRESOLVED_LIMIT)
+    assert row.status == outbox.FAILED
     assert row.last_error == (
         "outcome unknown after a day: http_503; look-up failed: missing_scope"
     )

@@ -1,4 +1,4 @@
-"""The sandbox's demo workspace (channels, role holders, meetings) and how Slack describes it."""
+"""The sandbox's demo: its channels, role holders and meetings, and how Slack describes them."""
 
 from __future__ import annotations
 
@@ -11,20 +11,23 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.fakeslack import FakeSlack
+from bot.setup_file import SetupFile, apply_setup
 from schedules import calendar
 from schedules.protocol import Protocol
 from schedules.protocol.store import store_protocol
-from schedules.workspace import SetupFile, apply_setup
-from storage import repo
 from storage.db import transaction
 from storage.models import Meeting
+from storage.queries.boards import boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person
+from storage.roles import Role
 
 DIGEST = ("C0DIGEST", "digest")
 # (role in storage, id suffix, how the person is named)
 ROLES = (
-    ("chair", "CHAIR", "chair"),
-    ("business_manager", "BM", "business manager"),
-    ("secretariat", "SEC", "secretariat officer"),
+    (Role.CHAIR, "CHAIR", "chair"),
+    (Role.BUSINESS_MANAGER, "BM", "business manager"),
+    (Role.SECRETARIAT, "SEC", "secretariat officer"),
 )
 MEETING_TIME = time(14, 0)
 MEETINGS_PER_BOARD = 8
@@ -46,11 +49,11 @@ class DemoPerson:
     id: str
     name: str
     board_key: str
-    role: str
+    role: Role
 
 
 @dataclass(frozen=True)
-class DemoWorkspace:
+class DemoSetup:
     """Who and where: what both the fake Slack and the database are told."""
 
     team_name: str
@@ -73,7 +76,7 @@ class DemoWorkspace:
         }
 
 
-def demo_workspace(protocol: Protocol) -> DemoWorkspace:
+def demo_setup(protocol: Protocol) -> DemoSetup:
     keys = protocol.board_keys
     channels = [DemoChannel(f"C0{_id_part(key)}", key, key) for key in keys]
     people = [
@@ -81,7 +84,7 @@ def demo_workspace(protocol: Protocol) -> DemoWorkspace:
         for key in keys
         for role, suffix, label in ROLES
     ]
-    return DemoWorkspace(
+    return DemoSetup(
         team_name=protocol.partnership.name,
         partnership_key=protocol.partnership.key,
         channels=(*channels, DemoChannel(*DIGEST)),
@@ -94,38 +97,38 @@ def _id_part(key: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", key.upper())
 
 
-def add_to_fake(workspace: DemoWorkspace, fake: FakeSlack) -> None:
-    for channel in workspace.channels:
+def add_to_fake(demo: DemoSetup, fake: FakeSlack) -> None:
+    for channel in demo.channels:
         fake.add_channel(channel.id, channel.name)
-    for person in workspace.people:
+    for person in demo.people:
         fake.add_user(person.id, person.name)
 
 
-def setup_document(workspace: DemoWorkspace) -> dict[str, Any]:
+def setup_document(demo: DemoSetup) -> dict[str, Any]:
     """The demo as a setup file would say it (`boardbot setup apply`)."""
     boards = {
         channel.board_key: {
             "channel": channel.id,
-            "people": {p.id: p.role for p in workspace.people if p.board_key == channel.board_key},
+            "people": {p.id: p.role for p in demo.people if p.board_key == channel.board_key},
         }
-        for channel in workspace.channels
+        for channel in demo.channels
         if channel.board_key
     }
-    return {"partnership": workspace.partnership_key, "digest_channel": DIGEST[0], "boards": boards}
+    return {"partnership": demo.partnership_key, "digest_channel": DIGEST[0], "boards": boards}
 
 
-def apply_demo(workspace: DemoWorkspace, protocol: Protocol, engine: Engine, now: datetime) -> None:
+def apply_demo(demo: DemoSetup, protocol: Protocol, engine: Engine, now: datetime) -> None:
     """Load the protocol, apply the demo's setup, name the people and schedule meetings."""
     with transaction(engine) as session:
         store_protocol(protocol, session=session, now=now, actor=SANDBOX_ACTOR)
         session.flush()
-        for person in workspace.people:
-            repo.ensure_person(person.id, session=session, name=person.name)
-        setup = SetupFile.model_validate(setup_document(workspace))
+        for person in demo.people:
+            ensure_person(person.id, session=session, name=person.name)
+        setup = SetupFile.model_validate(setup_document(demo))
         apply_setup(setup, session=session, now=now, actor=SANDBOX_ACTOR)
-        partnership = repo.partnership_by_key(workspace.partnership_key, session=session)
+        partnership = partnership_by_key(demo.partnership_key, session=session)
         assert partnership is not None and partnership.id is not None
-        for index, board in enumerate(repo.boards(partnership.id, session=session)):
+        for index, board in enumerate(boards_of(partnership.id, session=session)):
             assert board.id is not None
             venue = f"{board.key.upper()} meeting room"
             for starts_at in meeting_times(now, offset_weeks=index + 1):
@@ -142,27 +145,27 @@ def meeting_times(now: datetime, *, offset_weeks: int) -> list[datetime]:
     return [calendar.at_local_time(day, MEETING_TIME) for day in days]
 
 
-# -- how Slack's requests to the bot describe this workspace ---------------------------------
+# -- how Slack's requests to the bot describe the demo ----------------------------------
 
 
-def command_fields(workspace: DemoWorkspace, team: str, user: str, channel: str) -> dict[str, str]:
+def command_fields(demo: DemoSetup, team: str, user: str, channel: str) -> dict[str, str]:
     """The form fields of a slash command that say who and where."""
     return {
         "token": "sandbox",
         "team_id": team,
         "team_domain": "sandbox",
         "channel_id": channel,
-        "channel_name": workspace.channel_name(channel),
+        "channel_name": demo.channel_name(channel),
         "user_id": user,
-        "user_name": workspace.person_name(user),
+        "user_name": demo.person_name(user),
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
     }
 
 
-def interaction_fields(workspace: DemoWorkspace, team: str, user: str) -> Json:
+def interaction_fields(demo: DemoSetup, team: str, user: str) -> Json:
     """The fields of an interaction payload that say who."""
-    name = workspace.person_name(user)
+    name = demo.person_name(user)
     return {
         "token": "sandbox",
         "api_app_id": APP_ID,

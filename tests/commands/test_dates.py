@@ -1,12 +1,12 @@
-"""parse_when reads a meeting's day and time in London, and refuses what it would have to guess."""
+"""Reading dates: a meeting's day and time in London, refusing what it would have to guess."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from commands.when import london_label, parse_when, warm_up
+from commands.dates import london_label, meeting_day, meeting_time, warm_up
 from storage.errors import BoardbotError
 
 # Monday 23 November 2026, 10:00 in London (GMT).
@@ -59,7 +59,7 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
     ],
 )
 def test_it_reads_a_day_and_time_in_london_as_a_utc_instant(text: str, expected: datetime) -> None:
-    found = parse_when(text, NOW)
+    found = meeting_time(text, NOW)
     assert found == expected
     assert found.tzinfo == UTC
 
@@ -97,19 +97,19 @@ def test_it_reads_a_day_and_time_in_london_as_a_utc_instant(text: str, expected:
 )
 def test_it_refuses_what_it_would_have_to_guess(text: str, message: str) -> None:
     with pytest.raises(BoardbotError, match=message):
-        parse_when(text, NOW)
+        meeting_time(text, NOW)
 
 
 def test_every_refusal_of_unclear_text_gives_an_example() -> None:
     for text in ("next Tuesday", "10:00", "gibberish", "end of November", "3 March at 25:00"):
         with pytest.raises(BoardbotError, match=r"e\.g\. 3 March at 10:00"):
-            parse_when(text, NOW)
+            meeting_time(text, NOW)
 
 
 def test_two_years_ahead_is_the_furthest_it_accepts() -> None:
-    assert parse_when("23 November 2028 at 09:00", NOW) == utc(2028, 11, 23, 9, 0)
+    assert meeting_time("23 November 2028 at 09:00", NOW) == utc(2028, 11, 23, 9, 0)
     with pytest.raises(BoardbotError, match="more than two years ahead"):
-        parse_when("23 November 2028 at 11:00", NOW)
+        meeting_time("23 November 2028 at 11:00", NOW)
 
 
 @pytest.mark.parametrize(
@@ -123,13 +123,13 @@ def test_two_years_ahead_is_the_furthest_it_accepts() -> None:
 )
 def test_a_day_at_the_ends_of_the_calendar_is_refused_not_a_crash(text: str, message: str) -> None:
     with pytest.raises(BoardbotError, match=message):
-        parse_when(text, NOW)
+        meeting_time(text, NOW)
 
 
 def test_the_relative_base_is_the_london_day_not_the_utc_one() -> None:
     # 23:30 UTC on 28 March 2027 is already 00:30 on 29 March in London.
     late = utc(2027, 3, 28, 23, 30)
-    assert parse_when("tomorrow at 10:00", late) == utc(2027, 3, 30, 9, 0)
+    assert meeting_time("tomorrow at 10:00", late) == utc(2027, 3, 30, 9, 0)
 
 
 def test_it_labels_an_instant_in_london_time() -> None:
@@ -137,5 +137,44 @@ def test_it_labels_an_instant_in_london_time() -> None:
     assert london_label(utc(2027, 3, 29, 9, 0)) == "Monday 29 March 2027, 10:00"
 
 
-def test_warming_up_parses_once_without_error() -> None:
+def test_warming_up_loads_dateparser_so_that_a_first_command_does_not() -> None:
+    import sys
+
     warm_up()
+    assert "dateparser" in sys.modules
+    assert meeting_time("3 March at 10:00", NOW) == utc(2027, 3, 3, 10, 0)
+
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-03", date(2026, 3, 3)),
+        ("3 March 2026", date(2026, 3, 3)),
+        ("3rd Mar", date(2026, 3, 3)),  # without a year: the latest one not in the future
+        ("24 Nov", date(2025, 11, 24)),
+        ("03/03/2026", date(2026, 3, 3)),
+        ("Yesterday", date(2026, 11, 22)),
+        ("today", TODAY),
+    ],
+)
+def test_a_meeting_day_is_read_day_first_and_never_in_the_future(text: str, expected: date) -> None:
+    assert meeting_day(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3 Smarch", "is not a date I can read; write it day first"),
+        ("31/02/2026", "is not a date I can read"),
+        ("2027-01-01", "1 Jan 2027 is in the future"),
+        ("22 Nov 2016", "more than ten years ago"),
+    ],
+)
+def test_a_meeting_day_that_cannot_be_is_refused_saying_how_to_write_it(
+    text: str, message: str
+) -> None:
+    with pytest.raises(BoardbotError, match=message):
+        meeting_day(text, TODAY, usage="Usage: `/minutes BOARD DATE [LINK]`")

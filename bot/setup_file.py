@@ -10,18 +10,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules.protocol.errors import problems_from
 from schedules.protocol.loader import ProtocolInvalid, load_protocol, template_names
-from schedules.protocol.model import ROLES, Protocol, Role, Strict
+from schedules.protocol.model import Protocol, Strict
 from schedules.protocol.store import store_protocol
 from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
-from storage import audit, repo
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Partnership, Person
+from storage.models import Board, Membership, Partnership
+from storage.queries.audit import Auditor
+from storage.queries.boards import board_by_key, boards_by_channel, boards_of
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import ensure_person, memberships_by_holder
+from storage.roles import ROLE_NAMES, ROLES, Role
 
-ROLE_LIST = ", ".join(ROLES)
+ROLE_LIST = ROLE_NAMES
 HINTS: dict[str, str] = {
     "partnership": "a bundled protocol name such as rutland, or the path of a protocol file",
     "boards": "board keys, each {channel: C0HWB, people: {U0HWBCHAIR: chair}}",
@@ -153,14 +157,14 @@ def _resolve(
     name: str, filename: str, session: Session | None
 ) -> tuple[Protocol | None, list[str]]:
     """(protocol to load if absent, the board keys to bind); the database wins when loaded."""
-    stored = repo.partnership_by_key(name, session=session) if session else None
+    stored = partnership_by_key(name, session=session) if session else None
     if session is not None and stored is not None:
         return None, _board_keys(stored, session)
     nearby = Path(filename).parent / name
     use_nearby = name not in template_names() and nearby.is_file()
     protocol = load_protocol(str(nearby) if use_nearby else name)
     if session is not None:
-        stored = repo.partnership_by_key(protocol.partnership.key, session=session)
+        stored = partnership_by_key(protocol.partnership.key, session=session)
         if stored is not None:
             return protocol, _board_keys(stored, session)
     return protocol, protocol.board_keys
@@ -168,7 +172,7 @@ def _resolve(
 
 def _board_keys(partnership: Partnership, session: Session) -> list[str]:
     assert partnership.id is not None
-    return [b.key for b in repo.boards(partnership.id, session=session)]
+    return [b.key for b in boards_of(partnership.id, session=session)]
 
 
 def _unknown_boards(boards: object, keys: list[str], source: YamlSource) -> list[Problem]:
@@ -214,26 +218,14 @@ class SetupReport:
 
 @dataclass
 class _Changes:
-    session: Session
-    now: datetime
-    actor: str
-    partnership_id: int
+    auditor: Auditor
     report: SetupReport
 
     def __call__(self, said: str | None, action: str, row: Any, before: Any, after: Any) -> None:
         if said:
             self.report.changes.append(said)
-        audit.record(
-            session=self.session,
-            at=self.now,
-            actor=self.actor,
-            action=action,
-            entity=type(row).__name__.lower(),
-            entity_id=row.id,
-            partnership_id=self.partnership_id,
-            before=before,
-            after=after,
-        )
+        entity = type(row).__name__.lower()
+        self.auditor.record(action, entity, row.id, before=before, after=after)
 
 
 def apply_setup(
@@ -245,17 +237,17 @@ def apply_setup(
     board in the file, the channel and the roles become exactly the file's; other boards stay.
     """
     report = SetupReport(setup.partnership_key)
-    partnership = repo.partnership_by_key(setup.partnership_key, session=session)
+    partnership = partnership_by_key(setup.partnership_key, session=session)
     if partnership is None:
         if setup.protocol is None:
             raise BoardbotError(f"partnership '{setup.partnership_key}' is not loaded")
         loaded = store_protocol(setup.protocol, session=session, now=now, actor=actor)
         report.changes.append(f"protocol loaded: {loaded.summary()}")
         session.flush()
-        partnership = repo.partnership_by_key(setup.partnership_key, session=session)
+        partnership = partnership_by_key(setup.partnership_key, session=session)
     assert partnership is not None and partnership.id is not None
     bound = _boards_of(setup, partnership.id, session)
-    change = _Changes(session, now, actor, partnership.id, report)
+    change = _Changes(Auditor(session, now, actor, partnership.id), report)
     if partnership.digest_channel != setup.digest_channel:
         before = partnership.digest_channel
         partnership.digest_channel = setup.digest_channel
@@ -284,14 +276,14 @@ def _boards_of(
     """The file's boards as rows, refusing a channel that another board keeps."""
     bound = []
     for key, binding in setup.boards.items():
-        board = repo.board_by_key(partnership_id, key, session=session)
+        board = board_by_key(partnership_id, key, session=session)
         if board is None:
-            known = ", ".join(b.key for b in repo.boards(partnership_id, session=session))
+            known = ", ".join(b.key for b in boards_of(partnership_id, session=session))
             raise BoardbotError(f"boards.{key}: no such board; the boards are {known}")
         bound.append((board, binding))
     listed = {board.id for board, _ in bound}
     for board, binding in bound:
-        found = repo.boards_by_channel(binding.channel, session=session) if binding.channel else []
+        found = boards_by_channel(binding.channel, session=session) if binding.channel else []
         for other in found:
             if other.id not in listed:
                 raise BoardbotError(
@@ -312,20 +304,15 @@ def _bind_channel(board: Board, channel: str | None, change: _Changes) -> None:
 
 
 def _bind_people(
-    board: Board, people: Mapping[str, tuple[str, ...]], session: Session, change: _Changes
+    board: Board, people: Mapping[str, tuple[Role, ...]], session: Session, change: _Changes
 ) -> None:
-    query = (
-        select(Membership, Person.slack_user_id)
-        .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board.id)
-        .order_by(col(Membership.id))
-    )
-    held = {(user, m.role): m for m, user in session.exec(query)}
+    assert board.id is not None
+    held = memberships_by_holder(board.id, session=session)
     wanted = [(user, role) for user, roles in people.items() for role in roles]
     for user, role in wanted:
         if (user, role) in held:
             continue
-        person = repo.ensure_person(user, session=session)
+        person = ensure_person(user, session=session)
         assert person.id is not None and board.id is not None
         membership = Membership(person_id=person.id, board_id=board.id, role=role)
         session.add(membership)

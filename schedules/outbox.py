@@ -1,4 +1,4 @@
-"""The prompt ledger: each prompt is recorded once, claimed by one sender, and sent at most once.
+"""The outbox: each prompt is recorded once, claimed by one sender, and sent at most once.
 
 Statuses: pending (to send), sending (claimed; in flight), sent, failed (permanent Slack
 error, or an outcome that could not be settled; surfaced in the digest and `boardbot outbox`),
@@ -7,25 +7,23 @@ folded (missed so long ago that the digest carries it instead).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from storage.models import Notification
+from storage.models import OutboxPrompt
+from storage.queries import outbox
+from storage.status import PromptStatus
 
-PENDING, SENDING, SENT, FAILED, FOLDED = "pending", "sending", "sent", "failed", "folded"
+PENDING, SENDING, SENT = PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT
+FAILED, FOLDED = PromptStatus.FAILED, PromptStatus.FOLDED
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old without an answer is looked up in Slack
 UNRESOLVED_LIMIT = timedelta(days=1)  # an in-flight prompt not settled by then is failed
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 3600  # seconds
-# Bound parameters one statement may carry: SQLite builds before 3.32 allow 999, PostgreSQL 65,535.
-PARAMETER_LIMITS = {"sqlite": 999, "postgresql": 65_535}
-MAX_BATCH_ROWS = 200  # drivers prepare a few short statements faster than one long one
 LOOKUP_FAILED = "; look-up failed: "
 
 
@@ -43,7 +41,7 @@ class Entry:
     payload: dict[str, Any]
     send_after: datetime
     late: bool = False
-    status: str = PENDING
+    status: PromptStatus = PENDING
     error: str | None = None
 
     def row(self, now: datetime) -> dict[str, Any]:
@@ -65,80 +63,28 @@ class Entry:
         }
 
 
-def ledger_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
+def prompt_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
     return f"{kind}|{subject}|{due_on.isoformat()}|{recipient}"
 
 
 def record(entries: Sequence[Entry], now: datetime, *, session: Session) -> int:
     """Insert the entries whose key is new; an existing key is left alone. Returns how many
-    rows were inserted, counted from what the database returns (a driver's rowcount is not
-    reliable for INSERT … ON CONFLICT DO NOTHING)."""
-    if not entries:
-        return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Notification)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(col(Notification.id))
-    )
-    inserted = 0
-    for batch in batches(entries, rows_per_statement(dialect, columns=len(entries[0].row(now)))):
-        inserted += len(session.execute(statement, [entry.row(now) for entry in batch]).all())
-    return inserted
+    rows were inserted (a catch-up after long downtime can hold thousands: in batches)."""
+    return outbox.record([entry.row(now) for entry in entries], session=session)
 
 
-def rows_per_statement(dialect: str, *, columns: int) -> int:
-    limit = PARAMETER_LIMITS.get(dialect, PARAMETER_LIMITS["sqlite"]) // columns
-    return max(1, min(limit, MAX_BATCH_ROWS))
-
-
-def batches(entries: Sequence[Entry], size: int) -> Iterator[Sequence[Entry]]:
-    # A catch-up after long downtime can hold thousands of rows: one statement would exceed
-    # the database's limit on bound parameters.
-    for start in range(0, len(entries), size):
-        yield entries[start : start + size]
-
-
-def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
-    query = (
-        select(Notification.id)
-        .where(Notification.status == PENDING, col(Notification.next_attempt_at) <= now)
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
-        .limit(limit)
-    )
-    return [i for i in session.exec(query) if i is not None]
-
-
-def claim(notification_id: int, now: datetime, *, session: Session) -> bool:
-    """Mark one row in flight; exactly one caller wins (the conditional UPDATE).
-
-    The caller commits before sending, so that the claim is visible to every other clock."""
-    result = session.execute(
-        update(Notification)
-        .where(col(Notification.id) == notification_id, col(Notification.status) == PENDING)
-        .values(status=SENDING, claimed_at=now, attempts=Notification.attempts + 1)
-    )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
-
-
-def release(row: Notification) -> None:
+def release(row: OutboxPrompt) -> None:
     """Undo a claim that never reached Slack's decision (the token was refused): the row is
     pending again as it was, and the attempt is not counted."""
     row.status, row.attempts = PENDING, max(0, row.attempts - 1)
 
 
-def stale_claims(now: datetime, *, session: Session) -> list[Notification]:
+def stale_claims(now: datetime, *, session: Session) -> list[OutboxPrompt]:
     """Rows in flight longer than STALE_CLAIM, oldest claim first."""
-    query = (
-        select(Notification)
-        .where(Notification.status == SENDING, col(Notification.claimed_at) <= now - STALE_CLAIM)
-        .order_by(col(Notification.claimed_at), col(Notification.id))
-    )
-    return list(session.exec(query))
+    return outbox.claimed_before(now - STALE_CLAIM, session=session)
 
 
-def mark_sent(row: Notification, channel: str, ts: str, now: datetime) -> None:
+def mark_sent(row: OutboxPrompt, channel: str, ts: str, now: datetime) -> None:
     row.status, row.slack_channel, row.slack_ts, row.sent_at = SENT, channel, ts, now
     row.last_error = None
 
@@ -148,7 +94,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(MAX_BACKOFF, 30 * 2 ** max(0, attempts - 1)))
 
 
-def mark_retry(row: Notification, error: str, now: datetime, retry_after: float | None) -> None:
+def mark_retry(row: OutboxPrompt, error: str, now: datetime, retry_after: float | None) -> None:
     """Back to pending: after Slack's Retry-After when it gave one, else with backoff; after
     MAX_ATTEMPTS it fails for a person to look at."""
     if row.attempts >= MAX_ATTEMPTS:
@@ -159,12 +105,12 @@ def mark_retry(row: Notification, error: str, now: datetime, retry_after: float 
     row.next_attempt_at = now + wait
 
 
-def mark_uncertain(row: Notification, error: str) -> None:
+def mark_uncertain(row: OutboxPrompt, error: str) -> None:
     """Slack may have posted it: it stays in flight until its key is looked up in the channel."""
     row.last_error = error[:300]
 
 
-def resend(row: Notification, now: datetime) -> None:
+def resend(row: OutboxPrompt, now: datetime) -> None:
     """An in-flight row Slack has no trace of goes out again, within MAX_ATTEMPTS."""
     if row.attempts >= MAX_ATTEMPTS:
         mark_failed(row, f"gave up after {row.attempts} attempts: {send_error(row)}")
@@ -172,7 +118,7 @@ def resend(row: Notification, now: datetime) -> None:
     row.status, row.next_attempt_at, row.last_error = PENDING, now, send_error(row) or None
 
 
-def note_lookup_failure(row: Notification, reason: str, now: datetime) -> bool:
+def note_lookup_failure(row: OutboxPrompt, reason: str, now: datetime) -> bool:
     """Record why an in-flight row could not be looked up; True when the reason is new.
 
     Past UNRESOLVED_LIMIT from its claim the row fails with both reasons, never staying in
@@ -187,27 +133,15 @@ def note_lookup_failure(row: Notification, reason: str, now: datetime) -> bool:
     return new
 
 
-def send_error(row: Notification) -> str:
+def send_error(row: OutboxPrompt) -> str:
     """The send's own error, without any look-up failure noted after it."""
     return (row.last_error or "").split(LOOKUP_FAILED)[0]
 
 
-def mark_failed(row: Notification, error: str) -> None:
+def mark_failed(row: OutboxPrompt, error: str) -> None:
     row.status, row.last_error = FAILED, error[:300]
 
 
-def requeue(row: Notification, now: datetime) -> None:
+def requeue(row: OutboxPrompt, now: datetime) -> None:
     """A person's `boardbot outbox retry`: pending now, with a fresh count of attempts."""
     row.status, row.next_attempt_at, row.last_error, row.attempts = PENDING, now, None, 0
-
-
-def listing(
-    *, session: Session, statuses: tuple[str, ...] = (PENDING, SENDING, FAILED), limit: int = 200
-) -> list[Notification]:
-    query = (
-        select(Notification)
-        .where(col(Notification.status).in_(statuses))
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
-        .limit(limit)
-    )
-    return list(session.exec(query))

@@ -14,7 +14,7 @@ from bot.fakeslack.wire import ApiError, FakeResponse, Json
 TS_BASE = 1_700_000_000_000_000
 
 
-class Workspace:
+class SlackState:
     """Everything Slack would remember; callers hold the fake's lock around every use."""
 
     def __init__(

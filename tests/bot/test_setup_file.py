@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from bot.setup_file import SetupInvalid, apply_setup, parse_setup
 from schedules.protocol import ProtocolInvalid, load_protocol, parse_protocol
 from schedules.protocol.store import store_protocol
-from schedules.workspace import SetupInvalid, apply_setup, parse_setup
-from storage import repo
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Membership, Partnership
+from storage.queries.boards import board_by_key
+from storage.queries.partnerships import partnership_by_key
+from storage.queries.people import memberships_of, people_of_board
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 SETUP = """\
@@ -44,11 +46,11 @@ def apply(session: Session, text: str) -> str:
 
 
 def held(session: Session, key: str) -> set[tuple[str, str]]:
-    partnership = repo.partnership_by_key("rutland", session=session)
+    partnership = partnership_by_key("rutland", session=session)
     assert partnership and partnership.id
-    board = repo.board_by_key(partnership.id, key, session=session)
+    board = board_by_key(partnership.id, key, session=session)
     assert board and board.id
-    return {(p.slack_user_id, role) for p, role in repo.people_of_board(board.id, session=session)}
+    return {(p.slack_user_id, role) for p, role in people_of_board(board.id, session=session)}
 
 
 def audit_count(session: Session) -> int:
@@ -173,7 +175,7 @@ def test_it_loads_the_protocol_and_binds_channels_and_people(session: Session) -
     assert report.splitlines()[0].startswith("protocol loaded: rutland: ")
     assert "hwb: channel none -> C0HWB" in report
     assert "lrlscb: U0SEC added as secretariat" in report
-    partnership = repo.partnership_by_key("rutland", session=session)
+    partnership = partnership_by_key("rutland", session=session)
     assert partnership and partnership.digest_channel == "C0DIGEST"
     assert held(session, "hwb") == {("U0HWBCHAIR", "chair"), ("U0HWBBM", "business_manager")}
     assert held(session, "lrsab") == set()
@@ -210,7 +212,7 @@ def test_it_makes_the_roles_exactly_the_files_and_says_what_it_removed(session: 
 def test_one_person_may_hold_roles_on_several_boards(session: Session) -> None:
     text = SETUP.replace("U0SEC: secretariat", "U0SEC: secretariat, U0HWBCHAIR: member")
     apply(session, text)
-    boards = {(b.key, role) for b, role in repo.memberships_of("U0HWBCHAIR", session=session)}
+    boards = {(b.key, role) for b, role in memberships_of("U0HWBCHAIR", session=session)}
     assert boards == {("hwb", "chair"), ("lrlscb", "member")}
 
 
@@ -224,7 +226,7 @@ def test_boards_the_file_does_not_list_keep_their_channel_and_people(session: Se
 
 def test_a_loaded_protocol_is_left_as_it_is(session: Session) -> None:
     store_protocol(load_protocol("rutland"), session=session, now=NOW)
-    partnership = repo.partnership_by_key("rutland", session=session)
+    partnership = partnership_by_key("rutland", session=session)
     assert partnership
     partnership.name = "Renamed by an earlier load"
     session.commit()

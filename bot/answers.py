@@ -1,0 +1,84 @@
+"""What every listener does once Slack has its ack: answer on the pool, once per delivery.
+
+Slack wants an ack within three seconds; the work behind it (the database, Slack's Web API)
+runs afterwards on a small pool. Slack may deliver a request again, and anyone can replay a
+signed one: each delivery is recorded, so that any process answers it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import BoltRequest
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.dispatch import SLACK_REQUESTS, Courier, Dispatcher, failure
+from storage.db import transaction
+from storage.models import SlackDelivery
+
+log = logging.getLogger(__name__)
+Json = dict[str, Any]
+Clock = Callable[[], datetime]
+# Work after the ack runs on a pool; it takes CPU (and the GIL) from the acks, so while Slack
+# is waiting for acks it waits too, a little (benchmarks/ack_latency.py shows why).
+WORKERS, YIELD_TO_ACKS = 4, 0.25
+
+
+class Answers:
+    """The work behind every ack: run it as one transaction, deliver the reply, log a failure."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        client: WebClient,
+        now: Clock,
+        pool: ThreadPoolExecutor,
+        public_url: str | None = None,
+    ):
+        self.engine, self.now, self.pool, self.client = engine, now, pool, client
+        self.dispatcher = Dispatcher(engine, now, public_url)
+        self.courier = Courier(client, engine)
+
+    def after_ack(self, job: Callable[..., None], *args: Any) -> None:
+        """Run `job(*args)` on the pool, once the acks in flight have gone."""
+        self.pool.submit(self._run_after_acks, job, *args)
+
+    def _run_after_acks(self, job: Callable[..., None], *args: Any) -> None:
+        SLACK_REQUESTS.wait_quiet(YIELD_TO_ACKS)  # an answer can wait a moment; an ack cannot
+        try:
+            job(*args)
+        except Exception:  # noqa: BLE001 - a delivery failure is logged once, with a ref
+            failure(getattr(job, "__name__", "delivery"))
+
+    def first_time(self, key: str, what: str) -> bool:
+        """After the ack: True the first time any process sees this delivery."""
+        if key and not self.first_delivery(key):
+            log.info("skipped a repeated delivery of %s", what)
+            return False
+        return True
+
+    def first_delivery(self, key: str) -> bool:
+        """Record a delivery; False when any process has already recorded it."""
+        try:
+            with transaction(self.engine) as session:
+                session.add(SlackDelivery(delivery_key=key[:200], received_at=self.now()))
+        except IntegrityError:
+            return False
+        return True
+
+
+def delivery_key(request: BoltRequest, body: Json) -> str:
+    """What makes a delivery unique: Slack's signature over its timestamp and body over HTTP,
+    else (Socket Mode) the trigger id; empty when there is neither."""
+    timestamp = next(iter(request.headers.get("x-slack-request-timestamp") or ()), "")
+    signature = next(iter(request.headers.get("x-slack-signature") or ()), "")
+    if timestamp and signature:
+        return f"signed:{timestamp}:{signature}"
+    trigger = body.get("trigger_id")
+    return f"trigger:{trigger}" if trigger else ""

@@ -1,0 +1,36 @@
+"""Events: the App Home tab, drawn for the person who opened it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.answers import Answers
+from bot.dispatch import Caller
+from bot.render import render_home
+from commands.home import home_blocks
+from commands.reply import Message, Reply
+
+Json = dict[str, Any]
+
+
+def register(app: App, answers: Answers) -> None:
+    @app.event("app_home_opened")
+    def on_home(body: Json, event: Json) -> None:
+        if event.get("tab") == "home":
+            caller = Caller(str(event.get("user")), str(event.get("channel") or ""))
+            answers.after_ack(home_once, answers, str(body.get("event_id") or ""), caller)
+
+
+def home_once(answers: Answers, event_id: str, caller: Caller) -> None:
+    """After the ack: Slack may deliver an event again; any process answers it once."""
+    if answers.first_time(event_id, "an event"):
+        home(answers, caller)
+
+
+def home(answers: Answers, caller: Caller) -> None:
+    reply = answers.dispatcher.run(
+        caller, lambda inv: Reply(Message("Home", home_blocks(inv))), what="app_home"
+    )
+    answers.client.views_publish(user_id=caller.user_id, view=render_home(reply.message.blocks))

@@ -1,0 +1,76 @@
+"""What command families show alike: a duty, a meeting, two boards, a record's id, a link typed
+in a command, and how long a list may be (one cap and one "N more" line for all)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
+
+from commands.reply import Block, Bold, Code, Line, context
+from schedules.calendar import short_date
+from schedules.meeting_times import when_label
+from schedules.occurrences import OwedDuty
+from storage.errors import BoardbotError
+from storage.models import Board, Meeting
+from storage.status import Standing
+
+LIST_CAP = 20  # rows a list shows before "N more not shown": long enough to act on, short to read
+LINK = re.compile(r"^(https?://[^\s<>]+)$")  # a link as the edge passes it on
+LINK_LIMIT = 500
+T = TypeVar("T")
+
+
+def capped(rows: Sequence[T], how: str) -> tuple[list[T], list[Block]]:
+    """The first LIST_CAP rows, and a line saying how many more there are and how to see them."""
+    shown = list(rows[:LIST_CAP])
+    return shown, more_line(len(rows) - len(shown), how)
+
+
+def more_line(hidden: int, how: str) -> list[Block]:
+    """'N more not shown; HOW', or nothing when nothing is hidden."""
+    return [context(f"{hidden} more not shown; {how}")] if hidden > 0 else []
+
+
+def record_id(number: int | None) -> Code:
+    return Code(f"#{number}")
+
+
+def board_pair(from_key: str, to_key: str) -> str:
+    """'LRLSCB → HWB'."""
+    return f"{from_key.upper()} → {to_key.upper()}"
+
+
+def pair_of(keys: Mapping[int, str], from_id: int, to_id: int) -> str:
+    """Two boards named by id, through a map of their keys ('?' for one not in it)."""
+    return board_pair(keys.get(from_id, "?"), keys.get(to_id, "?"))
+
+
+def duty_line(owed: OwedDuty) -> Line:
+    """'#12 Title → HWB · Sep–Nov 2026 · due 30 Nov 2026 (5 working days)'."""
+    occ, duty = owed.occurrence, owed.duty
+    towards = f" → {', '.join(k.upper() for k in duty.counterparts)}" if duty.counterparts else ""
+    when = f"due {short_date(occ.due)}"
+    if owed.status == Standing.UPCOMING:
+        when = f"opens {short_date(occ.opens)}"
+    elif owed.status == Standing.OPEN:
+        when += f" ({owed.working_days_left} working days)"
+    return (record_id(occ.id), " ", Bold(duty.title), f"{towards} · {occ.label} · {when}")
+
+
+def meeting_line(meeting: Meeting, board: Board) -> Line:
+    """'#3 HWB Wednesday 3 March 2027, 10:00 · Council Chamber'."""
+    venue = f" · {meeting.venue}" if meeting.venue else ""
+    return (record_id(meeting.id), " ", Bold(board.key.upper()), f" {when_label(meeting)}{venue}")
+
+
+def is_link(token: str) -> bool:
+    return LINK.match(token) is not None
+
+
+def link_arg(token: str, *, usage: str | None = None) -> str:
+    """A web address typed in a command (evidence, minutes), at most LINK_LIMIT characters."""
+    match = LINK.match(token)
+    if not match:
+        raise BoardbotError(f"'{token}' is not a link; write a full https:// address", usage=usage)
+    return match.group(1)[:LINK_LIMIT]

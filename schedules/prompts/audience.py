@@ -1,0 +1,48 @@
+"""Who hears a prompt: a duty's owners, its counterparts, a board's meeting audience.
+
+An owner or counterpart that is a partner (Cabinet, the Leader) hears through its people, by
+direct message, whatever roles were asked for; a joint meeting's attendees hear instead of its
+owners."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schedules.cycle import DutySpec
+from schedules.prompts.base import Recipient
+from schedules.protocol.model import Guest
+from storage.roles import Role
+
+
+def owner_recipients(duty: DutySpec, *roles: str) -> list[Recipient]:
+    """Owners' channels and role holders; a joint meeting's attendees instead of owners.
+
+    An owner that is a partner hears once, through its people, whatever the roles asked for."""
+    if duty.kind == "joint_meeting":
+        return [Recipient(role, board) for board in duty.owners for role in duty.attendee_roles]
+    found: list[Recipient] = []
+    for key in duty.owners:
+        if key in duty.partners:
+            found.append(Recipient.partner(key))
+        else:
+            found += [Recipient(role, key) for role in roles]
+    return found
+
+
+def counterpart_recipients(duty: DutySpec, role: Role = Role.BUSINESS_MANAGER) -> list[Recipient]:
+    """Who hears on the receiving side: each counterpart board's `role`, each partner's people."""
+    return [
+        Recipient.partner(key) if key in duty.partners else Recipient(role, key)
+        for key in duty.counterparts
+    ]
+
+
+def meeting_audience(board: str, guests: Sequence[Guest] = ()) -> list[Recipient]:
+    """Who gets a board's agenda packs and meeting notices: its business manager, then guests."""
+    audience = [Recipient(Role.BUSINESS_MANAGER, board)]
+    for guest in guests:
+        if guest.partner is not None:
+            audience.append(Recipient.partner(guest.partner))
+        elif guest.board is not None:
+            audience += [Recipient(role, guest.board) for role in guest.roles]
+    return list(dict.fromkeys(audience))

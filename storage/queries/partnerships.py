@@ -1,0 +1,25 @@
+"""Partnerships: all of them, one by its key, those whose digest goes to a channel."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from storage.models import Partnership
+
+
+def all_partnerships(*, session: Session) -> list[Partnership]:
+    return list(session.exec(select(Partnership).order_by(col(Partnership.key))))
+
+
+def partnership_by_key(key: str, *, session: Session) -> Partnership | None:
+    return session.exec(select(Partnership).where(Partnership.key == key)).first()
+
+
+def partnerships_by_digest_channel(channel_id: str, *, session: Session) -> list[Partnership]:
+    return list(session.exec(select(Partnership).where(Partnership.digest_channel == channel_id)))
+
+
+def partnership_keys(*, session: Session) -> list[tuple[int, str]]:
+    """(id, key) of every partnership, oldest first: what the clock plans, one at a time."""
+    query = select(Partnership.id, Partnership.key).order_by(col(Partnership.id))
+    return [(pid, key) for pid, key in session.exec(query) if pid is not None]

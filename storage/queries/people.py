@@ -1,0 +1,105 @@
+"""People and their roles on boards; one person may hold several roles on several boards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from storage.models import Board, Membership, Person
+from storage.queries.records import chunks
+from storage.roles import Role
+
+
+def person(slack_user_id: str, *, session: Session) -> Person | None:
+    return session.exec(select(Person).where(Person.slack_user_id == slack_user_id)).first()
+
+
+def ensure_person(slack_user_id: str, *, session: Session, name: str = "") -> Person:
+    found = person(slack_user_id, session=session)
+    if found is None:
+        found = Person(slack_user_id=slack_user_id, name=name)
+        session.add(found)
+        session.flush()
+    elif name and found.name != name:
+        found.name = name
+    return found
+
+
+def memberships_of(slack_user_id: str, *, session: Session) -> list[tuple[Board, Role]]:
+    """(board, role) for every role the person holds on a board in force, in board order."""
+    query = (
+        select(Board, Membership.role)
+        .join(Membership, col(Membership.board_id) == col(Board.id))
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Person.slack_user_id == slack_user_id, col(Board.retired_at).is_(None))
+        .order_by(col(Board.id))
+    )
+    return [(board, Role(role)) for board, role in session.exec(query)]
+
+
+def roles_on(board_id: int, slack_user_id: str, *, session: Session) -> set[Role]:
+    query = (
+        select(Membership.role)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Membership.board_id == board_id, Person.slack_user_id == slack_user_id)
+    )
+    return {Role(role) for role in session.exec(query)}
+
+
+def holds_any(
+    board_ids: Iterable[int | None], slack_user_id: str, roles: Iterable[Role], *, session: Session
+) -> bool:
+    """Whether the person holds one of `roles` on one of these boards."""
+    wanted = set(roles)
+    return any(
+        roles_on(board_id, slack_user_id, session=session) & wanted
+        for board_id in board_ids
+        if board_id is not None
+    )
+
+
+def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Role]]:
+    """(person, role) for every role held on the board, by role, then as they were added."""
+    query = (
+        select(Person, Membership.role)
+        .join(Membership, col(Membership.person_id) == col(Person.id))
+        .where(Membership.board_id == board_id)
+        .order_by(col(Membership.role), col(Person.id))
+    )
+    return [(p, Role(role)) for p, role in session.exec(query)]
+
+
+def people_with_role(board_id: int, role: Role, *, session: Session) -> list[Person]:
+    return [person for person, held in people_of_board(board_id, session=session) if held == role]
+
+
+def memberships_on(board_id: int, slack_user_id: str, *, session: Session) -> list[Membership]:
+    """The person's roles on the board, oldest first."""
+    query = (
+        select(Membership)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Membership.board_id == board_id, Person.slack_user_id == slack_user_id)
+        .order_by(col(Membership.id))
+    )
+    return list(session.exec(query))
+
+
+def memberships_by_holder(board_id: int, *, session: Session) -> dict[tuple[str, Role], Membership]:
+    """(Slack user id, role) -> membership, for every role held on the board, oldest first."""
+    query = (
+        select(Membership, Person.slack_user_id)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Membership.board_id == board_id)
+        .order_by(col(Membership.id))
+    )
+    return {(user, m.role): m for m, user in session.exec(query)}
+
+
+def names_of(user_ids: Iterable[str], *, session: Session) -> dict[str, str]:
+    """Slack user id -> the name stored for that person, for those whose name is known."""
+    found: dict[str, str] = {}
+    for part in chunks(sorted(set(user_ids))):
+        query = select(Person).where(col(Person.slack_user_id).in_(part), Person.name != "")
+        found.update({p.slack_user_id: p.name for p in session.exec(query)})
+    return found
