@@ -1,23 +1,15 @@
-"""The sandbox's demo workspace (channels, role holders, meetings) and how Slack describes it."""
+"""The sandbox's demo workspace (channels, role holders) and how Slack's requests describe it."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
-
 from bot.fakeslack import FakeSlack
-from schedules import calendar
 from schedules.protocol import Protocol
-from schedules.protocol.store import store_protocol
-from schedules.workspace import SetupFile, apply_setup
-from storage import repo
-from storage.db import transaction
-from storage.models import Meeting
 
 DIGEST = ("C0DIGEST", "digest")
 # (role in storage, id suffix, how the person is named)
@@ -26,9 +18,6 @@ ROLES = (
     ("business_manager", "BM", "business manager"),
     ("secretariat", "SEC", "secretariat officer"),
 )
-MEETING_TIME = time(14, 0)
-MEETINGS_PER_BOARD = 8
-MEETING_EVERY = timedelta(weeks=7)
 SANDBOX_ACTOR = "sandbox"
 APP_ID = "A0SANDBOX"
 Json = dict[str, Any]
@@ -63,6 +52,12 @@ class DemoWorkspace:
 
     def channel_name(self, channel: str) -> str:
         return next((c.name for c in self.channels if c.id == channel), "directmessage")
+
+    def channel_of(self, board_key: str) -> str:
+        return next(c.id for c in self.channels if c.board_key == board_key)
+
+    def person(self, board_key: str, role: str) -> DemoPerson:
+        return next(p for p in self.people if p.board_key == board_key and p.role == role)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -114,34 +109,6 @@ def setup_document(workspace: DemoWorkspace) -> dict[str, Any]:
     return {"partnership": workspace.partnership_key, "digest_channel": DIGEST[0], "boards": boards}
 
 
-def apply_demo(workspace: DemoWorkspace, protocol: Protocol, engine: Engine, now: datetime) -> None:
-    """Load the protocol, apply the demo's setup, name the people and schedule meetings."""
-    with transaction(engine) as session:
-        store_protocol(protocol, session=session, now=now, actor=SANDBOX_ACTOR)
-        session.flush()
-        for person in workspace.people:
-            repo.ensure_person(person.id, session=session, name=person.name)
-        setup = SetupFile.model_validate(setup_document(workspace))
-        apply_setup(setup, session=session, now=now, actor=SANDBOX_ACTOR)
-        partnership = repo.partnership_by_key(workspace.partnership_key, session=session)
-        assert partnership is not None and partnership.id is not None
-        for index, board in enumerate(repo.boards(partnership.id, session=session)):
-            assert board.id is not None
-            venue = f"{board.key.upper()} meeting room"
-            for starts_at in meeting_times(now, offset_weeks=index + 1):
-                meeting = Meeting(
-                    board_id=board.id, starts_at=starts_at, venue=venue, created_by=SANDBOX_ACTOR
-                )
-                session.add(meeting)
-
-
-def meeting_times(now: datetime, *, offset_weeks: int) -> list[datetime]:
-    """A board meets every few weeks, the first time in the coming weeks, on working days."""
-    first = calendar.london_date(now) + timedelta(weeks=offset_weeks)
-    days = [calendar.on_or_after(first + MEETING_EVERY * n) for n in range(MEETINGS_PER_BOARD)]
-    return [calendar.at_local_time(day, MEETING_TIME) for day in days]
-
-
 # -- how Slack's requests to the bot describe this workspace ---------------------------------
 
 
@@ -172,24 +139,24 @@ def interaction_fields(workspace: DemoWorkspace, team: str, user: str) -> Json:
     }
 
 
-def button_action(request: Json) -> Json:
+def button_action(request: Json, now: datetime) -> Json:
     return {
         "type": "button",
         "action_id": request.get("action_id"),
         "block_id": request.get("block_id"),
         "value": request.get("value"),
         "text": {"type": "plain_text", "text": str(request.get("label") or "")},
-        "action_ts": f"{calendar.utcnow().timestamp():.6f}",
+        "action_ts": f"{now.timestamp():.6f}",
     }
 
 
-def home_opened_event(user: str, home: Json | None, team: str) -> Json:
+def home_opened_event(user: str, home: Json | None, team: str, now: datetime) -> Json:
     event: Json = {
         "type": "app_home_opened",
         "user": user,
         "channel": f"D{user[1:]}",
         "tab": "home",
-        "event_ts": f"{calendar.utcnow().timestamp():.6f}",
+        "event_ts": f"{now.timestamp():.6f}",
     }
     if home:
         event["view"] = home
@@ -199,6 +166,6 @@ def home_opened_event(user: str, home: Json | None, team: str) -> Json:
         "api_app_id": APP_ID,
         "type": "event_callback",
         "event_id": f"Ev{secrets.token_hex(6).upper()}",
-        "event_time": int(calendar.utcnow().timestamp()),
+        "event_time": int(now.timestamp()),
         "event": event,
     }
