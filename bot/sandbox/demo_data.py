@@ -160,7 +160,10 @@ def record_history(
         .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
     )
     for row, duty in list(session.exec(query)):
-        manager = workspace.person(duty.owners[0], "business_manager")
+        boards = [key for key in duty.owners if key in workspace.board_keys]
+        if not boards:
+            continue  # owed by partners alone (Cabinet, say): no board records it
+        manager = workspace.person(boards[0], "business_manager")
         day = max(row.opens, calendar.add_working_days(row.due, -DONE_BEFORE_DUE))
         done_at = calendar.at_local_time(calendar.on_or_after(day), DONE_AT)
         inv = Invocation(session, manager.id, workspace.channel_of(manager.board_key), done_at)

@@ -56,6 +56,10 @@ class DemoWorkspace:
     def channel_of(self, board_key: str) -> str:
         return next(c.id for c in self.channels if c.board_key == board_key)
 
+    @property
+    def board_keys(self) -> tuple[str, ...]:
+        return tuple(c.board_key for c in self.channels if c.board_key)
+
     def person(self, board_key: str, role: str) -> DemoPerson:
         return next(p for p in self.people if p.board_key == board_key and p.role == role)
 

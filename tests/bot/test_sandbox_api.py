@@ -18,6 +18,7 @@ import pytest
 import time_machine
 
 from bot.sandbox.server import Sandbox
+from schedules.protocol.loader import template_names
 
 Json = dict[str, Any]
 
@@ -238,7 +239,8 @@ def test_a_jump_ticks_each_working_day_so_each_prompt_goes_out_on_its_day(
     assert digests == [("2026-09-01", "09:05"), ("2026-09-07", "09:05")]
     [pack] = [m for m in state["messages"]["D0HWBBM"] if m["text"].startswith("Agenda pack")]
     assert pack["day"] == "2026-09-08"  # five working days before the HWB meets on 15 September
-    assert not any("late" in m["text"].lower() for m in all_messages(state))
+    assert not any(m["text"].startswith("(late)") for m in all_messages(state))
+    assert "Sent late" not in json.dumps(state["messages"])
 
 
 def test_a_snooze_reminder_after_a_jump_comes_on_its_day_and_not_late(sandbox: Sandbox) -> None:
@@ -341,3 +343,15 @@ def until(found: Callable[[], object], timeout: float = 10.0) -> object:
 
 def all_messages(state: Json) -> list[Json]:
     return [m for listed in state["messages"].values() for m in listed]
+
+
+@pytest.mark.parametrize("protocol", template_names())
+def test_every_bundled_protocol_starts_on_the_demo_day_and_sends_nothing_late(
+    tmp_path: Path, protocol: str
+) -> None:
+    with Sandbox(port=0, protocol=protocol, data_dir=tmp_path / protocol) as sandbox:
+        report = sandbox.jump_by("next-window")
+
+        assert report["failed"] == 0 and report["sent"] > 0
+        state = get(sandbox, "api/state")
+        assert not any(m["text"].startswith("(late)") for m in all_messages(state))
