@@ -91,7 +91,7 @@ def test_a_command_sent_through_the_api_gets_the_bots_ephemeral_reply(sandbox: S
     )
 
     assert sent == {"ok": True, "status": 200}
-    assert sandbox.fake.wait_for(lambda: sandbox.fake.responses(), timeout=10)
+    assert until(lambda: get(sandbox, "api/state")["ephemerals"])  # the relay hears after
     [reply] = get(sandbox, "api/state")["ephemerals"]
     assert (reply["user"], reply["channel"], reply["command"]) == (
         "U0LRLSCBBM",
