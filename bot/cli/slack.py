@@ -17,12 +17,15 @@ def web_command(
 ) -> None:
     """Serve Slack over HTTP, with gunicorn.
 
-    POST /slack/events and GET /healthz on $PORT; needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
+    POST /slack/events and GET /healthz on $PORT; needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET,
+    or, to be installed by OAuth (GET /slack/install), SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and
+    SLACK_SIGNING_SECRET.
     """
+    from bot.oauth import check_mode
     from bot.web import serve
 
     config = settings()
-    config.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    check_mode(config)
     serve(config, host=host, workers=workers, threads=threads)
 
 
