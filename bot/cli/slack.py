@@ -35,13 +35,9 @@ def run_command() -> None:
 
     Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN.
     """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.app import build_app
-    from bot.web import warm_up
+    from bot.oauth import check_mode
+    from bot.socket_mode import serve
 
     config = settings()
-    config.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-    bolt = build_app(config, engine(config), socket_mode=True)
-    warm_up()
-    SocketModeHandler(bolt, config.slack_app_token).start()
+    check_mode(config, socket_mode=True)
+    serve(config, engine(config))

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
 from bot.fakeslack.methods import ROUTES, Method
 from bot.fakeslack.oauth import AUTHORIZE_PAGE, FakeOAuth, Installations
+from bot.fakeslack.socket_mode import SocketModeLink
 from bot.fakeslack.transport import (
     LoopbackService,
 )
@@ -30,6 +31,7 @@ T = TypeVar("T")
 # Methods a client calls without a bot token: a response_url, the OAuth exchange (the app's
 # credentials) and the authorize page (a person's browser).
 UNTOKENED = frozenset({RESPONSE_URL_METHOD, "oauth.v2.access", AUTHORIZE_PAGE})
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # and only these take an xapp- token
 
 
 class FakeSlack(Installations, LoopbackService):
@@ -54,6 +56,11 @@ class FakeSlack(Installations, LoopbackService):
         self._calls: list[FakeCall] = []
         self._version = 0
         self._oauth = FakeOAuth()
+        self.socket_mode = SocketModeLink()
+
+    def stop(self) -> None:
+        self.socket_mode.stop()
+        super().stop()
 
     # The identity and channel strictness live on the workspace, where the methods read them;
     # these properties keep them settable on the fake after construction.
@@ -294,7 +301,7 @@ class FakeSlack(Installations, LoopbackService):
         fault = self._faults.take_fault(method)
         if fault is not None and not fault.applied:
             return fault_reply(fault), fault
-        auth_error = None if method in UNTOKENED else self._auth_error(params, headers)
+        auth_error = None if method in UNTOKENED else self._auth_error(method, params, headers)
         if auth_error is not None:
             return Reply(200, {"ok": False, "error": auth_error}), None
         reply = self._carry_out(route, params)
@@ -303,12 +310,14 @@ class FakeSlack(Installations, LoopbackService):
         return reply, None
 
     def _route(self, method: str, params: Json, headers: dict[str, str]) -> Method | None:
-        """The method's function; installation and its tokens are answered here."""
+        """The method's function; installation, tokens and Socket Mode are answered here."""
         issued = self._oauth.tokens.get(token_of(params, headers))
         if method == "auth.test" and issued is not None:
             return lambda _ws, _params: issued.auth_test()
         if method == "oauth.v2.access":
             return lambda _ws, form: self._oauth.access(form, headers)
+        if method == "apps.connections.open":
+            return lambda _ws, _params: self.socket_mode.open()
         return ROUTES.get(method)
 
     def _carry_out(self, route: Callable[[Workspace, Json], Json], params: Json) -> Reply:
@@ -319,12 +328,14 @@ class FakeSlack(Installations, LoopbackService):
         except (ValueError, TypeError, KeyError, AttributeError):
             return Reply(200, {"ok": False, "error": "invalid_arguments"})
 
-    def _auth_error(self, params: Json, headers: dict[str, str]) -> str | None:
+    def _auth_error(self, method: str, params: Json, headers: dict[str, str]) -> str | None:
         token = token_of(params, headers)
         if not token:
             return "not_authed"
         if token in self._faults.revoked:
             return self._faults.revoked[token]
+        if token.startswith("xapp-") != (method in APP_TOKEN_METHODS):
+            return "not_allowed_token_type"
         known = token in self._tokens or token in self._oauth.tokens
         return None if known else "invalid_auth"
 
