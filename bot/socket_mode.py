@@ -15,12 +15,14 @@ from datetime import datetime
 from types import FrameType
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.app import build_app
 from bot.oauth import check_mode
 from bot.settings import Settings
 from schedules.calendar import utcnow
+from storage.errors import BoardbotError
 
 
 def socket_mode_handler(
@@ -38,6 +40,15 @@ def serve(settings: Settings, engine: Engine) -> None:
 
     handler = socket_mode_handler(settings, engine)
     warm_up()
+    try:
+        handler.connect()
+    except SlackApiError as refused:
+        handler.close()
+        error = refused.response.get("error") or f"HTTP {refused.response.status_code}"
+        raise BoardbotError(
+            f"Slack refused to open a Socket Mode connection ({error}); check SLACK_APP_TOKEN "
+            "(an app-level token, xapp-…, with connections:write)"
+        ) from None
     stopping = threading.Event()
 
     def stop(_signal: int, _frame: FrameType | None) -> None:
@@ -45,7 +56,6 @@ def serve(settings: Settings, engine: Engine) -> None:
 
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, stop)
-    handler.connect()
     stopping.wait()
     handler.close()
     handler.app.listener_runner.listener_executor.shutdown(wait=True)

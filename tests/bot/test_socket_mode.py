@@ -24,6 +24,7 @@ from bot.socket_mode import socket_mode_handler
 from storage.db import make_engine
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, DutyOccurrence, SlackDelivery
+from tests.bot.cli_run import boardbot
 from tests.bot.conftest import CHANNELS, TEAM, TOKEN, annual_report_id, serve_edge
 from tests.bot.test_http_app import boardbot_script
 from tests.commands.conftest import NOW, build_workspace
@@ -376,3 +377,18 @@ def test_boardbot_run_refuses_oauth_variables_in_one_line() -> None:
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "boardbot web" in result.stderr
+
+
+def test_boardbot_run_says_in_one_line_when_slack_refuses_the_app_token(
+    fake: FakeSlack, sqlite_url: str
+) -> None:
+    env = {
+        "DATABASE_URL": sqlite_url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_APP_TOKEN": "xapp-1-A0FAKE-1-not-this-one",
+        "SLACK_API_URL": fake.base_url,
+    }
+    result = boardbot("run", env=env)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "(invalid_auth)" in result.stderr
+    assert "SLACK_APP_TOKEN" in result.stderr and fake.socket_mode.connected == 0
