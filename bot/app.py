@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.dispatch import ACKS, Caller, Courier, Dispatcher, Repeated, failure, refusal
+from bot.oauth import app_options, check_mode, register_uninstalls
 from bot.privacy import unacceptable
 from bot.render import (
     DUPLICATE_MARK,
@@ -50,17 +51,15 @@ class Edge:
     """The listeners' bodies: work after the ack runs on the pool, errors end in failure()."""
 
     def __init__(
-        self,
-        engine: Engine,
-        client: WebClient,
-        now: Clock,
-        pool: ThreadPoolExecutor,
-        public_url: str | None = None,
+        self, engine: Engine, now: Clock, pool: ThreadPoolExecutor, public_url: str | None = None
     ):
-        self.engine, self.now, self.pool, self.client = engine, now, pool, client
+        self.engine, self.now, self.pool = engine, now, pool
         self.dispatcher = Dispatcher(engine, now, public_url)
-        self.courier = Courier(client, engine)
         self.actions, self.views = registry.actions(), registry.views()
+
+    def courier(self, client: WebClient) -> Courier:
+        """Delivery with the request's client: its own workspace's token."""
+        return Courier(client, self.engine)
 
     def later(self, job: Callable[..., None], *args: Any) -> None:
         self.pool.submit(self._guarded, job, *args)
@@ -79,32 +78,40 @@ class Edge:
             return False
         return True
 
-    def command(self, name: str, body: Json, respond: Respond, key: str = "") -> None:
+    def command(
+        self, client: WebClient, name: str, body: Json, respond: Respond, key: str = ""
+    ) -> None:
         if self.once(key, name):
             caller = Caller.of(body)
             reply = self.dispatcher.command(name, str(body.get("text") or ""), caller)
-            self.courier.deliver(reply, caller, respond, public=not reply.ephemeral)
+            self.courier(client).deliver(reply, caller, respond, public=not reply.ephemeral)
 
     def action(
-        self, action_id: str, value: str, body: Json, respond: Respond | None, key: str = ""
+        self,
+        client: WebClient,
+        action_id: str,
+        value: str,
+        body: Json,
+        respond: Respond | None,
+        key: str = "",
     ) -> None:
         if not self.once(key, action_id):
             return
         handler, caller = self.actions[action_id], Caller.of(body)
         problem = unacceptable(value)
         if problem is not None:
-            self.courier.deliver(refusal(BoardbotError(problem)), caller, respond)
+            self.courier(client).deliver(refusal(BoardbotError(problem)), caller, respond)
             return
         reply = self.dispatcher.run(
             caller, lambda inv: handler(inv, action_id, value), what=action_id
         )
-        self.courier.deliver(reply, caller, respond)
+        self.courier(client).deliver(reply, caller, respond)
 
     def known_action(self, action_id: str) -> str | None:
         base = action_id if action_id in self.actions else action_id.rsplit(DUPLICATE_MARK, 1)[0]
         return base if base in self.actions else None
 
-    def submit(self, ack: Ack, body: Json, view: Json, key: str = "") -> None:
+    def submit(self, client: WebClient, ack: Ack, body: Json, view: Json, key: str = "") -> None:
         """A form: checked before the ack, so that problems show under their inputs.
 
         Its work is done before the ack, so its delivery key is recorded in the same
@@ -119,7 +126,7 @@ class Edge:
         else:
             ack()
         if reply is not None:
-            self.later(self.courier.deliver, reply, caller, None)
+            self.later(self.courier(client).deliver, reply, caller, None)
 
     def answer_form(
         self, handler: ViewHandler, view: Json, caller: Caller, key: str
@@ -144,16 +151,16 @@ class Edge:
             problem = reply.message.text
         return (reply, {}) if first is None else (None, {first: problem[:ERROR_TEXT]})
 
-    def home_once(self, event_id: str, caller: Caller) -> None:
+    def home_once(self, client: WebClient, event_id: str, caller: Caller) -> None:
         """After the ack: Slack may deliver an event again; any process answers it once."""
         if self.once(event_id, "an event"):
-            self.home(caller)
+            self.home(client, caller)
 
-    def home(self, caller: Caller) -> None:
+    def home(self, client: WebClient, caller: Caller) -> None:
         reply = self.dispatcher.run(
             caller, lambda inv: Reply(Message("Home", home_blocks(inv))), what="app_home"
         )
-        self.client.views_publish(user_id=caller.user_id, view=render_home(reply.message.blocks))
+        client.views_publish(user_id=caller.user_id, view=render_home(reply.message.blocks))
 
     def first_delivery(self, key: str) -> bool:
         """Record a delivery; False when any process has already recorded it."""
@@ -190,8 +197,10 @@ def build_app(
 ) -> App:
     """The Bolt app over `engine`; no network or database until the first request.
 
-    Over HTTP every request's signature is checked; Socket Mode needs no signing secret."""
-    settings.require("SLACK_BOT_TOKEN", *(() if socket_mode else ("SLACK_SIGNING_SECRET",)))
+    Over HTTP every request's signature is checked; Socket Mode needs no signing secret. With
+    SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, workspaces install it by OAuth (bot/oauth.py) and
+    each request is answered with its own workspace's token."""
+    check_mode(settings, socket_mode=socket_mode)
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="boardbot")
     app = App(
         client=make_client(settings),
@@ -199,8 +208,10 @@ def build_app(
         token_verification_enabled=False,
         process_before_response=True,  # the ack returns at once; the pool does the work
         listener_executor=pool,
+        **(app_options(settings, engine) if settings.installed_by_oauth else {}),
     )
-    register(app, Edge(engine, app.client, now, pool, settings.public_url))
+    register(app, Edge(engine, now, pool, settings.public_url))
+    register_uninstalls(app, engine, now)
     return app
 
 
@@ -211,30 +222,34 @@ def register(app: App, edge: Edge) -> None:
         app.command(name)(command_listener(edge, name))
 
     @app.action(re.compile(".+"))
-    def on_action(ack: Ack, body: Json, respond: Respond | None, request: BoltRequest) -> None:
+    def on_action(
+        ack: Ack, body: Json, respond: Respond | None, request: BoltRequest, client: WebClient
+    ) -> None:
         ack()
         action = (body.get("actions") or [{}])[0]
         action_id = edge.known_action(str(action.get("action_id", "")))
         if action_id is not None:
             value = action.get("value") or (action.get("selected_option") or {}).get("value")
             key = delivery_key(request, body)
-            edge.later(edge.action, action_id, str(value or ""), body, respond, key)
+            edge.later(edge.action, client, action_id, str(value or ""), body, respond, key)
 
     @app.view(re.compile(".+"))
-    def on_view(ack: Ack, body: Json, view: Json, request: BoltRequest) -> None:
-        edge.submit(ack, body, view, delivery_key(request, body))
+    def on_view(ack: Ack, body: Json, view: Json, request: BoltRequest, client: WebClient) -> None:
+        edge.submit(client, ack, body, view, delivery_key(request, body))
 
     @app.event("app_home_opened")
-    def on_home(body: Json, event: Json) -> None:
+    def on_home(body: Json, event: Json, client: WebClient) -> None:
         if event.get("tab") == "home":
             caller = Caller(str(event.get("user")), str(event.get("channel") or ""))
-            edge.later(edge.home_once, str(body.get("event_id") or ""), caller)
+            edge.later(edge.home_once, client, str(body.get("event_id") or ""), caller)
 
 
 def command_listener(edge: Edge, name: str) -> Callable[..., None]:
-    def on_command(ack: Ack, body: Json, respond: Respond, request: BoltRequest) -> None:
+    def on_command(
+        ack: Ack, body: Json, respond: Respond, request: BoltRequest, client: WebClient
+    ) -> None:
         ack()  # within Slack's 3 seconds whatever the command costs; replays are found after
-        edge.later(edge.command, name, body, respond, delivery_key(request, body))
+        edge.later(edge.command, client, name, body, respond, delivery_key(request, body))
 
     on_command.__name__ = f"on_command_{name.strip('/')}"
     return on_command

@@ -12,12 +12,14 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.fakeslack.oauth import AUTHORIZE_PAGE
 from bot.fakeslack.wire import RESPONSE_URL_METHOD, Json, Reply
 
 # The logger keeps the name it had before the HTTP layer moved here, so log filters still match.
 _log = logging.getLogger("bot.fakeslack.server")
 # Form-encoded clients send structured arguments as JSON strings; Slack decodes them server-side.
 JSON_PARAMS = ("blocks", "attachments", "metadata", "view")
+AUTHORIZE_PATH = "/oauth/v2/authorize"
 
 
 class LoopbackService:
@@ -95,7 +97,8 @@ class SlackHttpServer(ThreadingHTTPServer):
 
 
 class SlackRequestHandler(BaseHTTPRequestHandler):
-    """Maps `/api/<method>`, `/response/<key>` and `/_fake/state` onto the fake."""
+    """Maps `/api/<method>`, `/response/<key>`, `/oauth/v2/authorize` and `/_fake/state` onto
+    the fake."""
 
     # Bounds how long a silent client can hold a handler thread, and so how long stop() waits.
     timeout = 5.0
@@ -137,6 +140,8 @@ class SlackRequestHandler(BaseHTTPRequestHandler):
         elif parts.path.startswith("/response/"):
             params["_key"] = parts.path[len("/response/") :]
             reply = self._fake.handle(RESPONSE_URL_METHOD, params, headers)
+        elif parts.path == AUTHORIZE_PATH:  # a person's browser on Slack's authorize page
+            reply = self._fake.handle(AUTHORIZE_PAGE, params, headers)
         else:
             reply = Reply(404, {"ok": False, "error": "not_found"})
         self._send(reply)
