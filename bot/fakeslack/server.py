@@ -7,8 +7,9 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
+from bot.fakeslack.documents import Documents
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
 from bot.fakeslack.methods import ROUTES, Method
 from bot.fakeslack.oauth import AUTHORIZE_PAGE, FakeOAuth, Installations
@@ -34,7 +35,7 @@ UNTOKENED = frozenset({RESPONSE_URL_METHOD, "oauth.v2.access", AUTHORIZE_PAGE})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # and only these take an xapp- token
 
 
-class FakeSlack(Installations, LoopbackService):
+class FakeSlack(Installations, Documents, LoopbackService):
     """An in-process Slack Web API on 127.0.0.1 that records every call and can inject faults."""
 
     def __init__(
@@ -57,6 +58,12 @@ class FakeSlack(Installations, LoopbackService):
         self._version = 0
         self._oauth = FakeOAuth()
         self.socket_mode = SocketModeLink()
+
+    def start(self) -> Self:
+        super().start()
+        with self._cond:
+            self._workspace.base_url = self.url  # upload URLs and files' addresses point here
+        return self
 
     def stop(self) -> None:
         self.socket_mode.stop()
