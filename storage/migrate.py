@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 import storage.installations  # registers Slack's OAuth tables
 import storage.models  # noqa: F401 - registers the tables
+from storage import trackers as _trackers  # noqa: F401 - registers the tracker canvases' table
 from storage.db import normalise_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -18,6 +18,15 @@ from storage.models import Duty, Partnership
 # The status of an occurrence at an instant. `done_late`: recorded done on a London day after
 # its due date. `overdue`, `open` and `upcoming` are those of /duties (schedules/occurrences.py).
 STATUSES = ("done", "done_late", "waived", "overdue", "open", "upcoming")
+# How each status reads to a person, in the pack and the tracker canvas alike.
+STATUS_WORDS = {
+    "done": "done on time",
+    "done_late": "done late",
+    "waived": "waived",
+    "overdue": "overdue",
+    "open": "open",
+    "upcoming": "not open yet",
+}
 RECORDED = ("done", "waived")
 
 
