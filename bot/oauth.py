@@ -41,6 +41,10 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "im:history",
+    "files:write",
+    "canvases:write",
+    "channels:read",
+    "groups:read",
 )
 STATE_SECONDS = 600  # an install begun on the install page must finish within ten minutes
 UNINSTALLED = "app_uninstalled"  # why a workspace's prompts wait, until it installs again

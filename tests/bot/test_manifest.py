@@ -18,6 +18,11 @@ NEEDED_SCOPES = {
     "chat.postMessage": {"chat:write", "chat:write.public"},
     "conversations.history": {"channels:history", "groups:history", "im:history"},
     "conversations.open": {"im:write"},
+    # files_upload_v2: files.getUploadURLExternal and files.completeUploadExternal
+    "files_upload_v2": {"files:write"},
+    "conversations.canvases.create": {"canvases:write"},
+    "canvases.edit": {"canvases:write"},
+    "conversations.info": {"channels:read", "groups:read"},
     "slash commands": {"commands"},
 }
 
