@@ -27,6 +27,9 @@ from storage.trackers import changes_of
 FORMAT = 1
 # Within a board: what needs doing first, then what is coming, then what is settled.
 ORDER = ("overdue", "open", "upcoming", "done_late", "done", "waived")
+SETTLED = frozenset({"done_late", "done", "waived"})
+LIMIT = 1_000_000  # characters: a canvas's markdown holds at most 1,048,576
+CUT = "- … and more than a canvas holds: the evidence pack lists every duty."
 # Each free text sits inside a line, so only the inline marks need escaping.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 URL_SAFE = ":/?#@!$&'*+,;=%~-._"  # kept as they are in a link; brackets and spaces are escaped
@@ -72,8 +75,11 @@ def render(
     sections: Sequence[BoardDuties],
     names: dict[str, str],
 ) -> str:
-    """`rows`: each occurrence once; `sections`: each board's, so a joint duty is in several."""
-    lines = [
+    """`rows`: each occurrence once; `sections`: each board's, so a joint duty is in several.
+
+    Within what a canvas holds: past LIMIT, each board's settled duties are counted rather
+    than listed, and past it still, the list is cut where it reaches the limit."""
+    head = [
         f"# {plain(name)}: duties {year.label}",
         "",
         f"The partnership's year, {year.span_text()}: each board's duties with the overdue "
@@ -81,13 +87,29 @@ def render(
         "",
         counts(rows),
     ]
+    text = "\n".join(head + board_lines(sections, names, fold=False)) + "\n"
+    if len(text) <= LIMIT:
+        return text
+    text = "\n".join(head + board_lines(sections, names, fold=True)) + "\n"
+    if len(text) <= LIMIT:
+        return text
+    cut = text.rfind("\n", 0, LIMIT - len(CUT) - 1)
+    return text[: cut + 1] + CUT + "\n"
+
+
+def board_lines(sections: Sequence[BoardDuties], names: dict[str, str], *, fold: bool) -> list[str]:
+    lines: list[str] = []
     for section in sections:
         lines += ["", f"## {plain(section.key.upper())}: {plain(section.name)}", ""]
         if not section.rows:
             lines.append("- No duties this year.")
         ordered = sorted(section.rows, key=lambda r: (ORDER.index(r.status), r.due, r.opens))
-        lines += [item(row, names) for row in ordered]
-    return "\n".join(lines) + "\n"
+        settled = [row for row in ordered if row.status in SETTLED]
+        shown = [row for row in ordered if not (fold and row.status in SETTLED)]
+        lines += [item(row, names) for row in shown]
+        if fold and settled:
+            lines.append(f"- {len(settled)} more done or waived: the evidence pack lists them.")
+    return lines
 
 
 def counts(rows: Iterable[DutyRow]) -> str:

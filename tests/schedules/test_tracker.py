@@ -12,9 +12,16 @@ import pytest
 from sqlmodel import select
 
 from schedules.evidence import build_pack
-from schedules.evidence.duties import STATUS_WORDS
+from schedules.evidence.duties import STATUS_WORDS, DutyInfo, DutyRow
 from schedules.evidence.year import PackYear
-from schedules.tracker import BoardDuties, plain, render, tracker_inputs, tracker_markdown
+from schedules.tracker import (
+    LIMIT,
+    BoardDuties,
+    plain,
+    render,
+    tracker_inputs,
+    tracker_markdown,
+)
 from storage import repo
 from storage.models import DutyOccurrence, Partnership
 from tests.commands.conftest import Workspace
@@ -160,3 +167,31 @@ def test_the_year_is_the_one_holding_the_instant(workspace: Workspace) -> None:
     april = tracker_markdown(partnership, moment(2027, 4, 1, 12), session=workspace.session)
     assert march.startswith("# ") and ": duties 2026/27\n" in march.splitlines()[0] + "\n"
     assert ": duties 2027/28" in april.splitlines()[0]
+
+
+def many(count: int, status: str) -> list[DutyRow]:
+    info = DutyInfo(
+        1, "d", "duty", "A duty with a long enough title " * 3, "", "", ("b",), (), None
+    )
+    day = date(2026, 6, 1)
+    done = day if status in ("done", "waived") else None
+    return [
+        DutyRow(info, i, f"q{i}", f"Q{i}", day, day, day, status, done_on=done, done_by="U1")
+        for i in range(count)
+    ]
+
+
+def test_a_year_too_big_for_a_canvas_counts_its_settled_duties_and_then_is_cut() -> None:
+    year = PackYear(2026)
+    settled, unsettled = many(8000, "done"), many(200, "overdue")
+    rows = settled + unsettled
+    folded = render("P", year, rows, [BoardDuties("b", "Board", rows)], {})
+    assert len(folded) <= LIMIT
+    assert folded.count("- **Overdue**") == 200 and "- **Done on time**" not in folded
+    assert "- 8000 more done or waived: the evidence pack lists them." in folded
+    assert "**200 overdue, 8000 done on time.**" in folded
+    huge = many(9000, "overdue")
+    cut = render("P", year, huge, [BoardDuties("b", "Board", huge)], {})
+    assert len(cut) <= LIMIT
+    assert cut.endswith("\n- … and more than a canvas holds: the evidence pack lists every duty.\n")
+    assert all(line.startswith("- **Overdue**") for line in cut.splitlines()[-2:-1])
