@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from bot.app import build_app
 from bot.calendar_feed import with_calendar_feeds
+from bot.canvas import SlackCanvasKeeper
 from bot.fakeslack import FakeSlack
 from bot.sandbox.api import ApiServer
 from bot.sandbox.clock import (
@@ -138,6 +139,7 @@ class Sandbox:
             self.fake, self.bot_url, self.signing_secret, self.workspace, self.clock.now
         )
         self.sender = SlackSender(clock_client(self.settings))
+        self.keeper = SlackCanvasKeeper(self.sender.client)  # the digest channel's canvas
         self._tick(self._ticked)  # the clock's first tick, on the morning the sandbox starts
         self._serve(bot)
         self._serve(api)
@@ -224,7 +226,9 @@ class Sandbox:
         self.clock.hold(calendar.at_local_time(day, SEND_TIME))
         try:
             quiet = QuietHours(start=self.settings.quiet_start, end=self.settings.quiet_end)
-            report = tick(self.engine, self.clock.now(), self.sender, quiet=quiet)
+            report = tick(
+                self.engine, self.clock.now(), self.sender, quiet=quiet, keeper=self.keeper
+            )
         finally:
             self.clock.release()
         self._ticked = day
@@ -274,6 +278,7 @@ class Sandbox:
             "ephemerals": ephemerals,
             "modals": self.relay.modals(state),
             "homes": state["home_views"],
+            "canvases": state["canvases"],
             **self._today(),
         }
 

@@ -297,7 +297,7 @@ function navItem(channel, label, pane, tag) {
 }
 
 function openPane(pane) {
-  const tab = pane.kind === "app" ? (pane.tab || "home") : "messages";
+  const tab = pane.tab || (pane.kind === "app" ? "home" : "messages");
   S.pane = { ...pane, tab };
   localStorage.setItem("boardbot-sandbox-pane", JSON.stringify({ kind: S.pane.kind, id: S.pane.id }));
   if (pane.kind === "app" && tab === "home") openHome();
@@ -333,18 +333,23 @@ function renderPane() {
     document.getElementById("pane-subtitle").textContent += " · meetings from the council's calendar feed";
   }
   const tabs = document.getElementById("tabs");
-  tabs.hidden = !app;
+  const canvas = app ? null : canvasOf(S.pane.id); // a channel's canvas is a tab beside its messages
+  tabs.hidden = !app && !canvas;
   for (const button of tabs.querySelectorAll("button")) {
+    button.hidden = button.dataset.tab === (app ? "canvas" : "home");
     button.setAttribute("aria-selected", String(button.dataset.tab === S.pane.tab));
   }
   const showHome = app && S.pane.tab === "home";
+  const showCanvas = Boolean(canvas) && S.pane.tab === "canvas";
   document.getElementById("home").hidden = !showHome;
-  document.getElementById("messages").hidden = showHome;
-  document.getElementById("composer-form").hidden = showHome;
+  document.getElementById("canvas").hidden = !showCanvas;
+  document.getElementById("messages").hidden = showHome || showCanvas;
+  document.getElementById("composer-form").hidden = showHome || showCanvas;
   document.getElementById("composer").placeholder = app
     ? "Message boardbot: a slash command, e.g. /agenda"
     : `Message #${channelName(S.pane.id)}: a slash command, e.g. /duties${board && board.board_key ? ` ${board.board_key}` : ""}`;
   if (showHome) renderHome();
+  else if (showCanvas) renderCanvasPane(canvas);
   else renderMessages();
 }
 
@@ -430,8 +435,11 @@ function ephemeralNode(item, channel) {
 }
 
 function content(message, where) {
-  if (message.blocks && message.blocks.length) return renderBlocks(message.blocks, where);
-  return el("div", { class: "bk-text" }, mrkdwn(message.text));
+  const files = message.files && message.files.length ? filesNode(message.files) : null;
+  if (message.blocks && message.blocks.length) {
+    return el("div", {}, renderBlocks(message.blocks, where), files);
+  }
+  return el("div", {}, message.text ? el("div", { class: "bk-text" }, mrkdwn(message.text)) : null, files);
 }
 
 function emptyNote(channel) {
