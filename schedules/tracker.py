@@ -59,8 +59,10 @@ def tracker_markdown(partnership: Partnership, at: datetime, *, session: Session
 
 
 def tracker_inputs(partnership: Partnership, at: datetime, *, session: Session) -> str:
-    """A short mark of everything the content is made from: when it is unchanged since the
-    canvas was last drawn, so is the content (the clock then skips building it)."""
+    """A short mark of what the content is made from: when it is unchanged since the canvas
+    was last drawn, so is the content, and the clock skips building it. Every change to the
+    record writes an audit entry; a held meeting can open a duty; a new day can move a status.
+    (A name learnt from Slack without a change to the record shows from the next change.)"""
     pid = partnership.id
     assert pid is not None
     year = PackYear(current_start(at, partnership.year_start_month), partnership.year_start_month)
