@@ -112,5 +112,6 @@ def canvases_off(*, session: Session) -> list[str]:
         lines.append(
             f"tracker canvas off for {row.channel}{when}: "
             f"{OFF_REASONS.get(reason, 'Slack refused it')} ({reason}); the digest carries on"
+            f" (`boardbot outbox canvas-retry {row.channel}` tries again)"
         )
     return lines

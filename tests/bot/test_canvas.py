@@ -19,6 +19,7 @@ from bot.slack_client import clock_client
 from schedules.clock import TickReport, tick
 from storage.db import make_engine
 from storage.trackers import TrackerCanvas
+from tests.bot.cli_run import boardbot
 from tests.bot.conftest import TOKEN, settings_for
 from tests.commands.conftest import Workspace, build_workspace
 from tests.schedules.evidence.year_of_activity import occurrence
@@ -110,7 +111,21 @@ def test_a_workspace_without_canvases_is_said_once_and_the_digest_carries_on(
     lines = [line for line in outbox(url).splitlines() if "tracker canvas" in line]
     assert len(lines) == 1
     assert lines[0].startswith(f"tracker canvas off for {DIGEST} since 2026-09-01 09:00: ")
-    assert lines[0].endswith(f"({error}); the digest carries on")
+    assert lines[0].endswith(
+        f"({error}); the digest carries on (`boardbot outbox canvas-retry {DIGEST}` tries again)"
+    )
+    fake.stop_failing(CREATE)  # the workspace's plan changed
+    tick_at(engine, SEPT_7 + timedelta(minutes=5), fake, url)
+    assert fake.canvas_in(DIGEST) is None  # still off: nothing is tried until asked
+    retried = boardbot("outbox", "canvas-retry", DIGEST, env={"DATABASE_URL": url})
+    assert retried.returncode == 0, retried.stderr
+    tick_at(engine, SEPT_7 + timedelta(minutes=10), fake, url)
+    assert fake.canvas_in(DIGEST) is not None and "tracker canvas" not in outbox(url)
+    again = boardbot("outbox", "canvas-retry", DIGEST, env={"DATABASE_URL": url})
+    assert again.returncode == 2
+    assert again.stderr == (
+        f"error: the tracker canvas of {DIGEST} is not off; `boardbot outbox` lists any that are\n"
+    )
 
 
 def test_a_token_slack_takes_no_canvases_from_switches_the_canvas_off(
