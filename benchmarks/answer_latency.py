@@ -44,7 +44,7 @@ from answer_servers import (
     web_defaults,
 )
 
-from bot.sandbox.workspace import DemoWorkspace, apply_demo, command_fields, demo_workspace
+from bot.sandbox.demo import DemoSetup, apply_demo, command_fields
 from schedules.calendar import utcnow
 from schedules.protocol import load_protocol
 from storage.db import make_engine
@@ -74,19 +74,19 @@ FULL = Plan((2, 20, 50, 100, 200), 300, (5, 15), 5, 800, 2, 1000, (1000, 10_000)
 QUICK = Plan((2, 20, 50, 100, 200), 60, (2, 4), 2, 400, 1, 300, (200, 2000))
 
 
-def seed(directory: str) -> tuple[DemoWorkspace, str]:
+def seed(directory: str) -> tuple[DemoSetup, str]:
     """A SQLite database with the rutland partnership set up as the sandbox sets it up."""
     url = f"sqlite:///{directory}/boardbot.sqlite3"
     upgrade(url)
     protocol = load_protocol("rutland")
-    workspace = demo_workspace(protocol)
+    workspace = demo_setup(protocol)
     engine = make_engine(url)
     apply_demo(workspace, protocol, engine, utcnow())
     engine.dispose()
     return workspace, url
 
 
-def duties_fields(workspace: DemoWorkspace) -> dict[str, str]:
+def duties_fields(workspace: DemoSetup) -> dict[str, str]:
     person = next(p for p in workspace.people if p.board_key == BOARD and p.role == ROLE)
     channel = next(c for c in workspace.channels if c.board_key == BOARD)
     fields = command_fields(workspace, "T0FAKE", person.id, channel.id)

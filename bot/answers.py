@@ -36,14 +36,16 @@ class Answers:
     def __init__(
         self,
         engine: Engine,
-        client: WebClient,
         now: Clock,
         pool: ThreadPoolExecutor,
         public_url: str | None = None,
     ):
-        self.engine, self.now, self.pool, self.client = engine, now, pool, client
+        self.engine, self.now, self.pool = engine, now, pool
         self.dispatcher = Dispatcher(engine, now, public_url)
-        self.courier = Courier(client, engine)
+
+    def courier(self, client: WebClient) -> Courier:
+        """Delivery with the request's client: its own workspace's token."""
+        return Courier(client, self.engine)
 
     def after_ack(self, job: Callable[..., None], *args: Any) -> None:
         """Run `job(*args)` on the pool, once the acks in flight have gone."""

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.answers import WORKERS, Answers
 from bot.listeners import register_all
+from bot.oauth import app_options, check_mode, register_uninstalls
 from bot.settings import Settings
 from bot.slack_client import make_client
 from schedules.calendar import utcnow
@@ -23,8 +24,10 @@ def build_app(
 ) -> App:
     """The Bolt app over `engine`; no network or database until the first request.
 
-    Over HTTP every request's signature is checked; Socket Mode needs no signing secret."""
-    settings.require("SLACK_BOT_TOKEN", *(() if socket_mode else ("SLACK_SIGNING_SECRET",)))
+    Over HTTP every request's signature is checked; Socket Mode needs no signing secret. With
+    SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, workspaces install it by OAuth (bot/oauth.py) and
+    each request is answered with its own workspace's token."""
+    check_mode(settings, socket_mode=socket_mode)
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="boardbot")
     app = App(
         client=make_client(settings),
@@ -32,6 +35,8 @@ def build_app(
         token_verification_enabled=False,
         process_before_response=True,  # the ack returns at once; the pool does the work
         listener_executor=pool,
+        **(app_options(settings, engine) if settings.installed_by_oauth else {}),
     )
-    register_all(app, Answers(engine, app.client, now, pool, settings.public_url))
+    register_all(app, Answers(engine, now, pool, settings.public_url))
+    register_uninstalls(app, engine, now)
     return app

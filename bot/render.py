@@ -244,7 +244,9 @@ def _element(item: ModalInput) -> Json:
             "placeholder": _text("plain_text", "Choose…"),
             "options": options,
         }
-        chosen = next((o for o in options if o["value"] == item.initial), None)
+        # Only a given initial value is shown chosen: otherwise the placeholder shows, and a
+        # form sent without a choice carries none (its handler answers with a field error).
+        chosen = next((o for o in options if item.initial and o["value"] == item.initial), None)
         if chosen is not None:
             element["initial_option"] = chosen
         return element

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+    # Installed by OAuth ("Add to Slack") in many workspaces, instead of one SLACK_BOT_TOKEN.
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     quiet_start: time = Field(default=time(18, 0), validation_alias="BOARDBOT_QUIET_START")
     quiet_end: time = Field(default=time(8, 0), validation_alias="BOARDBOT_QUIET_END")
@@ -42,6 +45,11 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError("give the web address, e.g. https://boardbot.example.org")
         return value.rstrip("/")
+
+    @property
+    def installed_by_oauth(self) -> bool:
+        """True when workspaces install boardbot through OAuth rather than share one token."""
+        return bool(self.slack_client_id or self.slack_client_secret)
 
     def require(self, *names: str) -> None:
         """Stop with the names of the variables a mode needs and does not have."""

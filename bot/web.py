@@ -1,4 +1,6 @@
-"""The HTTP face: POST /slack/events to Bolt and GET /healthz, served by gunicorn's threads."""
+"""The HTTP face: POST /slack/events to Bolt and GET /healthz, served by gunicorn's threads.
+
+Installed by OAuth, it also serves GET /slack/install and GET /slack/oauth_redirect (Bolt's)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from bot.calendar_feed import with_calendar_feeds
 from bot.dispatch import SLACK_REQUESTS
 from bot.gate import SignedRequests
 from bot.health import Health
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH, check_mode
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 
@@ -42,6 +45,8 @@ def wsgi_app(bolt_app: App, *, engine: Engine, signing_secret: str) -> WsgiApp:
                 if refused is not None:
                     return _plain(start_response, refused.status, refused.reason.encode())
                 return events(environ, start_response)
+        if path in (INSTALL_PATH, REDIRECT_PATH) and method == "GET" and bolt_app.oauth_flow:
+            return events(environ, start_response)  # the install page, and Slack's redirect
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             problem = health.problem()
             if problem is not None:
@@ -61,7 +66,7 @@ def _plain(start_response: Callable[..., Any], status: str, body: bytes) -> list
 def create_wsgi_app() -> WsgiApp:
     """The app a web process serves, built from the environment (once per worker)."""
     settings = load_settings()
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    check_mode(settings)
     engine = make_engine(settings.database_url)
     app = build_app(settings, engine)
     warm_up()

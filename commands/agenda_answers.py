@@ -127,7 +127,7 @@ def on_accept(inv: Invocation, action_id: str, value: str) -> Reply:
     if len(upcoming) <= 1:
         return decide(inv, asking, meeting=upcoming[0] if upcoming else None)
     options = tuple((str(m.id), meeting_label(m)) for m in upcoming)
-    choice = ModalInput("meeting", "Meeting", "select", options, initial=options[0][0])
+    choice = ModalInput("meeting", "Meeting", "select", options)  # no choice made for them
     intro = f"Which {asked.key.upper()} meeting should take request #{request.id}?"
     return form_about(
         request, Modal("agenda_accept_meeting", "Accept agenda item", "Accept", [choice]), intro

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from schedules import calendar, outbox
+from schedules.canvases import CanvasKeeper, refresh_trackers
 from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from schedules.rounds import SendingRound, send_one
@@ -51,6 +52,7 @@ def tick(
     quiet: QuietHours | None = None,
     retention: timedelta | None = None,
     budget: SlackBudget | None = None,
+    keeper: CanvasKeeper | None = None,
 ) -> TickReport:
     report = TickReport()
     with advisory_lock(engine, ADVISORY_LOCK_KEY) as held:  # a second clock stands by
@@ -63,6 +65,8 @@ def tick(
         record_due(engine, now, report)
         if (quiet or QuietHours()).allows(now):
             sending.send_due()
+        if keeper is not None:  # the digest channels' tracker canvases, where they changed
+            refresh_trackers(engine, now, keeper)
         if retention is not None:
             with transaction(engine) as session:
                 report.purged = retention_purge(now, retention, session=session)

@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
+import storage.installations  # registers Slack's OAuth tables
 import storage.models  # noqa: F401 - registers the tables
 from storage.db import normalise_url
 

@@ -279,3 +279,19 @@ class CalendarToken(SQLModel, table=True):
     token: str = Field(max_length=64, unique=True)
     created_by: str = Field(max_length=40)
     created_at: datetime = utc_field()
+
+
+class TrackerCanvas(SQLModel, table=True):
+    """One digest channel's canvas. `creating`: a create was claimed (at `claimed_at`) and its
+    outcome is not known yet, so the channel's canvas is looked up before any other create."""
+
+    channel: str = Field(primary_key=True, max_length=40)
+    canvas_id: str | None = Field(default=None, max_length=40)
+    content_hash: str | None = Field(default=None, max_length=64)  # sha256 of what it shows
+    inputs: str | None = Field(default=None, max_length=200)  # what that content was made from
+    creating: bool = False
+    claimed_at: datetime | None = utc_field(nullable=True)
+    off_reason: str | None = Field(default=None, max_length=100)  # Slack's error, once
+    off_since: datetime | None = utc_field(nullable=True)
+    last_error: str | None = Field(default=None, max_length=300)  # a failure retried next tick
+    refreshed_at: datetime | None = utc_field(nullable=True)

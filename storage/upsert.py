@@ -57,15 +57,16 @@ def batches(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
 
 def update_one_if(
     model: type[SQLModel],
-    row_id: int | None,
+    row_id: int | str | None,
     *conditions: ColumnElement[bool],
     session: Session,
     **values: Any,
 ) -> bool:
-    """Set `values` on row `row_id` only while `conditions` hold; True when this call changed it.
+    """Set `values` on the row whose primary key is `row_id` while `conditions` hold; True
+    when this call changed it.
 
     Of two callers racing for the same row (two clocks claiming a prompt, two people pressing
     Done), exactly one gets True."""
-    key: Any = model.id  # type: ignore[attr-defined]
+    (key,) = model.__table__.primary_key.columns  # type: ignore[attr-defined]
     result = session.execute(update(model).where(key == row_id, *conditions).values(**values))
     return int(getattr(result, "rowcount", 0) or 0) == 1

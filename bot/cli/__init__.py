@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot.cli import audit as _audit  # noqa: F401 - registers subcommands
 from bot.cli import calendar as _calendar  # noqa: F401
+from bot.cli import canvases as _canvases  # noqa: F401
 from bot.cli import clock as _clock  # noqa: F401
 from bot.cli import db as _db  # noqa: F401
 from bot.cli import evidence as _evidence  # noqa: F401

@@ -14,6 +14,7 @@ from storage.errors import BoardbotError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from bot.canvas import SlackCanvasKeeper
     from bot.sender import SlackSender
     from bot.settings import Settings
     from schedules.clock import QuietHours, TickReport
@@ -53,14 +54,23 @@ def clock_command(
     ),
 ) -> None:
     """The clock process: a tick every few minutes and the Monday digest (exactly one clock)."""
+    from bot.canvas import SlackCanvasKeeper
     from schedules.clock import tick
 
     config = settings()
     config.require("SLACK_BOT_TOKEN")
     db = engine(config)
     sender = clock_sender(config)
+    keeper = SlackCanvasKeeper(sender.client)
     if run_once:
-        report = tick(db, parse_at(at), sender, quiet=quiet_hours(config), retention=keep(config))
+        report = tick(
+            db,
+            parse_at(at),
+            sender,
+            quiet=quiet_hours(config),
+            retention=keep(config),
+            keeper=keeper,
+        )
         typer.echo(report.summary())
         if not report.ok:
             for problem in troubles(report):
@@ -69,7 +79,7 @@ def clock_command(
         return
     if at is not None:
         raise BoardbotError("--at goes with --run-once")
-    run_scheduler(db, sender, quiet_hours(config), keep(config))
+    run_scheduler(db, sender, quiet_hours(config), keep(config), keeper)
 
 
 def clock_sender(config: Settings) -> SlackSender:
@@ -94,7 +104,13 @@ def keep(config: Settings) -> timedelta:
     return timedelta(days=config.retention_days)
 
 
-def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours, retention: timedelta) -> None:
+def run_scheduler(
+    db: Engine,
+    sender: SlackSender,
+    quiet: QuietHours,
+    retention: timedelta,
+    keeper: SlackCanvasKeeper | None = None,
+) -> None:
     import signal
     from zoneinfo import ZoneInfo
 
@@ -105,7 +121,9 @@ def run_scheduler(db: Engine, sender: SlackSender, quiet: QuietHours, retention:
     from schedules.clock import tick
 
     def job() -> None:
-        report = tick(db, calendar.utcnow(), sender, quiet=quiet, retention=retention)
+        report = tick(
+            db, calendar.utcnow(), sender, quiet=quiet, retention=retention, keeper=keeper
+        )
         log.info("tick: %s", report.summary())
 
     scheduler = BlockingScheduler(
@@ -157,6 +175,7 @@ def outbox_list(
         return
     from sqlmodel import Session
 
+    from bot.canvas import canvases_off
     from schedules import calendar, outbox
     from schedules.feeds.subscriptions import failing, failure_line
     from storage.queries.outbox import listing, pauses
@@ -168,6 +187,7 @@ def outbox_list(
         feeds = [
             failure_line(board, subscription) for board, subscription in failing(session=session)
         ]
+        canvases = canvases_off(session=session)
     for pause in paused:
         since = pause.since.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
         checked = pause.checked_at.astimezone(calendar.LONDON).strftime("%Y-%m-%d %H:%M")
@@ -178,6 +198,8 @@ def outbox_list(
         )
     for line in feeds:
         typer.echo(f"feed failing: {line}")
+    for line in canvases:
+        typer.echo(line)
     if not rows:
         typer.echo("nothing waiting" if not failed else "no failed prompts")
     for row in rows:

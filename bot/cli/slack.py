@@ -17,12 +17,15 @@ def web_command(
 ) -> None:
     """Serve Slack over HTTP, with gunicorn.
 
-    POST /slack/events and GET /healthz on $PORT; needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
+    POST /slack/events and GET /healthz on $PORT; needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET,
+    or, to be installed by OAuth (GET /slack/install), SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and
+    SLACK_SIGNING_SECRET.
     """
+    from bot.oauth import check_mode
     from bot.web import serve
 
     config = settings()
-    config.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    check_mode(config)
     serve(config, host=host, workers=workers, threads=threads)
 
 
@@ -32,13 +35,9 @@ def run_command() -> None:
 
     Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN.
     """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.app import build_app
-    from bot.web import warm_up
+    from bot.oauth import check_mode
+    from bot.socket_mode import serve
 
     config = settings()
-    config.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-    bolt = build_app(config, engine(config), socket_mode=True)
-    warm_up()
-    SocketModeHandler(bolt, config.slack_app_token).start()
+    check_mode(config, socket_mode=True)
+    serve(config, engine(config))

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.fakeslack import blockkit
+from bot.fakeslack.canvases import create_channel_canvas, edit_canvas
+from bot.fakeslack.files import complete_upload, file_info, get_upload_url
 from bot.fakeslack.state import SlackState, dm_id, new_user, public
 from bot.fakeslack.views import views_open, views_publish, views_update
 from bot.fakeslack.wire import (
@@ -209,5 +211,10 @@ ROUTES: dict[str, Method] = {
     "views.update": views_update,
     "views.publish": views_publish,
     "users.info": users_info,
+    "files.getUploadURLExternal": get_upload_url,
+    "files.completeUploadExternal": complete_upload,
+    "files.info": file_info,
+    "conversations.canvases.create": create_channel_canvas,
+    "canvases.edit": edit_canvas,
     RESPONSE_URL_METHOD: response_url,
 }

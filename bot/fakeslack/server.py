@@ -7,10 +7,13 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
+from bot.fakeslack.documents import Documents
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
-from bot.fakeslack.methods import ROUTES
+from bot.fakeslack.methods import ROUTES, Method
+from bot.fakeslack.oauth import AUTHORIZE_PAGE, FakeOAuth, Installations
+from bot.fakeslack.socket_mode import SocketModeLink
 from bot.fakeslack.state import SlackState, dm_id, new_channel, new_user
 from bot.fakeslack.transport import (
     LoopbackService,
@@ -26,6 +29,10 @@ from bot.fakeslack.wire import (
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Methods a client calls without a bot token: a response_url, the OAuth exchange (the app's
+# credentials) and the authorize page (a person's browser).
+UNTOKENED = frozenset({RESPONSE_URL_METHOD, "oauth.v2.access", AUTHORIZE_PAGE})
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # and only these take an xapp- token
 
 
 V = TypeVar("V")
@@ -46,7 +53,7 @@ class OnState(Generic[V]):
             setattr(fake._state, self.name, value)
 
 
-class FakeSlack(LoopbackService):
+class FakeSlack(Installations, Documents, LoopbackService):
     """An in-process Slack Web API on 127.0.0.1 that records every call and can inject faults."""
 
     def __init__(
@@ -67,6 +74,18 @@ class FakeSlack(LoopbackService):
         self._faults = FaultPlan()
         self._calls: list[FakeCall] = []
         self._version = 0
+        self._oauth = FakeOAuth()
+        self.socket_mode = SocketModeLink()
+
+    def start(self) -> Self:
+        super().start()
+        with self._cond:
+            self._state.base_url = self.url  # upload URLs and files' addresses point here
+        return self
+
+    def stop(self) -> None:
+        self.socket_mode.stop()
+        super().stop()
 
     # The identity and channel strictness live on the state, where the methods read them;
     # these stay settable on the fake after construction.
@@ -263,19 +282,32 @@ class FakeSlack(LoopbackService):
     def _answer(
         self, method: str, params: Json, headers: dict[str, str]
     ) -> tuple[Reply, Fault | None]:
-        route = ROUTES.get(method)
+        if method == AUTHORIZE_PAGE:
+            return self._oauth.authorize_page(params), None
+        route = self._route(method, params, headers)
         if route is None:
             return Reply(200, {"ok": False, "error": "unknown_method"}), None
         fault = self._faults.take_fault(method)
         if fault is not None and not fault.applied:
             return fault_reply(fault), fault
-        auth_error = None if method == RESPONSE_URL_METHOD else self._auth_error(params, headers)
+        auth_error = None if method in UNTOKENED else self._auth_error(method, params, headers)
         if auth_error is not None:
             return Reply(200, {"ok": False, "error": auth_error}), None
         reply = self._carry_out(route, params)
         if fault is not None:  # Slack did it, then answered badly
             return fault_reply(fault), fault
         return reply, None
+
+    def _route(self, method: str, params: Json, headers: dict[str, str]) -> Method | None:
+        """The method's function; installation, tokens and Socket Mode are answered here."""
+        issued = self._oauth.tokens.get(token_of(params, headers))
+        if method == "auth.test" and issued is not None:
+            return lambda _ws, _params: issued.auth_test()
+        if method == "oauth.v2.access":
+            return lambda _ws, form: self._oauth.access(form, headers)
+        if method == "apps.connections.open":
+            return lambda _ws, _params: self.socket_mode.open()
+        return ROUTES.get(method)
 
     def _carry_out(self, route: Callable[[SlackState, Json], Json], params: Json) -> Reply:
         try:
@@ -285,11 +317,20 @@ class FakeSlack(LoopbackService):
         except (ValueError, TypeError, KeyError, AttributeError):
             return Reply(200, {"ok": False, "error": "invalid_arguments"})
 
-    def _auth_error(self, params: Json, headers: dict[str, str]) -> str | None:
-        auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else params.get("token")
+    def _auth_error(self, method: str, params: Json, headers: dict[str, str]) -> str | None:
+        token = token_of(params, headers)
         if not token:
             return "not_authed"
         if token in self._faults.revoked:
             return self._faults.revoked[token]
-        return None if token in self._tokens else "invalid_auth"
+        if token.startswith("xapp-") != (method in APP_TOKEN_METHODS):
+            return "not_allowed_token_type"
+        known = token in self._tokens or token in self._oauth.tokens
+        return None if known else "invalid_auth"
+
+
+def token_of(params: Json, headers: dict[str, str]) -> str:
+    """The token a call carries: a Bearer header, or the legacy `token` argument."""
+    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    token = auth[7:].strip() if auth.lower().startswith("bearer ") else params.get("token")
+    return str(token or "")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.fakeslack.filestore import MAX_FILE_BYTES, FileStore
 from bot.fakeslack.wire import ApiError, FakeResponse, Json
 
 TS_BASE = 1_700_000_000_000_000
@@ -27,7 +28,9 @@ class SlackState:
         # Message timestamps count up from TS_BASE, or follow `clock` (a test's "now") when set.
         self.clock: Callable[[], datetime] | None = None
         self._ts = TS_BASE
-        self._view_seq = self._hash_seq = 0
+        self._view_seq = self._hash_seq = self._file_seq = 0
+        self.base_url = ""  # where the fake is served: upload URLs and files' addresses
+        self.max_file_bytes = MAX_FILE_BYTES
         self.clear()
 
     def clear(self) -> None:
@@ -38,11 +41,14 @@ class SlackState:
         self.home: dict[str, Json] = {}
         self.responses: list[FakeResponse] = []
         self.links: dict[str, tuple[str, str]] = {}
+        self.files = FileStore()
+        self.canvases: dict[str, Json] = {}  # canvas id -> its channel, title and markdown
 
     def reset(self) -> None:
         """Forget traffic, channel flags and DMs; keep added channels and users."""
         for channel in self.channels.values():
             channel.update(is_archived=False, is_member=True)
+            channel.pop("properties", None)  # its canvas goes with the traffic
         self.channels = {k: v for k, v in self.channels.items() if not v["is_im"]}
         self.clear()
 
@@ -54,6 +60,7 @@ class SlackState:
             "ephemerals": self.ephemerals,
             "views": self.views,
             "home_views": self.home,
+            "canvases": self.canvases,
             "responses": [asdict(r) for r in self.responses],
         }
 
@@ -108,6 +115,11 @@ class SlackState:
     def next_view_id(self) -> str:
         self._view_seq += 1
         return f"V{self._view_seq:08d}"
+
+    def next_file_id(self) -> str:
+        """A file's id (a canvas is a file too); never reused, even after a reset."""
+        self._file_seq += 1
+        return f"F{self._file_seq:08d}"
 
     def next_hash(self) -> str:
         # A fresh hash per write is what lets stale view updates be caught.

@@ -12,12 +12,15 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.fakeslack.files import FILES_PREFIX, UPLOAD_PREFIX, RawReply
+from bot.fakeslack.oauth import AUTHORIZE_PAGE
 from bot.fakeslack.wire import RESPONSE_URL_METHOD, Json, Reply
 
 # The logger keeps the name it had before the HTTP layer moved here, so log filters still match.
 _log = logging.getLogger("bot.fakeslack.server")
 # Form-encoded clients send structured arguments as JSON strings; Slack decodes them server-side.
 JSON_PARAMS = ("blocks", "attachments", "metadata", "view")
+AUTHORIZE_PATH = "/oauth/v2/authorize"
 
 
 class LoopbackService:
@@ -32,6 +35,10 @@ class LoopbackService:
         raise NotImplementedError
 
     def state(self) -> Json:
+        raise NotImplementedError
+
+    def raw(self, method: str, path: str, body: bytes) -> RawReply:
+        """Bytes in or out: an upload URL (POST) or a file's address (GET)."""
         raise NotImplementedError
 
     def start(self) -> Self:
@@ -95,18 +102,27 @@ class SlackHttpServer(ThreadingHTTPServer):
 
 
 class SlackRequestHandler(BaseHTTPRequestHandler):
-    """Maps `/api/<method>`, `/response/<key>` and `/_fake/state` onto the fake."""
+    """Maps `/api/<method>`, `/response/<key>`, `/oauth/v2/authorize`, `/_fake/state`, upload
+    URLs and files' addresses onto the fake."""
 
     # Bounds how long a silent client can hold a handler thread, and so how long stop() waits.
     timeout = 5.0
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path == "/_fake/state":
+        path = urlsplit(self.path).path
+        if path == "/_fake/state":
             self._send(Reply(200, self._fake.state()))
+        elif path.startswith(FILES_PREFIX):
+            self._send_raw(self._fake.raw("GET", path, b""))
         else:
             self._route({})
 
     def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(UPLOAD_PREFIX):
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._send_raw(self._fake.raw("POST", path, raw))
+            return
         try:
             body = self._read_body()
         except (ValueError, UnicodeDecodeError):
@@ -137,6 +153,8 @@ class SlackRequestHandler(BaseHTTPRequestHandler):
         elif parts.path.startswith("/response/"):
             params["_key"] = parts.path[len("/response/") :]
             reply = self._fake.handle(RESPONSE_URL_METHOD, params, headers)
+        elif parts.path == AUTHORIZE_PATH:  # a person's browser on Slack's authorize page
+            reply = self._fake.handle(AUTHORIZE_PAGE, params, headers)
         else:
             reply = Reply(404, {"ok": False, "error": "not_found"})
         self._send(reply)
@@ -151,6 +169,15 @@ class SlackRequestHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _send_raw(self, reply: RawReply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep per-request access logs out of test output."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.answers import Answers
 from bot.dispatch import Caller
@@ -17,20 +18,21 @@ Json = dict[str, Any]
 
 def register(app: App, answers: Answers) -> None:
     @app.event("app_home_opened")
-    def on_home(body: Json, event: Json) -> None:
+    def on_home(body: Json, event: Json, client: WebClient) -> None:
         if event.get("tab") == "home":
             caller = Caller(str(event.get("user")), str(event.get("channel") or ""))
-            answers.after_ack(home_once, answers, str(body.get("event_id") or ""), caller)
+            event_id = str(body.get("event_id") or "")
+            answers.after_ack(home_once, answers, client, event_id, caller)
 
 
-def home_once(answers: Answers, event_id: str, caller: Caller) -> None:
+def home_once(answers: Answers, client: WebClient, event_id: str, caller: Caller) -> None:
     """After the ack: Slack may deliver an event again; any process answers it once."""
     if answers.first_time(event_id, "an event"):
-        home(answers, caller)
+        home(answers, client, caller)
 
 
-def home(answers: Answers, caller: Caller) -> None:
+def home(answers: Answers, client: WebClient, caller: Caller) -> None:
     reply = answers.dispatcher.run(
         caller, lambda inv: Reply(Message("Home", home_blocks(inv))), what="app_home"
     )
-    answers.client.views_publish(user_id=caller.user_id, view=render_home(reply.message.blocks))
+    client.views_publish(user_id=caller.user_id, view=render_home(reply.message.blocks))

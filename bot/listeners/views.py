@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest
+from slack_sdk import WebClient
 
 from bot.answers import Answers, delivery_key
 from bot.dispatch import Caller, Repeated, failure, refusal
@@ -24,11 +25,13 @@ ERROR_TEXT = 500  # characters Slack shows under a modal input
 
 def register(app: App, answers: Answers) -> None:
     @app.view(re.compile(".+"))
-    def on_view(ack: Ack, body: Json, view: Json, request: BoltRequest) -> None:
-        submit(answers, ack, body, view, delivery_key(request, body))
+    def on_view(ack: Ack, body: Json, view: Json, request: BoltRequest, client: WebClient) -> None:
+        submit(answers, client, ack, body, view, delivery_key(request, body))
 
 
-def submit(answers: Answers, ack: Ack, body: Json, view: Json, key: str = "") -> None:
+def submit(
+    answers: Answers, client: WebClient, ack: Ack, body: Json, view: Json, key: str = ""
+) -> None:
     """A form: its work is done before the ack, so its delivery key is recorded in the same
     transaction as that work: a replay finds it and is acked without a second answer."""
     handler, caller = registry.views().get(str(view.get("callback_id"))), Caller.of(body)
@@ -41,7 +44,7 @@ def submit(answers: Answers, ack: Ack, body: Json, view: Json, key: str = "") ->
     else:
         ack()
     if reply is not None:
-        answers.after_ack(answers.courier.deliver, reply, caller, None)
+        answers.after_ack(answers.courier(client).deliver, reply, caller, None)
 
 
 def answer_form(

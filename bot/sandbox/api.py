@@ -145,5 +145,8 @@ POST_ROUTES: dict[str, Callable[[Sandbox, Json], Json]] = {
     "/api/submit": lambda s, b: s.relay.submit(_user(b), str(b["view_id"]), dict(b["values"])),
     "/api/close": lambda s, b: s.relay.close_modal(_user(b), str(b["view_id"])),
     "/api/home": lambda s, b: s.relay.home_opened(_user(b)),
-    "/api/jump": lambda s, b: s.jump(_parse_day(b["date"])),
+    "/api/jump": lambda s, b: (
+        s.jump_by(str(b["to"])) if "to" in b else s.jump(_parse_day(b["date"]))
+    ),
+    "/api/loaded": lambda s, b: s.relay.close_every_modal(),
 }

@@ -1,25 +1,15 @@
-"""The sandbox's demo: its channels, role holders and meetings, and how Slack describes them."""
+"""The sandbox's demo: its channels and role holders, and how Slack's requests describe them."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
-
 from bot.fakeslack import FakeSlack
-from bot.setup_file import SetupFile, apply_setup
-from schedules import calendar
 from schedules.protocol import Protocol
-from schedules.protocol.store import store_protocol
-from storage.db import transaction
-from storage.models import Meeting
-from storage.queries.boards import boards_of
-from storage.queries.partnerships import partnership_by_key
-from storage.queries.people import ensure_person
 from storage.roles import Role
 
 DIGEST = ("C0DIGEST", "digest")
@@ -29,9 +19,6 @@ ROLES = (
     (Role.BUSINESS_MANAGER, "BM", "business manager"),
     (Role.SECRETARIAT, "SEC", "secretariat officer"),
 )
-MEETING_TIME = time(14, 0)
-MEETINGS_PER_BOARD = 8
-MEETING_EVERY = timedelta(weeks=7)
 SANDBOX_ACTOR = "sandbox"
 APP_ID = "A0SANDBOX"
 Json = dict[str, Any]
@@ -66,6 +53,16 @@ class DemoSetup:
 
     def channel_name(self, channel: str) -> str:
         return next((c.name for c in self.channels if c.id == channel), "directmessage")
+
+    def channel_of(self, board_key: str) -> str:
+        return next(c.id for c in self.channels if c.board_key == board_key)
+
+    @property
+    def board_keys(self) -> tuple[str, ...]:
+        return tuple(c.board_key for c in self.channels if c.board_key)
+
+    def person(self, board_key: str, role: str) -> DemoPerson:
+        return next(p for p in self.people if p.board_key == board_key and p.role == role)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -117,34 +114,6 @@ def setup_document(demo: DemoSetup) -> dict[str, Any]:
     return {"partnership": demo.partnership_key, "digest_channel": DIGEST[0], "boards": boards}
 
 
-def apply_demo(demo: DemoSetup, protocol: Protocol, engine: Engine, now: datetime) -> None:
-    """Load the protocol, apply the demo's setup, name the people and schedule meetings."""
-    with transaction(engine) as session:
-        store_protocol(protocol, session=session, now=now, actor=SANDBOX_ACTOR)
-        session.flush()
-        for person in demo.people:
-            ensure_person(person.id, session=session, name=person.name)
-        setup = SetupFile.model_validate(setup_document(demo))
-        apply_setup(setup, session=session, now=now, actor=SANDBOX_ACTOR)
-        partnership = partnership_by_key(demo.partnership_key, session=session)
-        assert partnership is not None and partnership.id is not None
-        for index, board in enumerate(boards_of(partnership.id, session=session)):
-            assert board.id is not None
-            venue = f"{board.key.upper()} meeting room"
-            for starts_at in meeting_times(now, offset_weeks=index + 1):
-                meeting = Meeting(
-                    board_id=board.id, starts_at=starts_at, venue=venue, created_by=SANDBOX_ACTOR
-                )
-                session.add(meeting)
-
-
-def meeting_times(now: datetime, *, offset_weeks: int) -> list[datetime]:
-    """A board meets every few weeks, the first time in the coming weeks, on working days."""
-    first = calendar.london_date(now) + timedelta(weeks=offset_weeks)
-    days = [calendar.on_or_after(first + MEETING_EVERY * n) for n in range(MEETINGS_PER_BOARD)]
-    return [calendar.at_local_time(day, MEETING_TIME) for day in days]
-
-
 # -- how Slack's requests to the bot describe the demo ----------------------------------
 
 
@@ -175,24 +144,24 @@ def interaction_fields(demo: DemoSetup, team: str, user: str) -> Json:
     }
 
 
-def button_action(request: Json) -> Json:
+def button_action(request: Json, now: datetime) -> Json:
     return {
         "type": "button",
         "action_id": request.get("action_id"),
         "block_id": request.get("block_id"),
         "value": request.get("value"),
         "text": {"type": "plain_text", "text": str(request.get("label") or "")},
-        "action_ts": f"{calendar.utcnow().timestamp():.6f}",
+        "action_ts": f"{now.timestamp():.6f}",
     }
 
 
-def home_opened_event(user: str, home: Json | None, team: str) -> Json:
+def home_opened_event(user: str, home: Json | None, team: str, now: datetime) -> Json:
     event: Json = {
         "type": "app_home_opened",
         "user": user,
         "channel": f"D{user[1:]}",
         "tab": "home",
-        "event_ts": f"{calendar.utcnow().timestamp():.6f}",
+        "event_ts": f"{now.timestamp():.6f}",
     }
     if home:
         event["view"] = home
@@ -202,6 +171,6 @@ def home_opened_event(user: str, home: Json | None, team: str) -> Json:
         "api_app_id": APP_ID,
         "type": "event_callback",
         "event_id": f"Ev{secrets.token_hex(6).upper()}",
-        "event_time": int(calendar.utcnow().timestamp()),
+        "event_time": int(now.timestamp()),
         "event": event,
     }

@@ -9,7 +9,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,14 +44,22 @@ class Origin:
 class SlackRelay:
     """Slack's side: signs requests to the bot and keeps what Slack would remember about them."""
 
-    def __init__(self, fake: FakeSlack, bot_url: str, signing_secret: str, demo: DemoSetup) -> None:
-        self.fake, self.bot_url, self.demo = fake, bot_url, demo
+    def __init__(
+        self,
+        fake: FakeSlack,
+        bot_url: str,
+        signing_secret: str,
+        demo: DemoSetup,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.fake, self.bot_url, self.demo, self.now = fake, bot_url, demo, now
         self._verifier = SignatureVerifier(signing_secret)
         self._lock = threading.RLock()
         self._seq = itertools.count(1)
         self._version = 0
         self._origins: dict[str, Origin] = {}
-        self._anchors: dict[str, list[str]] = {}  # response key -> sort key of each post
+        # response key -> (sort key, when posted) of each post to it
+        self._anchors: dict[str, list[tuple[str, float]]] = {}
         self._acks: list[Json] = []  # a command's immediate answer, shown only to its sender
         self._triggers: dict[str, str] = {}  # trigger_id -> user
         self._modals: dict[str, list[str]] = {}  # user -> stack of view ids
@@ -93,7 +103,7 @@ class SlackRelay:
             **interaction_fields(self.demo, self.fake.team_id, user),
             "trigger_id": self._trigger(user),
             "response_url": self.fake.response_url(key, channel=channel, message_ts=linked_ts),
-            "actions": [button_action(request)],
+            "actions": [button_action(request, self.now())],
             "state": {"values": {}},
         }
         if view_id:
@@ -136,8 +146,16 @@ class SlackRelay:
             self._version += 1
         return {"ok": True}
 
+    def close_every_modal(self) -> Json:
+        """A page (re)loaded: as a Slack client that goes away, it leaves no modal open."""
+        with self._lock:
+            if any(self._modals.values()):
+                self._modals = {}
+                self._version += 1
+        return {"ok": True}
+
     def home_opened(self, user: str) -> Json:
-        body = home_opened_event(user, self.fake.home_view(user), self.fake.team_id)
+        body = home_opened_event(user, self.fake.home_view(user), self.fake.team_id, self.now())
         status, _ = self._send(json.dumps(body), "application/json")
         return {"ok": status == 200, "status": status}
 
@@ -145,7 +163,10 @@ class SlackRelay:
 
     def ephemerals(self, state: Json) -> list[Json]:
         """Ephemerals from chat.postEphemeral, command answers and response_url posts, in order."""
-        items = [{**e, "id": f"e{e['ts']}", "sort": f"{e['ts']}:0"} for e in state["ephemerals"]]
+        items = [
+            {**e, "id": f"e{e['ts']}", "sort": f"{e['ts']}:0", "posted": float(e["ts"])}
+            for e in state["ephemerals"]
+        ]
         with self._lock:
             items += [dict(a) for a in self._acks]
             seen: dict[str, int] = {}
@@ -174,7 +195,7 @@ class SlackRelay:
             origin = self._origins.get(key)
             anchor = self._anchor(origin.channel) if origin else "0"
             with self._lock:
-                self._anchors.setdefault(key, []).append(anchor)
+                self._anchors.setdefault(key, []).append((anchor, self.now().timestamp()))
                 self._version += 1  # a page that polled in between must look again
         elif call.method in ("views.open", "views.push"):
             self._opened(call)
@@ -210,6 +231,7 @@ class SlackRelay:
                     "text": answer.get("text") or "",
                     "blocks": answer.get("blocks"),
                     "sort": f"{anchor}:{seq:08d}",
+                    "posted": self.now().timestamp(),
                 }
             )
             self._version += 1
@@ -267,7 +289,7 @@ _FORM = "application/x-www-form-urlencoded"
 
 
 def _apply_response(
-    items: list[Json], response: Json, origin: Origin, item_id: str, anchor: str
+    items: list[Json], response: Json, origin: Origin, item_id: str, anchor: tuple[str, float]
 ) -> None:
     """Replace or delete the ephemeral a button sat on, or add a new ephemeral."""
     replacing = response["replace_original"] or response["delete_original"]
@@ -286,7 +308,8 @@ def _apply_response(
                 "command": origin.command,
                 "text": response["text"] or "",
                 "blocks": response["blocks"],
-                "sort": anchor,
+                "sort": anchor[0],
+                "posted": anchor[1],
             }
         )
 

@@ -10,17 +10,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from schedules import calendar
+from schedules.evidence.duties import STATUS_WORDS as DUTY_STATUS_WORDS
 from schedules.evidence.gather import YearRecord
 from schedules.evidence.summary import summaries
 from schedules.evidence.timeline import timeline_svg
 
-STATUS_WORDS = {
-    "done": "done on time",
-    "done_late": "done late",
-    "waived": "waived",
-    "overdue": "overdue",
-    "open": "open",
-    "upcoming": "not open yet",
+STATUS_WORDS: dict[str, str] = {
+    **DUTY_STATUS_WORDS,
     "on_time": "on time",
     "late": "late",
     "shared": "shared (no time limit)",

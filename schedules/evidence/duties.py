@@ -18,6 +18,15 @@ from storage.status import OccurrenceStatus, Standing, standing
 
 # The status of an occurrence at an instant: its standing (storage/status.py) on that day.
 STATUSES = tuple(Standing)
+# How each status reads to a person, in the pack and the tracker canvas alike.
+STATUS_WORDS: dict[str, str] = {
+    Standing.DONE: "done on time",
+    Standing.DONE_LATE: "done late",
+    Standing.WAIVED: "waived",
+    Standing.OVERDUE: "overdue",
+    Standing.OPEN: "open",
+    Standing.UPCOMING: "not open yet",
+}
 
 
 @dataclass(frozen=True)

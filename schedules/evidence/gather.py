@@ -3,6 +3,7 @@ record stood at an instant: later outcomes, answers and audit entries are left o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from schedules.evidence.minutes import MinuteRow, minute_rows, minutes_limits
 from schedules.evidence.timeline import Tick
 from schedules.evidence.year import PackYear
 from storage.errors import BoardbotError
-from storage.models import Meeting, Partnership
+from storage.models import Duty, Meeting, Partnership
 from storage.queries.agenda import asked_between
 from storage.queries.boards import boards_of
 from storage.queries.escalations import active_between, ladders_by_id, steps_of
@@ -64,6 +65,36 @@ def find_partnership(key: str, *, session: Session) -> Partnership:
     return found
 
 
+@dataclass
+class YearDuties:
+    """The protocol's duties, the year's meetings, and each occurrence's row at the instant."""
+
+    duties: list[Duty]
+    meetings: list[Meeting]
+    rows: list[DutyRow]
+
+
+def year_duties(
+    partnership: Partnership,
+    year: PackYear,
+    at: datetime,
+    keys: Mapping[int, str],
+    *,
+    session: Session,
+) -> YearDuties:
+    """The year's duty occurrences with their status at `at`, as the pack and the CSV give
+    them; `keys`: board id -> key for every board of the partnership."""
+    pid = partnership.id
+    assert pid is not None
+    duties = duties_of(pid, session=session, retired=True)
+    meetings = of_partnership_between(pid, year.begins_at, year.ends_at, session=session)
+    refs = [
+        MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in meetings if m.starts_at <= at
+    ]
+    stored = rows_opening(pid, year.first, year.last, session=session)
+    return YearDuties(duties, meetings, duty_rows(partnership, duties, stored, refs, year, at))
+
+
 def gather(
     partnership: Partnership, year: PackYear, at: datetime, *, session: Session
 ) -> YearRecord:
@@ -74,12 +105,10 @@ def gather(
     boards = [
         BoardInfo(b.key, b.name) for b in all_boards if b.retired_at is None or b.retired_at > at
     ]
-    duties = duties_of(pid, session=session, retired=True)
-    meetings = of_partnership_between(pid, year.begins_at, year.ends_at, session=session)
+    read = year_duties(partnership, year, at, keys, session=session)
+    duties, meetings = read.duties, read.meetings
     held = [m for m in meetings if m.starts_at <= at]
-    refs = [MeetingRef(str(m.id), keys[m.board_id], m.starts_at) for m in held]
     limits = minutes_limits(duties, at)
-    stored = rows_opening(pid, year.first, year.last, session=session)
     cut = min(year.ends_at, at + timedelta(microseconds=1))
     shares = [
         (s, keys[s.board_id])
@@ -97,7 +126,7 @@ def gather(
         year,
         at,
         boards,
-        duty_rows(partnership, duties, stored, refs, year, at),
+        read.rows,
         [Tick(keys[m.board_id], m.starts_at) for m in meetings],
         minute_rows([(m, keys[m.board_id]) for m in held], shares, limits, at),
         agenda_rows(requests, keys, rows_by_id(Meeting, chosen, session=session), at),

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+import storage.installations  # Slack's OAuth tables, on the same metadata
 import storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
 from storage.db import make_engine
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.oauth import BOT_SCOPES, REDIRECT_PATH
 from commands.registry import FAMILIES
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
@@ -17,6 +18,11 @@ NEEDED_SCOPES = {
     "chat.postMessage": {"chat:write", "chat:write.public"},
     "conversations.history": {"channels:history", "groups:history", "im:history"},
     "conversations.open": {"im:write"},
+    # files_upload_v2: files.getUploadURLExternal and files.completeUploadExternal
+    "files_upload_v2": {"files:write"},
+    "conversations.canvases.create": {"canvases:write"},
+    "canvases.edit": {"canvases:write"},
+    "conversations.info": {"channels:read", "groups:read"},
     "slash commands": {"commands"},
 }
 
@@ -67,3 +73,22 @@ def test_it_names_the_app_boardbot(manifest: dict[str, Any]) -> None:
     assert manifest["display_information"]["name"] == "boardbot"
     assert manifest["features"]["bot_user"]["display_name"] == "boardbot"
     assert len(manifest["display_information"]["description"]) <= 140
+
+
+def test_add_to_slack_asks_for_exactly_the_manifests_bot_scopes(manifest: dict[str, Any]) -> None:
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert len(BOT_SCOPES) == len(set(BOT_SCOPES))
+    assert set(BOT_SCOPES) == set(scopes) and len(scopes) == len(set(scopes))
+
+
+def test_slack_sends_installers_back_to_the_oauth_redirect(manifest: dict[str, Any]) -> None:
+    urls = manifest["oauth_config"]["redirect_urls"]
+    assert urls and all(u.startswith("https://") and u.endswith(REDIRECT_PATH) for u in urls)
+
+
+def test_it_hears_when_a_workspace_removes_it_and_may_be_installed_org_wide(
+    manifest: dict[str, Any],
+) -> None:
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(events)
+    assert manifest["settings"]["org_deploy_enabled"] is True

@@ -166,6 +166,21 @@ def test_it_renders_a_modal_with_each_kind_of_input() -> None:
     assert view["private_metadata"] == "42" and first_input(view) == "from_board"
 
 
+def test_a_select_without_an_initial_value_shows_its_placeholder_and_nothing_chosen() -> None:
+    options = (("3", "17 Sep 2026 at 14:00"), ("4", "5 Nov 2026 at 14:00"))
+    modal = Modal(
+        "agenda_accept_meeting", "Accept", "Accept", [ModalInput("m", "M", "select", options)]
+    )
+
+    element = render_modal(modal)["blocks"][0]["element"]
+
+    assert element["placeholder"]["text"] == "Choose…" and "initial_option" not in element
+    empty = {
+        "state": {"values": {"m": {"value": {"type": "static_select", "selected_option": None}}}}
+    }
+    assert view_values(empty) == {"m": ""}
+
+
 def test_it_reads_submitted_values_whatever_the_element() -> None:
     view = {
         "state": {

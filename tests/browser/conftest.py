@@ -62,7 +62,9 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
 @pytest.fixture
 def page(browser: Browser, sandbox: Sandbox, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh page on the sandbox; a failed test leaves a screenshot in test-artifacts/."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="en-GB", timezone_id="Europe/London"
+    )
     context.set_default_timeout(10_000)
     opened = context.new_page()
     opened.goto(sandbox.url)

@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from bot.sandbox.clock import DEMO_DAY
 from bot.sandbox.server import Sandbox
-from schedules import calendar
 from tests.browser.conftest import chromium_executable
+from tests.browser.sandbox_page import be, jump, message, open_channel, send
 
 if chromium_executable() is None:
     pytest.skip("no Chromium executable (install the chromium package)", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 REQUEST = "/agenda request hwb lrlscb Neglect strategy: progress and shared priorities"
-# Set to a path (docs/sandbox.png) to save the page after the 1 September jump.
-SCREENSHOT = os.environ.get("SANDBOX_SCREENSHOT")
-
-
-def be(page: Page, person: str) -> None:
-    page.select_option("#person", label=person)
-
-
-def open_channel(page: Page, channel: str) -> None:
-    page.click(f".nav-item[data-channel='{channel}']")
-    expect(page.locator("#pane-title")).to_contain_text(channel.removeprefix("C0").lower())
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#composer", text)
-    page.press("#composer", "Enter")
-
-
-def message(page: Page, text: str) -> Locator:
-    return page.locator(".message", has_text=text)
 
 
 def ask_lrlscb_for_an_item(page: Page) -> None:
@@ -78,10 +57,11 @@ def test_an_accepted_agenda_request_reaches_the_requester(page: Page) -> None:
     request.get_by_role("button", name="Accept").click()
     modal = page.locator("#modal")
     expect(modal).to_contain_text("Which LRLSCB meeting")
+    modal.get_by_label("Meeting").select_option(label="17 Sep 2026 at 14:00, LRLSCB meeting room")
     modal.get_by_role("button", name="Accept").click()
 
     expect(modal).to_be_hidden()
-    expect(request).to_contain_text("accepted for the meeting on")
+    expect(request).to_contain_text("accepted for the meeting on 17 Sep 2026 at 14:00")
     be(page, "HWB business manager")
     expect(page.locator("#dms .badge")).to_have_text("1")
     page.click("#dms .nav-item")
@@ -119,19 +99,16 @@ def test_agenda_alone_opens_the_request_form(page: Page) -> None:
     expect(message(page, "Agenda request #1")).to_contain_text("Transitions from children")
 
 
-def test_jumping_to_1_september_opens_the_annual_report_windows(page: Page) -> None:
+def test_the_next_working_day_opens_the_annual_report_windows(page: Page) -> None:
     be(page, "LRLSCB business manager")
     open_channel(page, "C0LRLSCB")
 
-    page.get_by_role("button", name="1 Sep 2026 (annual-report windows open)").click()
+    jump(page, "Next working day", "Tue 1 Sep 2026, 09:05")
 
-    expect(page.locator(".toast")).to_contain_text("Tue 1 Sep 2026")
     prompt = message(page, "LRLSCB annual report to the HWB")
     expect(prompt.get_by_role("button", name="Done")).to_be_visible()
     expect(prompt.get_by_role("button", name="Snooze")).to_be_visible()
     expect(page.locator(".nav-item[data-channel='C0LRSAB'] .badge")).to_have_text("1")
-    if SCREENSHOT:
-        page.screenshot(path=SCREENSHOT)
     open_channel(page, "C0LRSAB")
     expect(message(page, "LRSAB annual report to the HWB")).to_be_visible()
 
@@ -149,6 +126,7 @@ def test_a_page_on_another_site_cannot_drive_the_sandbox(
     browser: Browser, sandbox: Sandbox
 ) -> None:
     """Another origin's page posts to the API as a hostile site would: the sandbox refuses."""
+    started = sandbox.fake.calls  # the first tick's: the digest channel's canvas
     with serving_elsewhere() as elsewhere:
         context = browser.new_context()
         try:
@@ -162,13 +140,13 @@ def test_a_page_on_another_site_cannot_drive_the_sandbox(
                     ];
                     return Promise.all(tries.map((t) => t.then((r) => r.status, () => "blocked")));
                 }""",
-                [sandbox.url, json.dumps({"date": f"{date.today().year + 3}-09-01"})],
+                [sandbox.url, json.dumps({"date": "2027-03-01"})],
             )
         finally:
             context.close()
     assert all(status in ("blocked", 0) for status in statuses), statuses
-    assert abs(sandbox.clock.now() - calendar.utcnow()) < timedelta(minutes=5)  # not moved
-    assert sandbox.fake.calls == []
+    assert sandbox.clock.today() == DEMO_DAY  # not moved
+    assert sandbox.fake.calls == started
 
 
 @contextmanager

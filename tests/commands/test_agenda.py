@@ -148,7 +148,10 @@ def test_accepting_with_several_meetings_asks_which_one(bound: BoundPartnership)
     assert reply.modal.private_metadata == str(request.id)
     (choice,) = reply.modal.inputs
     assert [value for value, _ in choice.options] == [str(first), str(second)]
-    assert choice.initial == str(first) and request.status == "open"
+    assert choice.initial == "" and request.status == "open"  # the placeholder shows
+    with pytest.raises(FieldError) as empty:
+        act(bound, VIEWS["agenda_accept_meeting"], "U0HWBSEC", {"meeting": ""}, str(request.id))
+    assert empty.value.block_id == "meeting" and request.status == "open"
     with pytest.raises(FieldError) as wrong:
         act(
             bound,

@@ -16,9 +16,14 @@ const S = {
   user: "",
   pane: { kind: "channel", id: "", tab: "messages" },
   seen: {}, // channel id -> messages already seen (for unread badges)
-  firstSeen: {}, // message ts -> "HH:MM" of the sandbox clock when it first appeared
+  gone: null, // ids of the ephemerals there were when the page loaded: a reload clears them
   modalKey: "",
+  jumpsKey: "",
 };
+const GROUP_MINUTES = 5; // consecutive messages of one sender this close share one header
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -238,7 +243,13 @@ async function poll() {
     if (!next.unchanged) {
       S.state = next;
       S.version = next.version;
+      if (S.gone === null) S.gone = new Set(next.ephemerals.map((e) => e.id));
       render();
+    } else if (next.now_label !== S.state.now_label) {
+      const newDay = next.today !== S.state.today;
+      Object.assign(S.state, { today: next.today, now_label: next.now_label, jumps: next.jumps });
+      if (newDay) render();
+      else renderClock();
     }
   } catch (error) {
     document.getElementById("today").textContent = "sandbox not reachable";
@@ -251,12 +262,7 @@ function messagesIn(channel) {
 }
 
 function render() {
-  document.getElementById("today").textContent = S.state.now_label;
-  const jump = document.getElementById("jump-date");
-  if (!jump.value) jump.value = S.state.today;
-  for (const m of Object.values(S.state.messages).flat()) {
-    if (!S.firstSeen[m.ts]) S.firstSeen[m.ts] = S.state.now_label.slice(-5);
-  }
+  renderClock();
   if (S.pane.kind === "channel" || S.pane.tab === "messages") S.seen[paneChannel()] = messagesIn(paneChannel()).length;
   renderSidebar();
   renderPane();
@@ -291,12 +297,14 @@ function navItem(channel, label, pane, tag) {
 }
 
 function openPane(pane) {
-  const tab = pane.kind === "app" ? (pane.tab || "home") : "messages";
+  const tab = pane.tab || (pane.kind === "app" ? "home" : "messages");
   S.pane = { ...pane, tab };
+  localStorage.setItem("boardbot-sandbox-pane", JSON.stringify({ kind: S.pane.kind, id: S.pane.id }));
   if (pane.kind === "app" && tab === "home") openHome();
-  document.getElementById("composer-note").textContent = "";
+  restoreDraft();
   render();
   document.getElementById("messages").scrollTop = 1e9;
+  if (tab === "messages") document.getElementById("composer").focus();
 }
 
 /* ---------------------------------------------------------------- channel pane */
@@ -312,19 +320,36 @@ function renderPane() {
   document.getElementById("pane-subtitle").textContent = app
     ? "Your direct messages and Home tab with boardbot"
     : (board && board.board_key ? `${board.board_key.toUpperCase()}'s channel` : "The partnership's weekly digest");
+  const calendar = !app && board && board.board_key ? S.about.calendars[board.board_key] : null;
+  const subscribe = document.getElementById("subscribe");
+  subscribe.hidden = !calendar;
+  if (calendar) {
+    subscribe.href = calendar.url;
+    subscribe.textContent = "Subscribe to calendar";
+    subscribe.title = `${board.board_key.toUpperCase()}'s meetings and deadlines as a calendar feed: `
+      + "add this address to Outlook, Google Calendar or Apple Calendar";
+  }
+  if (calendar && calendar.imported) {
+    document.getElementById("pane-subtitle").textContent += " · meetings from the council's calendar feed";
+  }
   const tabs = document.getElementById("tabs");
-  tabs.hidden = !app;
+  const canvas = app ? null : canvasOf(S.pane.id); // a channel's canvas is a tab beside its messages
+  tabs.hidden = !app && !canvas;
   for (const button of tabs.querySelectorAll("button")) {
+    button.hidden = button.dataset.tab === (app ? "canvas" : "home");
     button.setAttribute("aria-selected", String(button.dataset.tab === S.pane.tab));
   }
   const showHome = app && S.pane.tab === "home";
+  const showCanvas = Boolean(canvas) && S.pane.tab === "canvas";
   document.getElementById("home").hidden = !showHome;
-  document.getElementById("messages").hidden = showHome;
-  document.getElementById("composer-form").hidden = showHome;
+  document.getElementById("canvas").hidden = !showCanvas;
+  document.getElementById("messages").hidden = showHome || showCanvas;
+  document.getElementById("composer-form").hidden = showHome || showCanvas;
   document.getElementById("composer").placeholder = app
     ? "Message boardbot: a slash command, e.g. /agenda"
-    : `Message #${channelName(S.pane.id)}: a slash command, e.g. /duties ${board && board.board_key || "hwb"}`;
+    : `Message #${channelName(S.pane.id)}: a slash command, e.g. /duties${board && board.board_key ? ` ${board.board_key}` : ""}`;
   if (showHome) renderHome();
+  else if (showCanvas) renderCanvasPane(canvas);
   else renderMessages();
 }
 
@@ -334,25 +359,64 @@ function renderMessages() {
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const items = [
     ...messagesIn(channel).map((m) => ({ ...m, kind: "message" })),
-    ...S.state.ephemerals.filter((e) => e.user === S.user && e.channel === channel)
+    ...S.state.ephemerals.filter((e) => e.user === S.user && e.channel === channel && !S.gone.has(e.id))
       .map((e) => ({ ...e, kind: "ephemeral" })),
   ].sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
-  const nodes = items.map((item) => item.kind === "message" ? messageNode(item, channel) : ephemeralNode(item, channel));
+  const nodes = [];
+  let previous = null;
+  for (const item of items) {
+    if (!previous || previous.day !== item.day) nodes.push(dayDivider(item.day));
+    else if (item.kind === "message" && sameSender(previous, item)) item.grouped = true;
+    nodes.push(item.kind === "message" ? messageNode(item, channel) : ephemeralNode(item, channel));
+    previous = item;
+  }
   if (!nodes.length) nodes.push(emptyNote(channel));
   list.replaceChildren(...nodes);
   if (nearBottom) list.scrollTop = list.scrollHeight;
 }
 
+/** Slack shows one header for a run of messages from one sender a few minutes apart. */
+function sameSender(previous, item) {
+  return previous.kind === "message" && previous.user === item.user
+    && item.posted - previous.posted <= GROUP_MINUTES * 60;
+}
+
+function dayDivider(isoDay) {
+  return el("div", { class: "day-divider", role: "separator", "data-day": isoDay },
+    el("span", { text: dayLabel(isoDay) }));
+}
+
+/** "Today", "Yesterday", "Tuesday 1 September" (with the year when it is not this year's). */
+function dayLabel(isoDay) {
+  if (isoDay === S.state.today) return "Today";
+  if (isoDay === shiftDay(S.state.today, -1)) return "Yesterday";
+  const day = new Date(`${isoDay}T12:00:00Z`);
+  const label = `${DAY_NAMES[day.getUTCDay()]} ${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()]}`;
+  return isoDay.slice(0, 4) === S.state.today.slice(0, 4) ? label : `${label} ${day.getUTCFullYear()}`;
+}
+
+function shiftDay(isoDay, days) {
+  const day = new Date(`${isoDay}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
+}
+
 function messageNode(message, channel) {
   const where = { channel, message_ts: message.ts };
+  const edited = message.edited ? el("span", { class: "time", text: "(edited)" }) : null;
+  if (message.grouped) {
+    return el("div", { class: "message grouped", "data-ts": message.ts },
+      el("div", { class: "gutter" }, el("span", { class: "time", text: message.time })),
+      el("div", { class: "message-body" }, content(message, where), edited));
+  }
   return el("div", { class: "message", "data-ts": message.ts },
     el("div", { class: "avatar", text: "b", "aria-hidden": "true" }),
     el("div", { class: "message-body" },
       el("div", { class: "message-meta" },
         el("span", { class: "author", text: "boardbot" }),
         el("span", { class: "app-tag", text: "APP" }),
-        el("span", { class: "time", text: S.firstSeen[message.ts] || "" }),
-        message.edited ? el("span", { class: "time", text: "(edited)" }) : null),
+        el("span", { class: "time", text: message.time }),
+        edited),
       content(message, where)));
 }
 
@@ -365,24 +429,57 @@ function ephemeralNode(item, channel) {
       item.command ? el("div", { class: "invocation", text: `You used ${item.command}` }) : null,
       el("div", { class: "message-meta" },
         el("span", { class: "author", text: "boardbot" }),
-        el("span", { class: "app-tag", text: "APP" })),
+        el("span", { class: "app-tag", text: "APP" }),
+        el("span", { class: "time", text: item.time })),
       content(item, where)));
 }
 
 function content(message, where) {
-  if (message.blocks && message.blocks.length) return renderBlocks(message.blocks, where);
-  return el("div", { class: "bk-text" }, mrkdwn(message.text));
+  const files = message.files && message.files.length ? filesNode(message.files) : null;
+  if (message.blocks && message.blocks.length) {
+    return el("div", {}, renderBlocks(message.blocks, where), files);
+  }
+  return el("div", {}, message.text ? el("div", { class: "bk-text" }, mrkdwn(message.text)) : null, files);
 }
 
 function emptyNote(channel) {
-  const first = S.about.channels.find((c) => c.board_key);
-  const hint = channel.startsWith("D")
-    ? "Nothing from boardbot yet. Its reminders and answers to forms arrive here."
-    : `Nothing here yet. Try /duties ${first ? first.board_key : ""} below, or jump to 1 Sep 2026 above.`;
+  const board = S.about.channels.find((c) => c.id === channel && c.board_key);
+  let hint = "Nothing from boardbot yet. Its reminders and answers to forms arrive here.";
+  if (board) {
+    hint = `Nothing here yet. Try /duties ${board.board_key} below, or press Next working day above.`;
+  } else if (!channel.startsWith("D")) {
+    hint = "Nothing here yet. The weekly digest is posted here on Monday mornings: press Next Monday (digest) above.";
+  }
   return el("div", { class: "empty", text: hint });
 }
 
 /* ---------------------------------------------------------------- composer */
+
+const DRAFTS = "boardbot-sandbox-drafts";
+
+/** As in Slack, what someone typed and did not send stays with the channel, across reloads. */
+function drafts() {
+  try {
+    return JSON.parse(localStorage.getItem(DRAFTS) || "{}");
+  } catch (error) {
+    return {};
+  }
+}
+
+function saveDraft(text) {
+  const all = drafts();
+  const key = `${S.user}:${paneChannel()}`;
+  if (text) all[key] = text;
+  else delete all[key];
+  localStorage.setItem(DRAFTS, JSON.stringify(all));
+}
+
+function restoreDraft() {
+  const input = document.getElementById("composer");
+  input.value = drafts()[`${S.user}:${paneChannel()}`] || "";
+  document.getElementById("composer-note").textContent = "";
+  showSuggestions("");
+}
 
 function setUpComposer() {
   const input = document.getElementById("composer");
@@ -397,11 +494,12 @@ function setUpComposer() {
     }
     const name = text.split(/\s+/)[0];
     if (!S.about.commands.some((c) => c.name === name)) {
-      note.textContent = `${name} is not a boardbot command. Try ${S.about.commands.map((c) => c.name).join(", ")}.`;
+      note.textContent = `${name} is not a valid command. Try ${S.about.commands.map((c) => c.name).join(", ")}.`;
       return;
     }
     note.textContent = "";
     input.value = "";
+    saveDraft("");
     showSuggestions("");
     try {
       await api("/api/command", { user: S.user, channel: paneChannel(), text });
@@ -409,9 +507,17 @@ function setUpComposer() {
       toast(`The command could not reach boardbot: ${error.message}`, "error");
     }
   });
-  input.addEventListener("input", () => showSuggestions(input.value));
+  input.addEventListener("input", () => {
+    saveDraft(input.value);
+    showSuggestions(input.value);
+  });
   input.addEventListener("keydown", (event) => {
+    const first = document.querySelector("#suggestions:not([hidden]) button");
     if (event.key === "Escape") showSuggestions("");
+    if (event.key === "Tab" && first) {
+      event.preventDefault();
+      first.click();
+    }
   });
 }
 
@@ -427,6 +533,7 @@ function showSuggestions(text) {
       onclick: () => {
         const input = document.getElementById("composer");
         input.value = `${c.name} `;
+        saveDraft(input.value);
         showSuggestions("");
         input.focus();
       },
@@ -480,10 +587,12 @@ function renderInput(block) {
 function inputControl(element, id) {
   const common = { id, "data-action": element.action_id, "data-type": element.type };
   if (element.type === "static_select") {
-    const chosen = element.initial_option ? element.initial_option.value : "";
+    // As in Slack: the placeholder shows until a choice is made, and cannot be chosen back;
+    // a select given an initial option shows it, and no placeholder.
+    const chosen = element.initial_option ? element.initial_option.value : null;
     const placeholder = element.placeholder ? element.placeholder.text : "Choose…";
     return el("select", common,
-      el("option", { value: "", text: placeholder, selected: !chosen }),
+      chosen === null ? el("option", { value: "", text: placeholder, selected: true, disabled: true, hidden: true }) : null,
       (element.options || []).map((o) => el("option", { value: o.value, text: o.text.text, selected: o.value === chosen })));
   }
   if (element.type === "datepicker") {
@@ -566,22 +675,36 @@ function setUpTabs() {
 
 /* ---------------------------------------------------------------- time control */
 
-function nextMonday(isoDay) {
-  const day = new Date(`${isoDay}T12:00:00Z`);
-  const ahead = ((8 - day.getUTCDay()) % 7) || 7;
-  day.setUTCDate(day.getUTCDate() + ahead);
-  return day.toISOString().slice(0, 10);
+function renderClock() {
+  document.getElementById("today").textContent = S.state.now_label;
+  const picker = document.getElementById("jump-date");
+  const tomorrow = shiftDay(S.state.today, 1);
+  if (picker.min !== tomorrow) {
+    picker.min = tomorrow;
+    if (!picker.value || picker.value < tomorrow) picker.value = S.state.jumps[0].date;
+  }
+  const key = JSON.stringify(S.state.jumps);
+  if (key === S.jumpsKey) return;
+  S.jumpsKey = key;
+  document.getElementById("jumps").replaceChildren(...S.state.jumps.map((jump) =>
+    el("button", {
+      type: "button",
+      class: "quick",
+      "data-jump": jump.key,
+      title: `Jump to ${jump.day_label}, ticking the clock on each working day on the way`,
+      onclick: () => jumpTo({ to: jump.key }),
+    }, jump.label, " ", el("span", { class: "when", text: jump.day_label }))));
 }
 
-async function jumpTo(isoDay) {
+async function jumpTo(where) {
   const buttons = document.querySelectorAll("#time-control button");
   buttons.forEach((b) => { b.disabled = true; });
   try {
-    const report = await api("/api/jump", { date: isoDay });
-    document.getElementById("jump-date").value = report.today;
+    const report = await api("/api/jump", where);
     const posted = report.sent === 1 ? "1 message" : `${report.sent} messages`;
-    const quiet = report.quiet ? " (a weekend, bank holiday or quiet hours: nothing is sent)" : "";
-    toast(`${report.now_label}: boardbot posted ${posted}${quiet}.`, "jumped");
+    const days = report.working_days === 1 ? "" : ` (the clock ticked on ${report.working_days} working days)`;
+    const quiet = report.quiet ? "; a weekend or bank holiday: nothing is sent today" : "";
+    toast(`${report.now_label}: boardbot posted ${posted}${days}${quiet}.`, "jumped");
   } catch (error) {
     toast(`Could not jump: ${error.message}`, "error");
   } finally {
@@ -592,14 +715,8 @@ async function jumpTo(isoDay) {
 function setUpTimeControl() {
   document.getElementById("time-control").addEventListener("submit", (event) => {
     event.preventDefault();
-    jumpTo(document.getElementById("jump-date").value);
+    jumpTo({ date: document.getElementById("jump-date").value });
   });
-  for (const button of document.querySelectorAll("#time-control .quick")) {
-    button.addEventListener("click", () => {
-      const target = button.dataset.jump;
-      jumpTo(target === "next-monday" ? nextMonday(S.state.today) : target);
-    });
-  }
 }
 
 /* ---------------------------------------------------------------- start-up */
@@ -619,8 +736,22 @@ function setUpPersonPicker() {
     localStorage.setItem("boardbot-sandbox-person", S.user);
     S.modalKey = "";
     if (S.pane.kind === "app") openPane({ kind: "app", id: dmOf(S.user), tab: S.pane.tab });
-    else render();
+    else {
+      restoreDraft();
+      render();
+    }
   });
+}
+
+function lastPane() {
+  try {
+    const saved = JSON.parse(localStorage.getItem("boardbot-sandbox-pane") || "null");
+    if (saved && saved.kind === "app") return { kind: "app", id: dmOf(S.user), tab: "messages" };
+    if (saved && S.about.channels.some((c) => c.id === saved.id)) return { kind: "channel", id: saved.id, tab: "messages" };
+  } catch (error) {
+    // a stale or foreign value: start in the first channel
+  }
+  return { kind: "channel", id: S.about.channels[0].id, tab: "messages" };
 }
 
 async function start() {
@@ -630,8 +761,12 @@ async function start() {
   setUpComposer();
   setUpTabs();
   setUpTimeControl();
-  S.pane = { kind: "channel", id: S.about.channels[0].id, tab: "messages" };
+  await api("/api/loaded", {}); // a new page is a new Slack client: no modal is open in it
+  S.pane = lastPane();
+  restoreDraft();
   await poll();
+  document.getElementById("messages").scrollTop = 1e9;
+  document.getElementById("composer").focus();
 }
 
 start();

@@ -1,0 +1,129 @@
+"""Time the clock's refresh of the digest channels' tracker canvases over tick.py's synthetic
+10 partnerships of 50 boards (420 quarterly duties each, 50,400 occurrences in all).
+
+Usage: python benchmarks/trackers.py [--postgres URL]
+Prints, for each database: the first refresh (every canvas built and made), a quiet refresh
+(nothing changed: what every tick pays), and a refresh after one duty is done in one
+partnership. Slack answers instantly: the figures are boardbot's own work.
+"""
+
+# ruff: noqa: E402 - the path must be set before anything imports the standard `calendar`
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder would come first on sys.path, and its calendar.py would hide the
+# standard library's: boardbot's root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import importlib.util
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from types import ModuleType
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
+
+from schedules.canvases import CanvasAnswer, refresh_trackers
+from storage import audit
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.models import Partnership
+
+
+def tick_benchmark() -> ModuleType:
+    """benchmarks/tick.py, for its synthetic workspace (this folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "tick_benchmark", Path(__file__).parent / "tick.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TICK = tick_benchmark()
+
+
+class InstantKeeper:
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def create(self, channel: str, markdown: str) -> CanvasAnswer:
+        self.sizes.append(len(markdown))
+        return CanvasAnswer(canvas_id=f"F{channel}")
+
+    def replace(self, canvas_id: str, markdown: str) -> CanvasAnswer:
+        self.sizes.append(len(markdown))
+        return CanvasAnswer(canvas_id=canvas_id)
+
+    def find(self, channel: str) -> CanvasAnswer:
+        return CanvasAnswer()
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def measure(engine: Engine, label: str) -> None:
+    print(f"\n{label}: populating {TICK.PARTNERSHIPS} partnerships …", flush=True)
+    TICK.populate(engine)
+    keeper = InstantKeeper()
+    first = timed(lambda: refresh_trackers(engine, TICK.NOW, keeper))
+    biggest = max(keeper.sizes) / 1024
+    print(
+        f"  first refresh ({TICK.PARTNERSHIPS} canvases, largest {biggest:.0f} KiB): {first:.2f} s"
+    )
+    quiet = [
+        timed(
+            lambda at=TICK.NOW + timedelta(minutes=5 * step): refresh_trackers(engine, at, keeper)
+        )
+        for step in range(1, 6)
+    ]
+    print(f"  quiet refresh: median {statistics.median(quiet) * 1000:.0f} ms")
+    with Session(engine) as session:
+        partnership = session.exec(select(Partnership)).first()
+        assert partnership is not None and partnership.id is not None
+        audit.record(
+            session=session,
+            at=TICK.NOW,
+            actor="bench",
+            action="duty.done",
+            entity="dutyoccurrence",
+            partnership_id=partnership.id,
+        )
+        session.commit()
+    one = timed(lambda: refresh_trackers(engine, TICK.NOW + timedelta(minutes=30), keeper))
+    print(f"  refresh after a change in one partnership: {one * 1000:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose public schema may be dropped")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        upgrade(url)
+        engine = make_engine(url)
+        measure(engine, "SQLite")
+        engine.dispose()
+    if args.postgres:
+        engine = make_engine(args.postgres)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        upgrade(args.postgres)
+        measure(engine, "PostgreSQL")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
