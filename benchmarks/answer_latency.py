@@ -44,7 +44,8 @@ from answer_servers import (
     web_defaults,
 )
 
-from bot.sandbox.demo import DemoSetup, apply_demo, command_fields
+from bot.sandbox.demo import DemoSetup, command_fields, demo_setup
+from bot.sandbox.demo_data import load_demo
 from schedules.calendar import utcnow
 from schedules.protocol import load_protocol
 from storage.db import make_engine
@@ -79,17 +80,17 @@ def seed(directory: str) -> tuple[DemoSetup, str]:
     url = f"sqlite:///{directory}/boardbot.sqlite3"
     upgrade(url)
     protocol = load_protocol("rutland")
-    workspace = demo_setup(protocol)
+    demo = demo_setup(protocol)
     engine = make_engine(url)
-    apply_demo(workspace, protocol, engine, utcnow())
+    load_demo(demo, protocol, engine, utcnow())
     engine.dispose()
-    return workspace, url
+    return demo, url
 
 
-def duties_fields(workspace: DemoSetup) -> dict[str, str]:
-    person = next(p for p in workspace.people if p.board_key == BOARD and p.role == ROLE)
-    channel = next(c for c in workspace.channels if c.board_key == BOARD)
-    fields = command_fields(workspace, "T0FAKE", person.id, channel.id)
+def duties_fields(demo: DemoSetup) -> dict[str, str]:
+    person = next(p for p in demo.people if p.board_key == BOARD and p.role == ROLE)
+    channel = next(c for c in demo.channels if c.board_key == BOARD)
+    fields = command_fields(demo, "T0FAKE", person.id, channel.id)
     return {**fields, "command": "/duties", "text": BOARD}
 
 
@@ -177,9 +178,9 @@ def rates(text: str) -> tuple[float, ...]:
 def run(plan: Plan) -> tuple[Results, Results, Phase]:
     """The floor, boardbot, then the no-op, one after the other on one stand-in Slack."""
     with tempfile.TemporaryDirectory() as tmp:
-        workspace, url = seed(tmp)
-        fields = duties_fields(workspace)
-        with StandIn(workspace) as stand_in:
+        demo, url = seed(tmp)
+        fields = duties_fields(demo)
+        with StandIn(demo) as stand_in:
             runner = Runner(stand_in)
 
             def app(name: str) -> Target:

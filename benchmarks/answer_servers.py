@@ -57,11 +57,11 @@ class StampingSlack(FakeSlack):
         return super().handle(method, params, headers)
 
 
-def _stand_in(workspace: DemoSetup, pipe: Connection) -> None:
+def _stand_in(demo: DemoSetup, pipe: Connection) -> None:
     """The stand-in's process: serves until told to stop or until its parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     with StampingSlack(tokens={TOKEN}) as fake:
-        add_to_fake(workspace, fake)
+        add_to_fake(demo, fake)
         pipe.send(fake.url)
         while True:
             try:
@@ -81,10 +81,10 @@ def _stand_in(workspace: DemoSetup, pipe: Connection) -> None:
 class StandIn:
     """The stand-in Slack's process, seen from the benchmark."""
 
-    def __init__(self, workspace: DemoSetup) -> None:
+    def __init__(self, demo: DemoSetup) -> None:
         spawn = multiprocessing.get_context("spawn")
         self._pipe, child = spawn.Pipe()
-        self._process = spawn.Process(target=_stand_in, args=(workspace, child), daemon=True)
+        self._process = spawn.Process(target=_stand_in, args=(demo, child), daemon=True)
         self.url = ""
 
     def __enter__(self) -> Self:
