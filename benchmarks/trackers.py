@@ -31,10 +31,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from schedules.canvases import CanvasAnswer, refresh_trackers
-from storage import audit
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Partnership
+from storage.queries.audit import Auditor
 
 
 def tick_benchmark() -> ModuleType:
@@ -92,13 +92,8 @@ def measure(engine: Engine, label: str) -> None:
     with Session(engine) as session:
         partnership = session.exec(select(Partnership)).first()
         assert partnership is not None and partnership.id is not None
-        audit.record(
-            session=session,
-            at=TICK.NOW,
-            actor="bench",
-            action="duty.done",
-            entity="dutyoccurrence",
-            partnership_id=partnership.id,
+        Auditor(session, TICK.NOW, "bench", partnership.id).record(
+            "duty.done", "dutyoccurrence", None
         )
         session.commit()
     one = timed(lambda: refresh_trackers(engine, TICK.NOW + timedelta(minutes=30), keeper))
