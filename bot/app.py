@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from bot.answers import WORKERS, Answers
 from bot.listeners import register_all
-from bot.oauth import app_options, check_mode, register_uninstalls
+from bot.oauth import app_options, check_mode
 from bot.settings import Settings
 from bot.slack_client import make_client
 from schedules.calendar import utcnow
@@ -38,5 +38,4 @@ def build_app(
         **(app_options(settings, engine) if settings.installed_by_oauth else {}),
     )
     register_all(app, Answers(engine, now, pool, settings.public_url))
-    register_uninstalls(app, engine, now)
     return app

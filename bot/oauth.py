@@ -11,7 +11,6 @@ the org. With SLACK_BOT_TOKEN set instead, boardbot serves that one workspace, a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ from bot.settings import Settings
 from bot.slack_client import DEFAULT_BASE_URL
 from storage.db import transaction
 from storage.errors import BoardbotError
-from storage.installations import BOTS, INSTALLATIONS, OAUTH_STATES
+from storage.installations import BOTS, INSTALLATIONS, OAUTH_STATES, forget_expired_states
 from storage.queries.outbox import begin_pause
 
 log = logging.getLogger(__name__)
@@ -87,9 +86,7 @@ class StateStore(SQLAlchemyOAuthStateStore):
 
     def issue(self, *args: Any, **kwargs: Any) -> str:
         now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as slack_sdk stores it
-        with self.engine.begin() as connection:
-            states = self.oauth_states
-            connection.execute(states.delete().where(states.c.expire_at <= now))
+        forget_expired_states(self.engine, now)
         return super().issue(*args, **kwargs)
 
 
@@ -136,20 +133,6 @@ def authorization_url(api_url: str | None) -> str:
     a stand-in Slack at SLACK_API_URL serves the whole install."""
     base = api_url or DEFAULT_BASE_URL
     return base.removesuffix("api/") + "oauth/v2/authorize"
-
-
-def register_uninstalls(app: App, engine: Engine, now: Callable[[], datetime]) -> None:
-    """`app_uninstalled` and `tokens_revoked` (its bot token): the workspace's tokens are
-    deleted and its prompts wait, pending, until it installs boardbot again."""
-
-    @app.event("app_uninstalled")
-    def on_uninstalled(context: BoltContext) -> None:
-        forget(app, context, engine, now(), UNINSTALLED)
-
-    @app.event("tokens_revoked")
-    def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
-        if (event.get("tokens") or {}).get("bot"):
-            forget(app, context, engine, now(), "tokens_revoked")
 
 
 def forget(app: App, context: BoltContext, engine: Engine, at: datetime, why: str) -> None:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from schedules.tracker import tracker_inputs, tracker_markdown
 from storage.db import transaction
 from storage.models import Partnership, TrackerCanvas
 from storage.queries import trackers
+from storage.queries.partnerships import digest_channels
 
 log = logging.getLogger(__name__)
 PARTS = "\n---\n\n"  # between partnerships that share one digest channel
@@ -72,13 +72,7 @@ class Content:
 def refresh_trackers(engine: Engine, now: datetime, keeper: CanvasKeeper) -> int:
     """Refresh every digest channel's canvas that changed; returns how many were drawn."""
     with Session(engine) as session:
-        query = select(Partnership.id, Partnership.digest_channel).where(
-            col(Partnership.digest_channel).is_not(None)
-        )
-        channels: dict[str, list[int]] = defaultdict(list)
-        for partnership_id, channel in session.exec(query.order_by(col(Partnership.key))):
-            if channel and partnership_id is not None:
-                channels[channel].append(partnership_id)
+        channels = digest_channels(session=session)
     drawn = 0
     for channel, partnership_ids in channels.items():
         try:

@@ -12,7 +12,9 @@ Times here are naive UTC, as slack_sdk writes them; bot tokens are stored as Sla
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table, func
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, DateTime, Engine, Index, Integer, String, Table, func
 from sqlmodel import SQLModel
 
 INSTALLATIONS, BOTS, OAUTH_STATES = "slack_installations", "slack_bots", "slack_oauth_states"
@@ -79,3 +81,9 @@ oauth_states = Table(
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
 )
+
+
+def forget_expired_states(engine: Engine, now: datetime) -> None:
+    """Delete the OAuth states of installs begun and abandoned (`now`: naive UTC, as stored)."""
+    with engine.begin() as connection:
+        connection.execute(oauth_states.delete().where(oauth_states.c.expire_at <= now))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.sandbox.demo import SANDBOX_ACTOR, DemoSetup, setup_document
 from bot.setup_file import SetupFile, apply_setup
@@ -28,8 +28,10 @@ from schedules.occurrences import materialise
 from schedules.protocol import Protocol
 from schedules.protocol.store import store_protocol
 from storage.db import transaction
-from storage.models import Board, Duty, DutyOccurrence, Meeting, Partnership
+from storage.models import Board, Meeting, Partnership
 from storage.queries.boards import board_by_key, boards_of
+from storage.queries.meetings import held_before
+from storage.queries.occurrences import pending_due_before
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
 from storage.status import OccurrenceStatus
@@ -126,13 +128,9 @@ def record_minutes(
 ) -> None:
     """The minutes of each meeting held before the demo day, shared by the board's secretariat
     a fortnight later, recorded as `/minutes` records them."""
-    query = (
-        select(Meeting, Board)
-        .join(Board, col(Board.id) == col(Meeting.board_id))
-        .where(Board.partnership_id == partnership.id, col(Meeting.starts_at) < now)
-        .order_by(col(Meeting.starts_at))
-    )
-    for meeting, board in list(session.exec(query)):
+    boards = {b.id: b for b in boards_of(_id(partnership), session=session, retired=True)}
+    for meeting in held_before(_id(partnership), now, session=session):
+        board = boards[meeting.board_id]
         held = calendar.london_date(meeting.starts_at)
         shared_at = calendar.at_local_time(calendar.add_working_days(held, MINUTES_AFTER), DONE_AT)
         if shared_at < now:
@@ -148,17 +146,7 @@ def record_history(
     """Each occurrence due before the demo day, done by an owner board's business manager
     a few working days before it was due, recorded as `/duties done` records it."""
     today = calendar.london_date(now)
-    query = (
-        select(DutyOccurrence, Duty)
-        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
-        .where(
-            Duty.partnership_id == partnership.id,
-            DutyOccurrence.status == "pending",
-            col(DutyOccurrence.due) < today,
-        )
-        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
-    )
-    for row, duty in list(session.exec(query)):
+    for row, duty in pending_due_before(_id(partnership), today, session=session):
         boards = [key for key in duty.owners if key in demo.board_keys]
         if not boards:
             continue  # owed by partners alone (Cabinet, say): no board records it

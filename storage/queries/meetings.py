@@ -168,3 +168,13 @@ def shares_of_days(
         .order_by(col(MinuteShare.meeting_on), col(MinuteShare.id))
     )
     return list(session.exec(query))
+
+
+def held_before(partnership_id: int, instant: datetime, *, session: Session) -> list[Meeting]:
+    """The partnership's meetings (cancelled or not) that started before `instant`, in order."""
+    query = (
+        select(Meeting)
+        .where(col(Meeting.board_id).in_(ids_in(partnership_id)), col(Meeting.starts_at) < instant)
+        .order_by(col(Meeting.starts_at))
+    )
+    return list(session.exec(query))

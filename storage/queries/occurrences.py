@@ -140,3 +140,20 @@ def rows_opening(partnership_id: int, first: date, last: date, *, session: Sessi
         .order_by(col(DutyOccurrence.duty_id), col(DutyOccurrence.opens), col(DutyOccurrence.id))
     )
     return list(session.exec(query))
+
+
+def pending_due_before(
+    partnership_id: int, day: date, *, session: Session
+) -> list[tuple[DutyOccurrence, Duty]]:
+    """The partnership's pending occurrences due before `day`, earliest first, with duties."""
+    query = (
+        select(DutyOccurrence, Duty)
+        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+        .where(
+            Duty.partnership_id == partnership_id,
+            DutyOccurrence.status == OccurrenceStatus.PENDING,
+            col(DutyOccurrence.due) < day,
+        )
+        .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
+    )
+    return list(session.exec(query))

@@ -23,3 +23,15 @@ def partnership_keys(*, session: Session) -> list[tuple[int, str]]:
     """(id, key) of every partnership, oldest first: what the clock plans, one at a time."""
     query = select(Partnership.id, Partnership.key).order_by(col(Partnership.id))
     return [(pid, key) for pid, key in session.exec(query) if pid is not None]
+
+
+def digest_channels(*, session: Session) -> dict[str, list[int]]:
+    """Each digest channel with the partnerships (ids, by key) whose digest goes there."""
+    query = select(Partnership.id, Partnership.digest_channel).where(
+        col(Partnership.digest_channel).is_not(None)
+    )
+    channels: dict[str, list[int]] = {}
+    for partnership_id, channel in session.exec(query.order_by(col(Partnership.key))):
+        if channel and partnership_id is not None:
+            channels.setdefault(channel, []).append(partnership_id)
+    return channels

@@ -23,7 +23,7 @@ from bot.web import wsgi_app
 from storage.db import make_engine
 from storage.installations import bots, oauth_states
 from tests.bot.conftest import SECRET, Sent, Served, SlackSim
-from tests.commands.conftest import NOW, build_workspace
+from tests.commands.conftest import NOW, bind_rutland
 
 CLIENT_ID, CLIENT_SECRET = "1111.2222", "oauth-client-secret"
 TEAM_A, TEAM_B = "T0AAA", "T0BBB"
@@ -176,7 +176,7 @@ def serve_hosted(fake: FakeSlack, database_url: str, *, public: bool = True) -> 
     try:
         fake.register_app(CLIENT_ID, CLIENT_SECRET, [f"{served.url}/slack/oauth_redirect"])
         with Session(engine, expire_on_commit=False) as session:
-            build_workspace(session)
+            bind_rutland(session)
         settings = Settings(
             DATABASE_URL=database_url,
             SLACK_CLIENT_ID=CLIENT_ID,

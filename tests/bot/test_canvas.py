@@ -21,7 +21,7 @@ from storage.db import make_engine
 from storage.models import TrackerCanvas
 from tests.bot.cli_run import boardbot
 from tests.bot.conftest import TOKEN, settings_for
-from tests.commands.conftest import Workspace, build_workspace
+from tests.commands.conftest import BoundPartnership, bind_rutland
 from tests.schedules.evidence.year_of_activity import occurrence
 
 SEPT_1 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # a Tuesday, 09:00 in London
@@ -34,7 +34,7 @@ CREATE, EDIT, INFO = "conversations.canvases.create", "canvases.edit", "conversa
 def rutland(database_url: str) -> Iterator[tuple[Engine, str]]:
     engine = make_engine(database_url)
     with Session(engine) as session:
-        build_workspace(session)
+        bind_rutland(session)
     yield engine, database_url
     engine.dispose()
 
@@ -79,7 +79,7 @@ def test_the_clock_makes_the_digest_canvas_once_and_edits_it_when_the_record_cha
         tick_at(engine, SEPT_1 + timedelta(minutes=minutes), fake, url)
     assert len(fake.calls_to(CREATE)) == 1 and fake.calls_to(EDIT) == []
     with Session(engine, expire_on_commit=False) as session:
-        ws = Workspace(session, now=SEPT_1 + timedelta(hours=1))
+        ws = BoundPartnership(session, now=SEPT_1 + timedelta(hours=1))
         lscb = occurrence(ws, "lrlscb-annual-report-to-hwb", date(2026, 9, 1))
         ws.run("/duties", f"done {lscb.id} https://example.org/report.pdf", "U0LSCBBM")
     tick_at(engine, SEPT_1 + timedelta(hours=1, minutes=5), fake, url)

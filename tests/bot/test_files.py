@@ -20,7 +20,7 @@ from bot.files import OutgoingFile, UploadFailed, send_files
 from schedules.evidence import Pack, build_pack
 from storage.db import make_engine
 from tests.bot.conftest import TOKEN
-from tests.commands.conftest import Workspace, build_workspace
+from tests.commands.conftest import BoundPartnership, bind_rutland
 from tests.schedules.evidence.year_of_activity import AT, seed_year
 
 PERSON = "U0LSCBBM"
@@ -33,8 +33,8 @@ def pack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Pac
     path.write_bytes(sqlite_template.read_bytes())
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
-        seed_year(Workspace(session))
+        bind_rutland(session)
+        seed_year(BoundPartnership(session))
         made = build_pack("rutland", 2026, AT, session=session)
     engine.dispose()
     return made

@@ -5,11 +5,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
 
 import bot.listeners
+from bot.answers import Answers
 from bot.app import build_app
 from bot.settings import Settings
 from commands.registry import FAMILIES
+from schedules.calendar import utcnow
 from storage.db import make_engine
 
 SURFACES = {m.name for m in pkgutil.iter_modules(bot.listeners.__path__)}
@@ -27,8 +32,17 @@ def test_the_app_listens_to_every_surface(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     try:
         app = build_app(settings, engine)
-        # One listener per slash command family, and one for each other surface.
-        others = SURFACES - {"commands"}
-        assert len(app._listeners) == len(FAMILIES) + len(others)
+        answers = Answers(engine, utcnow, ThreadPoolExecutor(max_workers=1))
+        each = {name: listeners_of(name, answers) for name in SURFACES}
+        assert all(count >= 1 for count in each.values()), each
+        assert each["commands"] == len(FAMILIES)  # one per slash command family
+        assert len(app._listeners) == sum(each.values())  # and nothing registered elsewhere
     finally:
         engine.dispose()
+
+
+def listeners_of(surface: str, answers: Answers) -> int:
+    """How many listeners a surface's module registers on an app of its own."""
+    app = App(token="xoxb-test", signing_secret="s3cret", token_verification_enabled=False)
+    importlib.import_module(f"bot.listeners.{surface}").register(app, answers)
+    return len(app._listeners)

@@ -27,7 +27,7 @@ from storage.models import AgendaRequest, DutyOccurrence, SlackDelivery
 from tests.bot.cli_run import boardbot
 from tests.bot.conftest import CHANNELS, TEAM, TOKEN, annual_report_id, serve_edge
 from tests.bot.test_http_app import boardbot_script
-from tests.commands.conftest import NOW, build_workspace
+from tests.commands.conftest import NOW, bind_rutland
 
 APP_TOKEN = "xapp-1-A0FAKE-1-socket"
 Json = dict[str, Any]
@@ -187,7 +187,7 @@ def socket_settings(fake: FakeSlack, database_url: str) -> Settings:
 def link(fake: FakeSlack, database_url: str) -> Iterator[Linked]:
     engine = make_engine(database_url)
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
+        bind_rutland(session)
     handler = socket_mode_handler(socket_settings(fake, database_url), engine, now=lambda: NOW)
     try:
         handler.connect()
@@ -342,7 +342,7 @@ def test_boardbot_run_answers_over_socket_mode_and_stops_on_sigterm(
 ) -> None:
     engine = make_engine(sqlite_url)
     with Session(engine, expire_on_commit=False) as session:
-        build_workspace(session)
+        bind_rutland(session)
     engine.dispose()
     env = {
         **os.environ,
