@@ -76,6 +76,7 @@ def send_files(
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         raise failed(REASONS.get(error, f"Slack refused them ({error}); try again later")) from None
     except urllib.error.HTTPError as exc:  # the upload URL refused the bytes
+        exc.close()  # it holds the refused response's connection
         raise failed(f"Slack did not take a file's bytes (HTTP {exc.code}); try again") from None
     except SlackRequestError as exc:  # slack_sdk's own checks, such as Slack's size limit
         raise failed(f"{exc}".rstrip(".")) from None
