@@ -12,7 +12,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, text, update
@@ -30,6 +32,7 @@ from storage.models import DutyOccurrence, Membership, OutboxPrompt, Partnership
 from storage.queries.boards import boards_of
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
+from storage.roles import Role
 
 PARTNERSHIPS, BOARDS, DUTIES = 10, 50, 420  # 10 x 420 duties x 4 quarters x 3 years = 50,400
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -78,7 +81,7 @@ def populate(engine: Engine) -> None:
             for board in boards_of(partnership.id, session=session):
                 assert board.id
                 board.channel_id = f"C{index}X{board.key.upper()}"
-                for role in ("chair", "business_manager"):
+                for role in (Role.CHAIR, Role.BUSINESS_MANAGER):
                     person = ensure_person(
                         f"U{index}X{board.key.upper()}{role[:2]}", session=session
                     )
@@ -88,9 +91,9 @@ def populate(engine: Engine) -> None:
     tick(engine, NOW - timedelta(days=1), NullSender())  # materialise and send what is due
 
 
-def timed(action: object) -> float:
+def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
-    action()  # type: ignore[operator]
+    action()
     return time.perf_counter() - start
 
 
@@ -104,7 +107,7 @@ def measure(engine: Engine, label: str) -> None:
     quiet = []
     for step in range(1, 6):
         at = NOW + timedelta(minutes=5 * step)
-        quiet.append(timed(lambda at=at: tick(engine, at, NullSender())))
+        quiet.append(timed(partial(tick, engine, at, NullSender())))
     print(f"  quiet tick: median {statistics.median(quiet) * 1000:.0f} ms (target < 5000 ms)")
     with Session(engine) as session:
         ids = session.exec(select(DutyOccurrence.id).order_by(col(DutyOccurrence.id))).all()
@@ -132,7 +135,12 @@ def measure(engine: Engine, label: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    on_each_database(measure, __doc__ or "")
+
+
+def on_each_database(measure: Callable[[Engine, str], None], doc: str) -> None:
+    """Run `measure` on a fresh SQLite file and, with --postgres URL, on an emptied PostgreSQL."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--postgres", help="a PostgreSQL URL whose public schema may be dropped")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

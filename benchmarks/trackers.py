@@ -7,32 +7,18 @@ Prints, for each database: the first refresh (every canvas built and made), a qu
 partnership. Slack answers instantly: the figures are boardbot's own work.
 """
 
-# ruff: noqa: E402 - the path must be set before anything imports the standard `calendar`
-
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as a script, this folder would come first on sys.path, and its calendar.py would hide the
-# standard library's: boardbot's root takes its place.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
-import argparse
 import importlib.util
 import statistics
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from types import ModuleType
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from schedules.canvases import CanvasAnswer, refresh_trackers
-from storage.db import make_engine
-from storage.migrate import upgrade
 from storage.models import Partnership
 from storage.queries.audit import Auditor
 
@@ -67,23 +53,17 @@ class InstantKeeper:
         return CanvasAnswer()
 
 
-def timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def measure(engine: Engine, label: str) -> None:
     print(f"\n{label}: populating {TICK.PARTNERSHIPS} partnerships …", flush=True)
     TICK.populate(engine)
     keeper = InstantKeeper()
-    first = timed(lambda: refresh_trackers(engine, TICK.NOW, keeper))
+    first = TICK.timed(lambda: refresh_trackers(engine, TICK.NOW, keeper))
     biggest = max(keeper.sizes) / 1024
     print(
         f"  first refresh ({TICK.PARTNERSHIPS} canvases, largest {biggest:.0f} KiB): {first:.2f} s"
     )
     quiet = [
-        timed(
+        TICK.timed(
             lambda at=TICK.NOW + timedelta(minutes=5 * step): refresh_trackers(engine, at, keeper)
         )
         for step in range(1, 6)
@@ -96,28 +76,12 @@ def measure(engine: Engine, label: str) -> None:
             "duty.done", "dutyoccurrence", None
         )
         session.commit()
-    one = timed(lambda: refresh_trackers(engine, TICK.NOW + timedelta(minutes=30), keeper))
+    one = TICK.timed(lambda: refresh_trackers(engine, TICK.NOW + timedelta(minutes=30), keeper))
     print(f"  refresh after a change in one partnership: {one * 1000:.0f} ms")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", help="a PostgreSQL URL whose public schema may be dropped")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.sqlite3"
-        upgrade(url)
-        engine = make_engine(url)
-        measure(engine, "SQLite")
-        engine.dispose()
-    if args.postgres:
-        engine = make_engine(args.postgres)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        upgrade(args.postgres)
-        measure(engine, "PostgreSQL")
-        engine.dispose()
+    TICK.on_each_database(measure, __doc__ or "")
 
 
 if __name__ == "__main__":
