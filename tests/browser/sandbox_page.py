@@ -34,3 +34,15 @@ def jump(page: Page, button: str, lands: str) -> None:
     page.locator("#jumps").get_by_role("button", name=button).click()
     expect(page.locator("#today")).to_have_text(lands)
     expect(page.locator(".toast.jumped", has_text=lands)).to_be_visible()
+
+
+def ask_lrlscb_for_an_agenda_item_and_press_accept(page: Page) -> Locator:
+    """HWB asks LRLSCB for an agenda item; LRLSCB's chair presses Accept on it in LRLSCB's
+    channel. Returns the request's message (its form is open)."""
+    send(page, "/agenda request hwb lrlscb Joint work on exploitation")
+    expect(message(page, "sent to LRLSCB's channel")).to_be_visible()
+    be(page, "LRLSCB chair")
+    open_channel(page, "C0LRLSCB")
+    request = message(page, "Agenda request #1")
+    request.get_by_role("button", name="Accept").click()
+    return request

@@ -7,7 +7,14 @@ from playwright.sync_api import Page, expect
 
 from bot.sandbox.server import Sandbox
 from tests.browser.conftest import chromium_executable
-from tests.browser.sandbox_page import be, jump, message, open_channel, open_dm, send
+from tests.browser.sandbox_page import (
+    ask_lrlscb_for_an_agenda_item_and_press_accept,
+    be,
+    jump,
+    open_channel,
+    open_dm,
+    send,
+)
 
 if chromium_executable() is None:
     pytest.skip("no Chromium executable (install the chromium package)", allow_module_level=True)
@@ -78,12 +85,7 @@ def test_an_empty_channel_suggests_a_command_for_its_own_board(
 
 def test_the_accept_form_shows_its_placeholder_and_refuses_an_empty_choice(page: Page) -> None:
     be(page, "HWB business manager")
-    send(page, "/agenda request hwb lrlscb Joint work on exploitation")
-    expect(message(page, "sent to LRLSCB's channel")).to_be_visible()
-    be(page, "LRLSCB chair")
-    open_channel(page, "C0LRLSCB")
-    request = message(page, "Agenda request #1")
-    request.get_by_role("button", name="Accept").click()
+    request = ask_lrlscb_for_an_agenda_item_and_press_accept(page)
     modal = page.locator("#modal")
     choice = modal.get_by_label("Meeting")
     expect(choice).to_have_value("")

@@ -9,7 +9,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import chromium_executable
-from tests.browser.sandbox_page import be, jump, message, open_channel, open_dm, send
+from tests.browser.sandbox_page import (
+    ask_lrlscb_for_an_agenda_item_and_press_accept,
+    be,
+    jump,
+    message,
+    open_channel,
+    open_dm,
+    send,
+)
 
 if chromium_executable() is None:
     pytest.skip("no Chromium executable (install the chromium package)", allow_module_level=True)
@@ -58,12 +66,7 @@ def step_2_the_next_working_day_opens_the_annual_report_windows(page: Page) -> N
 
 def step_3_hwb_asks_lrlscb_for_an_agenda_item_and_its_chair_accepts(page: Page) -> None:
     open_channel(page, "C0HWB")
-    send(page, "/agenda request hwb lrlscb Joint work on exploitation")
-    expect(message(page, "sent to LRLSCB's channel")).to_be_visible()
-    be(page, "LRLSCB chair")
-    open_channel(page, "C0LRLSCB")
-    request = message(page, "Agenda request #1")
-    request.get_by_role("button", name="Accept").click()
+    request = ask_lrlscb_for_an_agenda_item_and_press_accept(page)
     page.locator("#modal").get_by_label("Meeting").select_option(index=1)
     page.locator("#modal").get_by_role("button", name="Accept").click()
     expect(request).to_contain_text("accepted for the meeting on 17 Sep 2026 at 14:00")
