@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from commands.context import Invocation, board_arg, require_role
-from commands.dates import meeting_day
+from commands.dates import day_label, meeting_day
 from commands.lines import capped, is_link, link_arg, record_id
 from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
 from commands.words import split_args
@@ -141,7 +141,7 @@ def complete_duties(
 def share_reply(
     board: Board, share: MinuteShare, counterparts: list[Board], done: list[DutyOccurrence]
 ) -> Reply:
-    key, held = board.key.upper(), short_date(share.meeting_on)
+    key, held = board.key.upper(), day_label(share.meeting_on)
     names = ", ".join(b.key.upper() for b in counterparts) or "no other board"
     evidence: Line = (" ", Link(share.link, "Minutes")) if share.link else ()
     shared = f"'s minutes of its meeting on {held} are logged as shared with {names}."

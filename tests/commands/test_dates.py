@@ -31,9 +31,16 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("today at 14:00", utc(2026, 11, 23, 14, 0)),
         ("the day after tomorrow at 11am", utc(2026, 11, 25, 11, 0)),
         ("in 2 days at 14:30", utc(2026, 11, 25, 14, 30)),
-        ("next Tuesday 2pm", utc(2026, 11, 24, 14, 0)),
         ("Tuesday 2pm", utc(2026, 11, 24, 14, 0)),
-        ("next tuesday at 14:00", utc(2026, 11, 24, 14, 0)),
+        ("coming Tuesday 2pm", utc(2026, 11, 24, 14, 0)),
+        ("this coming Tuesday at 14:00", utc(2026, 11, 24, 14, 0)),
+        ("next Monday at 10:00", utc(2026, 11, 30, 10, 0)),  # said on a Monday: a week today
+        ("a week today at 10:00", utc(2026, 11, 30, 10, 0)),  # dateparser alone: a week ago
+        ("a fortnight tomorrow at 10:00", utc(2026, 12, 8, 10, 0)),
+        ("tomorrow week 10:00", utc(2026, 12, 1, 10, 0)),  # dateparser alone: tomorrow
+        ("Tuesday week 2pm", utc(2026, 12, 1, 14, 0)),
+        ("a week on Friday at 10:00", utc(2026, 12, 4, 10, 0)),
+        ("in 2 weeks at 10:00", utc(2026, 12, 7, 10, 0)),
         ("Monday at 9:30", utc(2026, 11, 30, 9, 30)),  # today is a Monday: the next one
         ("this Monday at 14:00", utc(2026, 11, 23, 14, 0)),  # "this" may be today
         ("Tue 1 Dec 2pm", utc(2026, 12, 1, 14, 0)),
@@ -44,6 +51,11 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("03/04 at 10:00", utc(2027, 4, 3, 9, 0)),  # day first: 3 April, in summer time
         ("03.04.2027 10.30", utc(2027, 4, 3, 9, 30)),
         ("1/2/27 10:00", utc(2027, 2, 1, 10, 0)),
+        ("3.4.27 10:00", utc(2027, 4, 3, 9, 0)),  # dateparser alone: 2127
+        ("03-04-2027 10:00", utc(2027, 4, 3, 9, 0)),
+        ("2027/04/03 10:00", utc(2027, 4, 3, 9, 0)),  # year first: month, then day
+        ("24/11 10:00", utc(2026, 11, 24, 10, 0)),
+        ("22/11 10:00", utc(2027, 11, 22, 10, 0)),  # a day gone this year: next year's
         ("2027-04-03 10:00", utc(2027, 4, 3, 9, 0)),
         ("first Monday of December at 10:00", utc(2026, 12, 7, 10, 0)),
         ("the second Tuesday in January at 14:00", utc(2027, 1, 12, 14, 0)),
@@ -67,7 +79,14 @@ def test_it_reads_a_day_and_time_in_london_as_a_utc_instant(text: str, expected:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("next Tuesday", "a meeting needs a time"),
+        ("next Tuesday", r"Tue 24 Nov or Tue 1 Dec\? write the date, e\.g\. 1 Dec 10:00"),
+        ("next Tuesday 2pm", r"Tue 24 Nov or Tue 1 Dec\? write the date, e\.g\. 1 Dec 2pm"),
+        ("next Sunday at 2.30pm", r"Sun 29 Nov or Sun 6 Dec\? .* e\.g\. 6 Dec 2\.30pm"),
+        ("Monday week at 10:00", "Mon 30 Nov or Mon 7 Dec"),  # a Monday: one week or two?
+        ("the week after next at 10:00", "I can't read"),
+        ("2 weeks today tuesday 10:00", "I can't read"),
+        ("31/04 10:00", "there is no such day"),
+        ("29/02/27 10:00", "there is no such day"),
         ("3 March", "a meeting needs a time"),
         ("first Monday of December", "a meeting needs a time"),
         ("10:00", "give the day as well as the time"),
@@ -81,7 +100,7 @@ def test_it_reads_a_day_and_time_in_london_as_a_utc_instant(text: str, expected:
         ("gibberish", "I can't read 'gibberish'"),
         ("christmas at 10:00", "I can't read"),
         ("March at 10:00", "I can't read"),  # which day of March?
-        ("04/13 10:00", "I can't read"),  # not a day-first date; never swapped
+        ("04/13 10:00", "I can't read .*there is no month 13"),  # day first; never swapped
         ("31 April 10:00", "I can't read"),
         ("3 March at 7", "could be morning or evening"),
         ("3 March at 25:00", "has no such time"),
@@ -101,7 +120,7 @@ def test_it_refuses_what_it_would_have_to_guess(text: str, message: str) -> None
 
 
 def test_every_refusal_of_unclear_text_gives_an_example() -> None:
-    for text in ("next Tuesday", "10:00", "gibberish", "end of November", "3 March at 25:00"):
+    for text in ("3 March", "10:00", "gibberish", "end of November", "3 March at 25:00"):
         with pytest.raises(BoardbotError, match=r"e\.g\. 3 March at 10:00"):
             meeting_time(text, NOW)
 

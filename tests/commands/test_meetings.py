@@ -131,8 +131,9 @@ def test_a_board_cannot_meet_twice_at_the_same_instant(bound: BoundPartnership) 
     [
         ("add hwb 3 March at 10:00", "U0HWBCHAIR", "HWB's business manager or secretariat"),
         ("add hwb 3 March at 10:00", "U0LSCBBM", "to add HWB's meetings you need"),
-        ("add hwb next Tuesday", "U0HWBBM", "a meeting needs a time"),
+        ("add hwb 3 March", "U0HWBBM", "a meeting needs a time"),
         ("add hwb end of November", "U0HWBBM", "is not a day"),
+        ("add hwb next Tuesday 2pm", "U0HWBBM", "Tue 24 Nov or Tue 1 Dec"),
         ("add hwb yesterday at 10:00", "U0HWBBM", "is in the past"),
         ("add hwb blah blah", "U0HWBBM", "I can't read 'blah blah'"),
         ("add hwb", "U0HWBBM", "give the board and when it meets"),
