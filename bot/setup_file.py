@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, ValidationError
 from sqlmodel import Session
 
+from schedules import calendar
 from schedules.protocol.errors import problems_from
 from schedules.protocol.loader import ProtocolInvalid, load_protocol, template_names
 from schedules.protocol.model import Protocol, Strict
@@ -21,7 +22,7 @@ from storage.errors import BoardbotError
 from storage.models import Board, Membership, Partnership
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_key, boards_by_channel, boards_of
-from storage.queries.partnerships import partnership_by_key
+from storage.queries.partnerships import partnership_by_key, started_using
 from storage.queries.people import ensure_person, memberships_by_holder
 from storage.roles import ROLE_NAMES, ROLES, Role
 
@@ -229,12 +230,19 @@ class _Changes:
 
 
 def apply_setup(
-    setup: SetupFile, *, session: Session, now: datetime, actor: str = "cli"
+    setup: SetupFile,
+    *,
+    session: Session,
+    now: datetime,
+    actor: str = "cli",
+    since: date | None = None,
 ) -> SetupReport:
     """Make the database say what the file says; idempotent, audited, in the caller's transaction.
 
     The protocol is loaded only when absent (`boardbot protocols load` updates it). For each
     board in the file, the channel and the roles become exactly the file's; other boards stay.
+    The partnership starts using boardbot on `since`, else today (a start already noted that is
+    earlier stays: applying again keeps the first day).
     """
     report = SetupReport(setup.partnership_key)
     partnership = partnership_by_key(setup.partnership_key, session=session)
@@ -261,9 +269,22 @@ def apply_setup(
     for board, binding in bound:
         _bind_channel(board, binding.channel, change)
         _bind_people(board, binding.people, session, change)
+    _start(partnership, since or calendar.london_date(now), since is not None, change)
     if report.changes:
         change(None, "setup.applied", partnership, None, {"changes": list(report.changes)})
     return report
+
+
+def _start(partnership: Partnership, day: date, given: bool, change: _Changes) -> None:
+    before = partnership.started_on
+    if started_using(partnership, day, given=given):
+        change(
+            f"{partnership.key}: started using boardbot on {day.isoformat()}",
+            "partnership.started",
+            partnership,
+            {"started_on": before.isoformat() if before else None},
+            {"started_on": day.isoformat()},
+        )
 
 
 def _from_to(before: str | None, after: str | None) -> str:

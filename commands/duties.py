@@ -80,6 +80,8 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
             ],
         ),
         ("Opening within a month", [o for o in owed if o.status == Standing.UPCOMING]),
+        # Due before the partnership started using boardbot: not overdue, still recordable.
+        ("Before boardbot", [o for o in owed if o.status == Standing.BEFORE_BOARDBOT]),
     ]
     blocks: list[Block] = [header(f"Duties: {who}")]
     listed = 0

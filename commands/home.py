@@ -120,7 +120,7 @@ def duties_section(inv: Invocation, partnership: Partnership, keys: set[str]) ->
     owed = [
         o
         for o in owed_by(partnership.id, None, today, session=inv.session)
-        if keys & set(o.duty.owners)
+        if keys & set(o.duty.owners) and o.status != Standing.BEFORE_BOARDBOT
     ]
     owed.sort(key=lambda o: o.status != Standing.OVERDUE)  # stable: closest first within each
     overdue = sum(o.status == Standing.OVERDUE for o in owed)

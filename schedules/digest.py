@@ -88,7 +88,7 @@ def build_digest(partnership: Partnership, now: datetime, *, session: Session) -
     sections = [
         _windows("Windows opening this week", opening),
         _windows("Windows closing this week", closing),
-        _overdue(pid, today, session),
+        _overdue(pid, today, partnership.started_on, session),
         _meetings(monday, sunday, keys, session),
         _agenda(pid, keys, session),
         _escalations(pid, today, keys, session),
@@ -108,9 +108,10 @@ def _windows(title: str, found: list[tuple[DutyOccurrence, Duty]]) -> Section:
     return section
 
 
-def _overdue(pid: int, today: date, session: Session) -> Section:
+def _overdue(pid: int, today: date, started: date | None, session: Session) -> Section:
+    """Overdue since the partnership started using boardbot: what closed before is not."""
     section = Section("Overdue duties")
-    found, total = overdue(pid, today, session=session, limit=MAX_ITEMS)
+    found, total = overdue(pid, today, session=session, limit=MAX_ITEMS, since=started)
     for occ, duty in found:
         days = calendar.working_days_between(occ.due, today)
         section.add(f"#{occ.id} {duty.title} ({occ.label}), {days} working days overdue")

@@ -116,8 +116,8 @@ def occurrence_of(row: DutyOccurrence, duty: Duty) -> Occurrence:
     return Occurrence(spec_of(duty), row.period_key, row.label, row.opens, row.closes, row.due)
 
 
-def display_status(row: DutyOccurrence, today: date) -> Standing:
-    return standing(row.status, row.opens, row.due, today)
+def display_status(row: DutyOccurrence, today: date, started: date | None = None) -> Standing:
+    return standing(row.status, row.opens, row.due, today, started=started)
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,12 @@ def owed_by(
     ahead_days: int = 31,
 ) -> list[OwedDuty]:
     """Open, overdue and soon-opening occurrences, for one board (or all), closest first."""
+    partnership = session.get(Partnership, partnership_id)
+    started = partnership.started_on if partnership is not None else None
     result = []
     for row, duty in owed(partnership_id, today + timedelta(days=ahead_days), session=session):
         if board_key and board_key not in duty.owners:
             continue
         left = calendar.working_days_between(today, row.due)
-        result.append(OwedDuty(row, duty, display_status(row, today), left))
+        result.append(OwedDuty(row, duty, display_status(row, today, started), left))
     return result

@@ -14,7 +14,9 @@ from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occur
 from schedules.prompts.payload import payload_of
 from schedules.recipients import Resolver
 from storage.models import Duty, DutyOccurrence, Partnership
+from storage.queries.audit import Auditor
 from storage.queries.occurrences import due_for_prompting, never_prompted
+from storage.queries.partnerships import started_using
 
 LATE_DAYS = 7  # missed by more than this, a prompt is folded into the digest instead
 LOOKAHEAD = 400  # days: far enough to find the next weekly overdue notice
@@ -35,17 +37,38 @@ def plan_partnership(partnership: Partnership, now: datetime, *, session: Sessio
     """Every prompt of this partnership that is due by `now` and not yet in the outbox."""
     assert partnership.id is not None
     plan = PlanSettings.of(partnership, now)
+    note_first_tick(partnership, now, plan.today, session=session)
     if partnership.materialised_on != plan.today:
         materialise(partnership, now, session=session)
         start_new_occurrences(partnership, plan, session=session)
         partnership.materialised_on = plan.today
     resolver = Resolver(session, partnership.id, partnership.digest_channel)
     entries: list[Entry] = []
+    started = partnership.started_on
     for row, duty in due_for_prompting(partnership.id, now, session=session):
+        if started is not None and row.due < started:
+            row.next_prompt_at = None  # due before the partnership used boardbot: not its to nag
+            continue
         entries += occurrence_entries(partnership, row, duty, plan, resolver)
     for prompt in plan_from_storage(partnership, now, session=session):
         entries += entries_for(partnership.id, prompt, plan, resolver)
     return entries
+
+
+def note_first_tick(
+    partnership: Partnership, now: datetime, today: date, *, session: Session
+) -> None:
+    """A clock's tick on a day before the partnership's start (a clock run `--at` an earlier
+    date) moves the start back to it, unless `setup apply --since` gave one."""
+    before = partnership.started_on
+    if started_using(partnership, today):
+        Auditor(session, now, "clock", partnership.id).record(
+            "partnership.started",
+            "partnership",
+            partnership.id,
+            before={"started_on": before.isoformat() if before else None},
+            after={"started_on": today.isoformat()},
+        )
 
 
 def start_new_occurrences(
@@ -53,11 +76,14 @@ def start_new_occurrences(
 ) -> None:
     """Give fresh occurrences their first prompt time, skipping what is long past.
 
-    Occurrences that closed more than LATE_DAYS ago (a new install, a newly added duty) stay
-    silent: `/duties` and the digest show them as overdue, but the clock does not nag.
+    Occurrences that closed more than LATE_DAYS ago (a newly added duty) stay silent: `/duties`
+    and the digest show them as overdue, but the clock does not nag. Those due before the
+    partnership started using boardbot are never prompted: they are not overdue.
     """
     assert partnership.id is not None
     earliest = plan.today - timedelta(days=LATE_DAYS)
+    if partnership.started_on is not None:
+        earliest = max(earliest, partnership.started_on)
     for row, duty in never_prompted(partnership.id, earliest, session=session):
         row.next_prompt_at = next_prompt_at(
             partnership, row, duty, plan, after=earliest - timedelta(days=1)

@@ -58,7 +58,12 @@ def tracker_markdown(partnership: Partnership, at: datetime, *, session: Session
     year = PackYear(current_start(at, partnership.year_start_month), partnership.year_start_month)
     boards = boards_of(pid, session=session, retired=True)
     keys = {b.id: b.key for b in boards if b.id is not None}
-    rows = year_duties(partnership, year, at, keys, session=session).rows
+    # What closed before the partnership started using boardbot is not its to track.
+    rows = [
+        row
+        for row in year_duties(partnership, year, at, keys, session=session).rows
+        if row.status != Standing.BEFORE_BOARDBOT
+    ]
     names = names_of({r.done_by for r in rows if r.done_by}, session=session)
     current = [b for b in boards if b.retired_at is None or b.retired_at > at]
     sections = [

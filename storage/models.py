@@ -31,6 +31,11 @@ class Partnership(SQLModel, table=True):
     digest_channel: str | None = Field(default=None, max_length=40)
     loaded_at: datetime = utc_field()
     materialised_on: date | None = None  # the London day occurrences were last made
+    # The London day the partnership started using boardbot: what closed before it is not
+    # overdue (storage/status.py `standing`). `setup apply --since` gives it (given); else the
+    # earlier of the day it was first bound and the day of the clock's first tick for it.
+    started_on: date | None = None
+    started_on_given: bool = False
 
 
 class Board(SQLModel, table=True):

@@ -68,7 +68,9 @@ class Standing(StrEnum):
     """Where a duty occurrence stands on a day: computed from its status and dates, never stored.
 
     `done_late`: recorded done on a London day after its due day (the evidence pack tells it
-    apart; /duties and the Home tab have no use for it)."""
+    apart; /duties and the Home tab have no use for it).
+    `before_boardbot`: still pending, but due before the partnership started using boardbot
+    (`Partnership.started_on`): not overdue; it may still be recorded done or waived."""
 
     DONE = "done"
     DONE_LATE = "done_late"
@@ -76,16 +78,27 @@ class Standing(StrEnum):
     OVERDUE = "overdue"
     OPEN = "open"
     UPCOMING = "upcoming"
+    BEFORE_BOARDBOT = "before_boardbot"
 
 
 def standing(
-    status: OccurrenceStatus, opens: date, due: date, today: date, done_on: date | None = None
+    status: OccurrenceStatus,
+    opens: date,
+    due: date,
+    today: date,
+    done_on: date | None = None,
+    *,
+    started: date | None = None,
 ) -> Standing:
-    """An occurrence's standing on `today`; `done_on`, the London day its outcome was recorded."""
+    """An occurrence's standing on `today`; `done_on`, the London day its outcome was recorded;
+    `started`, the day its partnership started using boardbot (what was due before is not
+    overdue in boardbot: it was never boardbot's to prompt)."""
     if status == OccurrenceStatus.WAIVED:
         return Standing.WAIVED
     if status == OccurrenceStatus.DONE:
         return Standing.DONE_LATE if done_on is not None and done_on > due else Standing.DONE
+    if started is not None and due < started:
+        return Standing.BEFORE_BOARDBOT
     if due < today:
         return Standing.OVERDUE
     return Standing.UPCOMING if opens > today else Standing.OPEN

@@ -20,22 +20,35 @@ app.add_typer(setup_app, name="setup")
 
 
 @setup_app.command("apply")
-def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -> None:
+def setup_apply(
+    file: Path = typer.Argument(..., metavar="FILE", hidden=True),
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="The London day the partnership started using boardbot.",
+    ),
+) -> None:
     """Make the database match the setup FILE; running it again changes nothing.
 
     FILE names the partnership, its digest_channel and each board's channel and people. A bad
     file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
+    Duties whose window closed before the partnership started using boardbot are not overdue:
+    it starts on --since when given, else on the day it is first bound (or of the clock's first
+    tick, if earlier); applying again keeps that day.
     """
+    from bot.cli.common import iso_day_option
     from bot.setup_file import apply_setup, parse_setup
     from schedules.calendar import utcnow
     from schedules.protocol.loader import read_file
     from storage.db import transaction
 
+    started = iso_day_option(since, "--since") if since else None
     text = read_file(file, "setup files")
     config = settings()
     with transaction(engine(config)) as session:
         setup = parse_setup(text, str(file), session=session)
-        report = apply_setup(setup, session=session, now=utcnow(), actor="cli")
+        report = apply_setup(setup, session=session, now=utcnow(), actor="cli", since=started)
     typer.echo(report.render())
 
 

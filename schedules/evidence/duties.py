@@ -26,6 +26,7 @@ STATUS_WORDS: dict[str, str] = {
     Standing.OVERDUE: "overdue",
     Standing.OPEN: "open",
     Standing.UPCOMING: "not open yet",
+    Standing.BEFORE_BOARDBOT: "before boardbot",
 }
 
 
@@ -105,17 +106,21 @@ def status_at(
     outcome: OccurrenceStatus | None,
     outcome_on: date | None,
     at: datetime,
+    started: date | None = None,
 ) -> Standing:
-    """An occurrence's status at `at`; `outcome` is done or waived when recorded by then."""
+    """An occurrence's status at `at`; `outcome` is done or waived when recorded by then;
+    `started`: the day the partnership started using boardbot."""
     recorded = outcome or OccurrenceStatus.PENDING
-    return standing(recorded, opens, due, calendar.london_date(at), outcome_on)
+    return standing(recorded, opens, due, calendar.london_date(at), outcome_on, started=started)
 
 
-def stored_row(info: DutyInfo, row: StoredOccurrence, at: datetime) -> DutyRow:
+def stored_row(
+    info: DutyInfo, row: StoredOccurrence, at: datetime, started: date | None = None
+) -> DutyRow:
     """A stored occurrence; an outcome recorded after the instant is not yet part of it."""
     recorded = row.status.recorded and row.completed_at is not None and row.completed_at <= at
     if not recorded or row.completed_at is None:
-        status = status_at(row.opens, row.due, None, None, at)
+        status = status_at(row.opens, row.due, None, None, at, started)
         return DutyRow(
             info, row.id, row.period_key, row.label, row.opens, row.closes, row.due, status
         )
@@ -158,12 +163,12 @@ def duty_rows(
             continue
         if row.meeting_id is not None and str(row.meeting_id) not in held:
             continue  # owed after a meeting not held by the instant
-        rows[(info.id, row.period_key)] = stored_row(info, row, at)
+        rows[(info.id, row.period_key)] = stored_row(info, row, at, partnership.started_on)
     for duty_id, found in engine_occurrences(partnership, duties, meetings, year, at):
         info = infos[duty_id]
         for occ in found:
             if year.holds(occ.opens) and (info.id, occ.period_key) not in rows:
-                status = status_at(occ.opens, occ.due, None, None, at)
+                status = status_at(occ.opens, occ.due, None, None, at, partnership.started_on)
                 rows[(info.id, occ.period_key)] = DutyRow(
                     info, None, occ.period_key, occ.label, occ.opens, occ.closes, occ.due, status
                 )

@@ -13,6 +13,7 @@ from schedules.evidence.audit_trail import lines_json
 from schedules.evidence.duties import DutyRow
 from schedules.evidence.escalations import EscalationRow
 from schedules.evidence.gather import YearRecord
+from storage.status import Standing
 
 COLUMNS = (
     "partnership",
@@ -35,6 +36,13 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 BOM = "\ufeff"  # so that spreadsheets read the file as UTF-8
 
 
+def csv_status(status: Standing) -> str:
+    """The CSV's status: one of done, done_late, waived, overdue, open, upcoming, as
+    spreadsheets built on it expect. An occurrence due before the partnership started using
+    boardbot is still open (it may be recorded done or waived) and is not overdue."""
+    return Standing.OPEN if status == Standing.BEFORE_BOARDBOT else status
+
+
 def duty_fields(partnership: str, row: DutyRow) -> dict[str, str | None]:
     """An occurrence as the CSV's columns; None where there is nothing to say."""
     return {
@@ -47,7 +55,7 @@ def duty_fields(partnership: str, row: DutyRow) -> dict[str, str | None]:
         "opens": row.opens.isoformat(),
         "closes": row.closes.isoformat(),
         "due": row.due.isoformat(),
-        "status": row.status,
+        "status": csv_status(row.status),
         "done_on": row.done_on.isoformat() if row.done_on else None,
         "done_by": row.done_by,
         "evidence": row.evidence,

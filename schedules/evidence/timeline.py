@@ -32,6 +32,7 @@ LABELS = {
     Standing.DONE_LATE: "done late",
     Standing.WAIVED: "waived",
     Standing.OVERDUE: "overdue",
+    Standing.BEFORE_BOARDBOT: "before boardbot",
 }
 LABEL_CHARACTERS = 52
 short_date = lru_cache(maxsize=2048)(calendar.short_date)  # called for every bar and mark

@@ -111,11 +111,13 @@ def due_between(partnership_id: int, first: date, last: date, *, session: Sessio
 
 
 def overdue(
-    partnership_id: int, today: date, *, session: Session, limit: int
+    partnership_id: int, today: date, *, session: Session, limit: int, since: date | None = None
 ) -> tuple[list[Owed], int]:
-    """The first `limit` pending occurrences of duties in force due before `today`, and how
-    many there are in all."""
+    """The first `limit` pending occurrences of duties in force due before `today` (and on or
+    after `since`, the day the partnership started using boardbot), and how many in all."""
     query = _with_duties(partnership_id, IN_FORCE, PENDING, col(DutyOccurrence.due) < today)
+    if since is not None:
+        query = query.where(col(DutyOccurrence.due) >= since)
     found = [(row, duty) for row, duty in session.exec(query.order_by(*BY_DUE).limit(limit))]
     if len(found) < limit:
         return found, len(found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
 from storage.models import Partnership
@@ -17,6 +19,22 @@ def partnership_by_key(key: str, *, session: Session) -> Partnership | None:
 
 def partnerships_by_digest_channel(channel_id: str, *, session: Session) -> list[Partnership]:
     return list(session.exec(select(Partnership).where(Partnership.digest_channel == channel_id)))
+
+
+def started_using(partnership: Partnership, day: date, *, given: bool = False) -> bool:
+    """Note that `partnership` was in use on `day`: a day `given` (`setup apply --since`) is its
+    start; else its start moves back to `day` when that is earlier, unless one was given. True
+    when the start changed."""
+    if given:
+        changed = partnership.started_on != day or not partnership.started_on_given
+        partnership.started_on, partnership.started_on_given = day, True
+        return changed
+    if partnership.started_on_given:
+        return False
+    if partnership.started_on is not None and partnership.started_on <= day:
+        return False
+    partnership.started_on = day
+    return True
 
 
 def partnership_keys(*, session: Session) -> list[tuple[int, str]]:

@@ -33,7 +33,8 @@ def test_it_applies_a_setup_file_once_and_then_reports_no_changes(
     lines = first.out.splitlines()
     assert lines[0].startswith("protocol loaded: rutland: ")
     assert "hwb: U0HWBCHAIR added as chair" in lines
-    assert lines[-1] == "rutland: 9 changes"
+    assert lines[-2].startswith("rutland: started using boardbot on ")
+    assert lines[-1] == "rutland: 10 changes"
     again = boardbot("setup", "apply", str(setup))
     assert (again.code, again.out) == (0, "rutland: no changes\n")
 

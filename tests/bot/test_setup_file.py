@@ -248,7 +248,11 @@ def test_a_loaded_partnership_can_be_named_by_its_key(session: Session) -> None:
         "protocol YAML file"
     ]
     report = apply(session, "partnership: ourshire\nboards: {csp: {channel: C0CSP}}\n")
-    assert report.splitlines() == ["csp: channel none -> C0CSP", "ourshire: 1 change"]
+    assert report.splitlines() == [
+        "csp: channel none -> C0CSP",
+        "ourshire: started using boardbot on 2026-11-23",
+        "ourshire: 2 changes",
+    ]
 
 
 def test_it_refuses_a_channel_another_board_keeps_and_writes_nothing(session: Session) -> None:
