@@ -30,11 +30,18 @@ LABEL, OPTIONS, OPTION_TEXT, OPTION_VALUE = 2000, 100, 75, 150
 DUPLICATE_MARK = "#"  # duplicate action ids in one block become `id#2`; dispatch strips it
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A person as commands name them in plain text: `@U0123ABCD` (commands/lines.py `by`).
+PERSON_TOKEN = re.compile(r"(?<![\w@/<])@([UW][A-Z0-9]{2,})(?![\w])")
 
 
 def escape(text: str) -> str:
     """Slack's mrkdwn control characters: &, < and > (in that order, so & is not doubled)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def with_mentions(text: str) -> str:
+    """Escaped text whose plain `@U…` tokens (who acted, as commands write them) are mentions."""
+    return PERSON_TOKEN.sub(r"<@\1>", escape(text))
 
 
 def truncate(text: str, limit: int) -> str:
@@ -50,7 +57,7 @@ def mrkdwn(line: Line) -> str:
 
 def _part(part: object) -> str:
     if isinstance(part, str):
-        return escape(part)
+        return with_mentions(part)
     if isinstance(part, Bold):
         inner = escape(part.text.strip())
         return f"*{inner}*" if inner else ""
@@ -189,7 +196,7 @@ def render_blocks(blocks: list[Block], limit: int) -> list[Json]:
 def render_message(message: Message) -> Json:
     """{"text": fallback, "blocks": [...]} for chat.postMessage, chat.update and respond()."""
     blocks = render_blocks(message.blocks, MESSAGE_BLOCKS)
-    fallback = truncate(escape(message.text), FALLBACK_TEXT)
+    fallback = truncate(with_mentions(message.text), FALLBACK_TEXT)
     if not fallback.strip():
         fallback = truncate(_first_text(blocks) or "boardbot", FALLBACK_TEXT)
     return {"text": fallback, "blocks": blocks}

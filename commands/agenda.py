@@ -28,7 +28,7 @@ from commands.agenda_answers import (
     require_open,
     upcoming_meetings,
 )
-from commands.context import Invocation, board_arg, field_error, require_role
+from commands.context import Invocation, board_arg, field_error, listed_board, require_role
 from commands.lines import capped, pair_of, record_id
 from commands.reply import (
     Bold,
@@ -73,7 +73,7 @@ def handle(inv: Invocation, text: str) -> Reply:
         check_pair(inv, asker, asked)
         return open_request(inv, asker, asked, item_text(rest_after(text, 3)))
     if verb == "list" and len(args) <= 2:
-        return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+        return listing(inv, listed_board(inv, args[1:], usage=USAGE))
     if verb == "repost":
         if len(args) != 2:
             raise BoardbotError("give the id of the agenda request to post again", usage=USAGE)

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from sqlmodel import col
 
 from commands.context import Invocation, field_error, require_role
+from commands.lines import sentence
 from commands.reply import (
     Bold,
     Button,
@@ -190,11 +191,19 @@ def decide(
     told = f"Your agenda request #{request.id} to {asked.key.upper()} is {outcome}."
     posts = [Message(told, [lines(told)], channel=request.requested_by)]
     if request.message_channel and request.message_ts:
-        answer: Line = ("By ", Mention(inv.user_id), f": {outcome}.")
+        answer: Line = answered_by(request, inv.user_id, outcome)
         edited = request_message(request, asker, asked, answer)
         edited.channel, edited.update_ts = request.message_channel, request.message_ts
         posts.insert(0, edited)
     return Reply(Message(said, [lines(said)]), posts=posts)
+
+
+def answered_by(request: AgendaRequest, user_id: str, outcome: str) -> Line:
+    """'Declined by @U…. Reason: Agenda full.', 'Accepted by @U… for the meeting on …'."""
+    if request.status == AgendaStatus.DECLINED:
+        return ("Declined by ", Mention(user_id), f". Reason: {sentence(request.reason or '')}")
+    rest = outcome.removeprefix("accepted")  # "", " for the meeting on …", "; HWB has no …"
+    return ("Accepted by ", Mention(user_id), f"{rest}.")
 
 
 def claim(inv: Invocation, request: AgendaRequest, **answer: Any) -> None:

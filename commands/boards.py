@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from commands.context import CHANNEL, Invocation, board_arg, require_role, user_arg
+from commands.lines import by
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
 from commands.words import split_args
 from storage.errors import BoardbotError
@@ -106,7 +107,8 @@ def link(inv: Invocation, board: Board, channel: str) -> Reply:
     inv.audit(
         "board.channel_linked", "board", board.id, before=before, after={"channel_id": channel}
     )
-    said: Line = (ChannelRef(channel), " is now ", Bold(board.key.upper()), "'s channel.")
+    linked = f"'s channel, linked by {by(inv.user_id)}."
+    said: Line = (ChannelRef(channel), " is now ", Bold(board.key.upper()), linked)
     return Reply(
         Message(f"That channel is now {board.key.upper()}'s channel.", [lines(said)]),
         ephemeral=False,
@@ -125,7 +127,8 @@ def add_role(inv: Invocation, board: Board, user: str, role: Role) -> Reply:
     inv.session.add(membership)
     inv.session.flush()
     inv.audit("board.role_added", "membership", membership.id, after=role_fields(board, user, role))
-    said: Line = (Mention(user), " is now ", Bold(key), f"'s {role.label}.")
+    added = f"'s {role.label}, added by {by(inv.user_id)}."
+    said: Line = (Mention(user), " is now ", Bold(key), added)
     return Reply(Message(f"{key} has a new {role.label}.", [lines(said)]), ephemeral=False)
 
 
@@ -148,7 +151,12 @@ def remove_roles(inv: Invocation, board: Board, user: str) -> Reply:
         inv.audit("board.role_removed", "membership", membership.id, before=fields)
         inv.session.delete(membership)
     names = ", ".join(m.role.label for m in memberships)
-    said: Line = (Mention(user), " no longer holds a role on ", Bold(key), f" (was {names}).")
+    said: Line = (
+        Mention(user),
+        " no longer holds a role on ",
+        Bold(key),
+        f" (was {names}); removed by {by(inv.user_id)}.",
+    )
     return Reply(Message(f"{key}'s roles have changed.", [lines(said)]), ephemeral=False)
 
 

@@ -93,6 +93,21 @@ def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board
     return board
 
 
+def channel_board(inv: Invocation) -> Board | None:
+    """The board whose channel the command came from, if any."""
+    return board_by_channel(inv.partnership_id, inv.channel_id, session=inv.session)
+
+
+def listed_board(inv: Invocation, args: list[str], *, usage: str | None = None) -> Board | None:
+    """The board a listing is about: the one named; else, in a board's channel, that board;
+    `all` (or no board, elsewhere) the whole partnership."""
+    if args and args[0].lower() == "all":
+        return None
+    if args:
+        return board_arg(inv, args[0], usage=usage)
+    return channel_board(inv)
+
+
 def user_arg(token: str, *, usage: str | None = None) -> str:
     match = PERSON.match(token)
     if match:

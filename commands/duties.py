@@ -1,6 +1,8 @@
 """/duties — what boards owe each other under the protocol.
 
-`/duties [BOARD]` lists owed, due-soon and overdue duties with their ids.
+`/duties [BOARD]` lists owed, due-soon and overdue duties with their ids (in a board's channel,
+that board's; `/duties all`, the whole partnership's). Duties whose window closed before the
+partnership started using boardbot are listed under "Before boardbot", not overdue.
 `/duties done ID [LINK]` marks one done, with a link to its evidence.
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
 Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
@@ -10,8 +12,8 @@ from __future__ import annotations
 
 from sqlmodel import col
 
-from commands.context import Invocation, board_arg, record_arg, require_role
-from commands.lines import LIST_CAP, duty_line, link_arg, more_line
+from commands.context import Invocation, listed_board, record_arg, require_role
+from commands.lines import LIST_CAP, by, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
     Bold,
@@ -51,8 +53,7 @@ def handle(inv: Invocation, text: str) -> Reply:
         return waive(inv, args[1:], text)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
-    board = board_arg(inv, args[0], usage=USAGE) if args else None
-    return listing(inv, board)
+    return listing(inv, listed_board(inv, args, usage=USAGE))
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
@@ -175,8 +176,9 @@ def complete(
     inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
     evidence: Line = (" Evidence: ", Link(link)) if link else ()
     why: Line = (f" Reason: {note}",) if note else ()
-    summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}.")
-    text = f"#{row.id} {duty.title} ({row.label}) is {status}."
+    who = f", recorded by {by(inv.user_id)}."
+    summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}{who}")
+    text = f"#{row.id} {duty.title} ({row.label}) is {status}{who}"
     return Reply(Message(text, [lines((*summary, *evidence, *why))]), ephemeral=False)
 
 

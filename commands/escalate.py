@@ -13,19 +13,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.context import Invocation, board_arg, listed_board, record_arg, require_role
 from commands.dates import london_label
-from commands.lines import board_pair, capped, pair_of, record_id
+from commands.lines import answered_once, board_pair, by, capped, pair_of, record_id, sentence
 from commands.reply import Bold, Line, Mention, Message, Reply, context, header, lines
 from commands.words import rest_after, short_text, split_args
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.prompts.actions import ADVANCE
 from storage.errors import BoardbotError
-from storage.models import Board, Escalation, EscalationStep
+from storage.models import Board, Escalation, EscalationStep, Ladder
 from storage.queries.boards import keys_by_id
 from storage.queries.escalations import open_or_resolved_since, steps_of
-from storage.queries.people import roles_on
+from storage.queries.people import people_with_role, roles_on
 from storage.roles import OFFICERS, Role, either
 from storage.status import EscalationStatus, StepAction
 
@@ -50,7 +50,7 @@ def handle(inv: Invocation, text: str) -> Reply:
     if verb == "resolve" and len(args) >= 3:
         return resolve(inv, escalation_arg(inv, args[1]), rest_after(text, 2))
     if verb == "list" and len(args) <= 2:
-        return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+        return listing(inv, listed_board(inv, args[1:], usage=USAGE))
     if verb == "show" and len(args) == 2:
         return show(inv, escalation_arg(inv, args[1]))
     if verb in ("advance", "resolve", "show"):
@@ -86,14 +86,18 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
     inv.session.add(row)
     inv.session.flush()
     record_step(inv, row, StepAction.OPENED, None, {})
-    where = ladders.stage_text(row, ladder)
-    for_target = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
+    where, actor, said = ladders.stage_text(row, ladder), by(inv.user_id), sentence(concern)
+    raised = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
     notices = posts(
-        (target, f"{for_target} (escalation #{row.id}): {concern}. {where}"),
-        (source, f"Escalation #{row.id} raised with {target.key.upper()}: {concern}. {where}"),
+        (target, f"{raised} (escalation #{row.id}, by {actor}): {said} {where}"),
+        (
+            source,
+            f"Escalation #{row.id} raised with {target.key.upper()} by {actor}: {said} {where}",
+        ),
     )
-    summary = f"Escalation #{row.id} opened with {target.key.upper()}. {where}"
-    return Reply(Message(summary, [lines(summary)]), posts=notices)
+    summary = f"Escalation #{row.id} opened with {target.key.upper()}: {said} {where}"
+    dms = stage_messages(inv, row, ladder, (target, source), f"{actor} raised it.")
+    return answered_once(told(summary, notices, dms), notices + dms, inv.channel_id)
 
 
 def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
@@ -110,12 +114,15 @@ def advance(inv: Invocation, row: Escalation, note_text: str) -> Reply:
     row.stage += 1
     row.stage_deadline = ladders.deadline(ladder, row.stage, calendar.london_date(inv.now))
     record_step(inv, row, StepAction.ADVANCED, note, before)
-    why = f" Note: {note}" if note else ""
+    why = f" Note: {sentence(note)}" if note else ""
+    actor = by(inv.user_id)
     summary = (
-        f"Escalation #{row.id} ({pair(source, target)}) advanced. {ladders.stage_text(row, ladder)}"
+        f"Escalation #{row.id} ({pair(source, target)}) advanced by {actor}. "
+        f"{ladders.stage_text(row, ladder)}{why}"
     )
-    notices = posts((target, summary + why), (source, summary + why))
-    return Reply(Message(summary, [lines(summary + why)]), posts=notices)
+    notices = posts((target, summary), (source, summary))
+    dms = stage_messages(inv, row, ladder, (target, source), f"{actor} advanced it.{why}")
+    return answered_once(told(summary, notices, dms), notices + dms, inv.channel_id)
 
 
 def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
@@ -124,10 +131,12 @@ def resolve(inv: Invocation, row: Escalation, outcome_text: str) -> Reply:
     before = snapshot(row)
     row.status, row.outcome, row.resolved_at = EscalationStatus.RESOLVED, outcome, inv.now
     record_step(inv, row, StepAction.RESOLVED, outcome, before)
-    summary = f"Escalation #{row.id} ({pair(source, target)}) is resolved: {outcome}"
-    return Reply(
-        Message(summary, [lines(summary)]), posts=posts((target, summary), (source, summary))
+    summary = (
+        f"Escalation #{row.id} ({pair(source, target)}) is resolved by {by(inv.user_id)}. "
+        f"Outcome: {sentence(outcome)}"
     )
+    notices = posts((target, summary), (source, summary))
+    return answered_once(told(summary, notices, []), notices, inv.channel_id)
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
@@ -255,6 +264,41 @@ def posts(*notices: tuple[Board, str]) -> list[Message]:
     return [
         Message(text, [lines(text)], channel=b.channel_id) for b, text in notices if b.channel_id
     ]
+
+
+def stage_messages(
+    inv: Invocation, row: Escalation, ladder: Ladder, boards: tuple[Board, ...], happened: str
+) -> list[Message]:
+    """A direct message to each person who acts at the escalation's stage ("who acts": the
+    chairs, say, of both boards), other than the person who moved it there."""
+    roles, stage = ladders.acting_roles(row, ladder), ladders.stage_text(row, ladder)
+    told_already = {inv.user_id}
+    about = f"Escalation #{row.id} ({pair_of(board_keys(inv), row.from_board_id, row.to_board_id)})"
+    messages = []
+    for board in boards:
+        assert board.id is not None
+        for role in roles:
+            for person in people_with_role(board.id, role, session=inv.session):
+                if person.slack_user_id in told_already:
+                    continue
+                told_already.add(person.slack_user_id)
+                text = (
+                    f"{about} needs you, as {board.key.upper()}'s {role.label}: {happened} "
+                    f"{stage} Concern: {sentence(row.text)} Details: `/escalate show {row.id}`."
+                )
+                messages.append(Message(text, [lines(text)], channel=person.slack_user_id))
+    return messages
+
+
+def told(summary: str, notices: list[Message], dms: list[Message]) -> Message:
+    """The answer to the person when none of the posts goes to the channel they are in."""
+    where = []
+    if notices:
+        where.append(f"posted in {len(notices)} board channel{'s' if len(notices) > 1 else ''}")
+    if dms:
+        where.append(f"sent to {len(dms)} {'person' if len(dms) == 1 else 'people'} who act now")
+    text = summary + (f" {' and '.join(where).capitalize()}." if where else "")
+    return Message(text, [lines(text)])
 
 
 def on_advance_button(inv: Invocation, action_id: str, value: str) -> Reply:

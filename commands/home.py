@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from commands import registry
 from commands.context import Invocation
-from commands.lines import capped, duty_line, meeting_line, pair_of, record_id
+from commands.lines import MEETINGS_AHEAD, capped, duty_line, meeting_line, pair_of, record_id
 from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
 from schedules import calendar, ladders
 from schedules.calendar import short_date
@@ -175,7 +175,7 @@ def escalations_section(inv: Invocation, ids: list[int]) -> list[Block]:
 
 
 def meetings_section(inv: Invocation, boards: dict[int | None, Board]) -> list[Block]:
-    found = upcoming(boards, inv.now, session=inv.session)
+    found = upcoming(boards, inv.now, until=inv.now + MEETINGS_AHEAD, session=inv.session)
     rows = [meeting_line(meeting, boards[meeting.board_id]) for meeting in found]
     blocks = section(
         "Next meetings",

@@ -7,7 +7,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from commands.reply import Block, Bold, Code, Line, context
+from dateutil.relativedelta import relativedelta
+
+from commands.reply import Block, Bold, Code, Line, Message, Reply, context
 from schedules.calendar import short_date
 from schedules.meeting_times import when_label
 from schedules.occurrences import OwedDuty
@@ -16,6 +18,7 @@ from storage.models import Board, Meeting
 from storage.status import Standing
 
 LIST_CAP = 20  # rows a list shows before "N more not shown": long enough to act on, short to read
+MEETINGS_AHEAD = relativedelta(months=12)  # how far ahead meetings are listed, everywhere
 LINK = re.compile(r"^(https?://[^\s<>]+)$")  # a link as the edge passes it on
 LINK_LIMIT = 500
 T = TypeVar("T")
@@ -28,8 +31,20 @@ def capped(rows: Sequence[T], how: str) -> tuple[list[T], list[Block]]:
 
 
 def more_line(hidden: int, how: str) -> list[Block]:
-    """'N more not shown; HOW', or nothing when nothing is hidden."""
-    return [context(f"{hidden} more not shown; {how}")] if hidden > 0 else []
+    """'N more not shown; HOW' (or 'N more not shown.'), or nothing when nothing is hidden."""
+    said = f"{hidden} more not shown; {how}" if how else f"{hidden} more not shown."
+    return [context(said)] if hidden > 0 else []
+
+
+def by(user_id: str) -> str:
+    """Who acted, as a plain token the edge shows as a mention: '@U0123ABCD'."""
+    return f"@{user_id}"
+
+
+def sentence(text: str) -> str:
+    """Free text as the end of a sentence: a full stop unless it already ends in one."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def record_id(number: int | None) -> Code:
@@ -74,3 +89,15 @@ def link_arg(token: str, *, usage: str | None = None) -> str:
     if not match:
         raise BoardbotError(f"'{token}' is not a link; write a full https:// address", usage=usage)
     return match.group(1)[:LINK_LIMIT]
+
+
+def answered_once(summary: Message, posts: list[Message], channel_id: str) -> Reply:
+    """One answer: when a post goes to the channel the command came from, that post is the
+    public answer there (not posted twice); otherwise the person gets `summary` to themselves
+    and the posts go to their channels."""
+    here = [post for post in posts if post.channel == channel_id]
+    if here:
+        answer = here[0]
+        rest = [post for post in posts if post is not answer]
+        return Reply(Message(answer.text, answer.blocks), ephemeral=False, posts=rest)
+    return Reply(summary, posts=posts)

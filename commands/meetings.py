@@ -1,6 +1,7 @@
 """/meetings — the boards' meeting dates, which time the prompts about papers and minutes.
 
-`/meetings [BOARD]` lists the meetings in the next 12 months, with their ids.
+`/meetings [BOARD]` lists the meetings in the next 12 months, with their ids (in a board's
+channel, that board's; `/meetings all`, every board's).
 `/meetings add BOARD WHEN [; VENUE]` adds one; `/meetings move ID WHEN` moves one;
 `/meetings cancel ID` cancels one.
 WHEN is London time, day first (03/04 is 3 April), and needs a time: `tomorrow at 10:00`,
@@ -21,11 +22,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
-
-from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.context import Invocation, board_arg, listed_board, record_arg, require_role
 from commands.dates import meeting_time
-from commands.lines import capped, meeting_line
+from commands.lines import MEETINGS_AHEAD, by, capped, meeting_line
 from commands.meeting_feeds import FEED_VERBS
 from commands.reply import Message, Reply, context, header, lines
 from commands.words import rest_after, short_text, split_args
@@ -43,7 +42,6 @@ USAGE = (
     "`/meetings subscribe BOARD URL [--match TEXT]`, `/meetings unsubscribe BOARD`, "
     "`/meetings feed [BOARD]`"
 )
-LISTED_AHEAD = relativedelta(months=12)
 VENUE_LIMIT = 200
 
 
@@ -65,13 +63,13 @@ def handle(inv: Invocation, text: str) -> Reply:
         raise BoardbotError(f"to {verb} a meeting, give {needs}", usage=USAGE)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /meetings command", usage=USAGE)
-    return listing(inv, board_arg(inv, args[0], usage=USAGE) if args else None)
+    return listing(inv, listed_board(inv, args, usage=USAGE))
 
 
 def listing(inv: Invocation, board: Board | None) -> Reply:
     boards = {b.id: b for b in boards_of(inv.partnership_id, session=inv.session, retired=True)}
     which = [board.id] if board else list(boards)
-    until = inv.now + LISTED_AHEAD
+    until = inv.now + MEETINGS_AHEAD
     meetings = upcoming(which, inv.now, until=until, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
     if not meetings:
@@ -79,7 +77,7 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
             f"No meetings of {who} are set for the next 12 months. "
             "Add one: `/meetings add BOARD WHEN`"
         )
-    shown, more = capped(meetings, "name a board to narrow it.")
+    shown, more = capped(meetings, "name a board to narrow it." if board is None else "")
     blocks = [
         header(f"Meetings: {who}"),
         lines(*[meeting_line(m, boards[m.board_id]) for m in shown]),
@@ -114,7 +112,7 @@ def add(inv: Invocation, rest: str) -> Reply:
     inv.session.flush()
     after = {"board": board.key, "starts_at": starts_at.isoformat(), "venue": venue}
     inv.audit("meeting.added", "meeting", meeting.id, after=after)
-    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} added")
+    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} added", inv)
 
 
 def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
@@ -131,7 +129,7 @@ def move(inv: Invocation, meeting: Meeting, when_text: str) -> Reply:
         before=before,
         after={"starts_at": starts_at.isoformat()},
     )
-    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} moved")
+    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} moved", inv)
 
 
 def cancel(inv: Invocation, meeting: Meeting) -> Reply:
@@ -145,7 +143,7 @@ def cancel(inv: Invocation, meeting: Meeting) -> Reply:
         before={"status": MeetingStatus.SCHEDULED},
         after={"status": MeetingStatus.CANCELLED},
     )
-    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled")
+    return announce(meeting, board, f"{board.key.upper()} meeting #{meeting.id} cancelled", inv)
 
 
 def changed_by_hand(inv: Invocation, meeting: Meeting) -> None:
@@ -153,9 +151,10 @@ def changed_by_hand(inv: Invocation, meeting: Meeting) -> None:
     meeting.origin, meeting.sequence, meeting.changed_at = "hand", meeting.sequence + 1, inv.now
 
 
-def announce(meeting: Meeting, board: Board, summary: str) -> Reply:
+def announce(meeting: Meeting, board: Board, summary: str, inv: Invocation) -> Reply:
+    """'HWB meeting #12 added by @U…: Tuesday 15 September 2026, 14:00, Council Chamber.'"""
     venue = f", {meeting.venue}" if meeting.venue else ""
-    text = f"{summary}: {when_label(meeting)}{venue}."
+    text = f"{summary} by {by(inv.user_id)}: {when_label(meeting)}{venue}."
     return Reply(Message(text, [lines(text)]), ephemeral=False)
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from commands.context import Invocation, board_arg, require_role
+from commands.context import Invocation, board_arg, listed_board, require_role
 from commands.dates import day_label, meeting_day
-from commands.lines import capped, is_link, link_arg, record_id
+from commands.lines import by, capped, is_link, link_arg, record_id
 from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
 from commands.words import split_args
 from schedules import calendar
@@ -41,7 +41,7 @@ def handle(inv: Invocation, text: str) -> Reply:
     if args and args[0].lower() == "list":
         if len(args) > 2:
             raise BoardbotError(f"'{text.strip()}' is not a /minutes command", usage=USAGE)
-        return listing(inv, board_arg(inv, args[1], usage=USAGE) if len(args) == 2 else None)
+        return listing(inv, listed_board(inv, args[1:], usage=USAGE))
     if len(args) < 2:
         raise BoardbotError("give the board and the date of its meeting", usage=USAGE)
     board = board_arg(inv, args[0], usage=USAGE)
@@ -105,7 +105,7 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         ) from None
     inv.audit("minutes.shared", "minute_share", share.id, after=share_fields(share))
     done = complete_duties(inv, duties, meeting, share) if meeting else []
-    return share_reply(board, share, counterparts, done)
+    return share_reply(board, share, counterparts, done, inv.channel_id)
 
 
 def share_fields(share: MinuteShare) -> dict[str, Any]:
@@ -139,12 +139,19 @@ def complete_duties(
 
 
 def share_reply(
-    board: Board, share: MinuteShare, counterparts: list[Board], done: list[DutyOccurrence]
+    board: Board,
+    share: MinuteShare,
+    counterparts: list[Board],
+    done: list[DutyOccurrence],
+    here: str = "",
 ) -> Reply:
     key, held = board.key.upper(), day_label(share.meeting_on)
     names = ", ".join(b.key.upper() for b in counterparts) or "no other board"
     evidence: Line = (" ", Link(share.link, "Minutes")) if share.link else ()
-    shared = f"'s minutes of its meeting on {held} are logged as shared with {names}."
+    shared = (
+        f"'s minutes of its meeting on {held} are logged as shared with {names} "
+        f"by {by(share.logged_by)}."
+    )
     blocks = [lines((Bold(key), shared, *evidence))]
     blocks += [context(f"Duty #{row.id} ({row.label}) is done.") for row in done]
     unlinked = [b.key.upper() for b in counterparts if not b.channel_id]
@@ -159,7 +166,7 @@ def share_reply(
             channel=b.channel_id,
         )
         for b in counterparts
-        if b.channel_id
+        if b.channel_id and b.channel_id != here  # the answer is posted there already
     ]
     return Reply(Message(key + shared, blocks), ephemeral=False, posts=posts)
 

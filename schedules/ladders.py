@@ -9,6 +9,7 @@ climb the protocol's first ladder in force, and an escalation keeps the ladder i
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from schedules.protocol.model import Ladder, LadderStage, Protocol
 from storage import models
 from storage.queries.audit import Auditor
 from storage.queries.escalations import first_ladder, stage_starts
+from storage.roles import Role
 from storage.upsert import insert_if_absent
 
 # For a partnership whose protocol spells out no ladder: one stage, between the chairs.
@@ -82,11 +84,31 @@ def stage_label(escalation: models.Escalation, ladder: models.Ladder) -> str:
 
 
 def stage_text(escalation: models.Escalation, ladder: models.Ladder) -> str:
+    """'Stage 1 of 1: Chairs meet to resolve the concern. Who acts: The chairs of both boards.
+    Respond by 30 Nov 2026.'"""
     stage = stage_of(ladder, escalation.stage)
+    who = stage.who_acts.strip().rstrip(".")
     return (
-        f"Stage {stage_label(escalation, ladder)}; who acts: {stage.who_acts}; "
-        f"respond by {short_date(escalation.stage_deadline)}."
+        f"Stage {escalation.stage} of {len(ladder.stages)}: {stage.name.strip().rstrip('.')}. "
+        f"Who acts: {who}. Respond by {short_date(escalation.stage_deadline)}."
     )
+
+
+# The roles a stage's "who acts" names, by the words it uses; chairs when it names none.
+ACTING_WORDS = (
+    (re.compile(r"\bchairs?\b", re.IGNORECASE), Role.CHAIR),
+    (re.compile(r"\bbusiness\s+managers?\b", re.IGNORECASE), Role.BUSINESS_MANAGER),
+    (re.compile(r"\bsecretariats?\b", re.IGNORECASE), Role.SECRETARIAT),
+    (re.compile(r"\bmembers?\b", re.IGNORECASE), Role.MEMBER),
+)
+
+
+def acting_roles(escalation: models.Escalation, ladder: models.Ladder) -> tuple[Role, ...]:
+    """The roles, on both boards, of the people who must act at the escalation's stage, as its
+    "who acts" names them (others it names, a director say, are not boardbot's people)."""
+    who = stage_of(ladder, escalation.stage).who_acts
+    named = tuple(role for pattern, role in ACTING_WORDS if pattern.search(who))
+    return named or (Role.CHAIR,)
 
 
 def deadline(ladder: models.Ladder, number: int, today: date) -> date:

@@ -244,7 +244,7 @@ def test_a_request_whose_post_failed_is_posted_again_and_answered(edge: Edge) ->
     click = edge.slack.button("agenda_accept", "1", "U0LSCBCHAIR", "C0LSCB")
     assert "is accepted" in (edge.slack.response(click.key).text or "")
     [answered] = edge.fake.messages("C0LSCB")
-    assert "accepted" in json.dumps(answered["blocks"]) and "agenda_accept" not in json.dumps(
+    assert "Accepted by" in json.dumps(answered["blocks"]) and "agenda_accept" not in json.dumps(
         answered["blocks"]
     )
 

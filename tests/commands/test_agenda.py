@@ -10,7 +10,7 @@ from sqlmodel import col, select, update
 
 from commands.agenda import ACTIONS, VIEWS, remember_post
 from commands.agenda_answers import decide, request_arg
-from commands.reply import Button, FieldError, Reply
+from commands.reply import Button, FieldError, Mention, Reply
 from storage.errors import BoardbotError
 from storage.models import AgendaRequest, AuditEntry, Board, Meeting
 from tests.commands.conftest import OUTSIDER, BoundPartnership
@@ -135,7 +135,11 @@ def test_accepting_puts_the_item_on_the_next_meeting_and_tells_the_requester(
     update, dm = reply.posts
     assert (update.channel, update.update_ts) == ("C0HWB", "1764000000.000100")
     assert not [b for b in update.blocks if b.buttons]
-    assert "accepted for the meeting on 3 Dec 2026" in str(update.blocks[-1])
+    assert update.blocks[-1].lines[0] == (
+        "Accepted by ",
+        Mention("U0HWBCHAIR"),
+        " for the meeting on 3 Dec 2026 at 14:00.",
+    )
     assert dm.channel == "U0LSCBBM" and "is accepted" in dm.text
     assert audit_actions(bound) == ["agenda.requested", "agenda.accepted"]
 
@@ -202,7 +206,11 @@ def test_declining_asks_for_a_reason_and_tells_the_requester(bound: BoundPartner
     done = act(bound, VIEWS["agenda_decline_reason"], "U0HWBBM", reason, str(request.id))
     assert request.status == "declined" and request.reason == reason["reason"]
     update, dm = done.posts
-    assert update.update_ts and "declined: Already on the joint" in str(update.blocks[-1])
+    assert update.update_ts and update.blocks[-1].lines[0] == (
+        "Declined by ",
+        Mention("U0HWBBM"),
+        ". Reason: Already on the joint development session in January.",
+    )
     assert dm.channel == "U0LSCBBM"
     assert audit_actions(bound) == ["agenda.requested", "agenda.declined"]
 

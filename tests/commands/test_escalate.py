@@ -98,7 +98,8 @@ def test_it_opens_an_escalation_on_a_single_stage_ladder_made_on_first_use(
     assert reply.ephemeral
     for words in (f"#{row.id}", "Chairs meet to resolve the concern", "chairs of both", "21 Dec"):
         assert words in reply.message.text
-    assert channels(reply) == ["C0HWB", "C0LSCB"]
+    # The boards' channels, and a direct message to HWB's chair: who acts, other than the opener.
+    assert channels(reply) == ["C0HWB", "C0LSCB", "U0HWBCHAIR"]
     assert "LRLSCB has raised a concern with HWB" in reply.posts[0].text
     steps = bound.session.exec(select(EscalationStep)).all()
     assert [(s.action, s.stage, s.by) for s in steps] == [("opened", 1, "U0LSCBCHAIR")]
@@ -160,8 +161,8 @@ def test_it_climbs_a_protocols_ladder_stage_by_stage(bound: BoundPartnership) ->
     bound.now = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
     reply = bound.run("/escalate", f"advance {row.id} {NOTE}", "U0HWBBM")
     assert (row.stage, row.stage_deadline) == (2, date(2027, 1, 8))  # 20 days, over Christmas
-    assert "2/4 Item on the other board's agenda" in reply.message.text
-    assert channels(reply) == ["C0HWB", "C0LSCB"]
+    assert "Stage 2 of 4: Item on the other board's agenda." in reply.message.text
+    assert channels(reply) == ["C0HWB", "C0LSCB", "U0HWBCHAIR", "U0LSCBCHAIR"]
     assert NOTE in reply.posts[0].text
     bound.run("/escalate", f"advance #{row.id}", "U0LSCBSEC")
     bound.run("/escalate", f"advance {row.id}", "U0HWBCHAIR")

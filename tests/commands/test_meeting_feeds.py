@@ -194,7 +194,9 @@ def test_moving_an_imported_meeting_by_hand_gives_it_a_time_and_takes_it_over(
 ) -> None:
     meeting = all_day_meeting(bound)
     reply = bound.run("/meetings", f"move {meeting.id} 1 December 2026 at 10:00", "U0HWBBM")
-    assert reply.message.text.endswith("moved: Tuesday 1 December 2026, 10:00, Victoria Hall.")
+    assert reply.message.text.endswith(
+        " moved by @U0HWBBM: Tuesday 1 December 2026, 10:00, Victoria Hall."
+    )
     bound.session.refresh(meeting)
     assert (meeting.all_day, meeting.origin, meeting.sequence) == (False, "hand", 1)
     assert meeting.changed_at == NOW

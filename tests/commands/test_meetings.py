@@ -43,7 +43,8 @@ def test_it_adds_a_meeting_and_echoes_the_london_time_it_understood(
     hwb = bound.session.exec(select(Board).where(Board.key == "hwb")).one()
     assert meeting.board_id == hwb.id
     assert reply.message.text == (
-        f"HWB meeting #{meeting.id} added: Wednesday 3 March 2027, 10:00, Council Chamber."
+        f"HWB meeting #{meeting.id} added by @U0HWBBM: "
+        "Wednesday 3 March 2027, 10:00, Council Chamber."
     )
     assert not reply.ephemeral
     (entry,) = audit_entries(bound)
@@ -85,7 +86,8 @@ def test_it_moves_a_meeting_and_audits_the_old_and_new_times(bound: BoundPartner
     reply = bound.run("/meetings", f"move #{meeting.id} first Monday of March at 14:00", "U0HWBSEC")
     assert meeting.starts_at == datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
     assert reply.message.text == (
-        f"HWB meeting #{meeting.id} moved: Monday 1 March 2027, 14:00, Council Chamber."
+        f"HWB meeting #{meeting.id} moved by @U0HWBSEC: "
+        "Monday 1 March 2027, 14:00, Council Chamber."
     )
     entry = audit_entries(bound)[-1]
     assert entry.action == "meeting.moved"
