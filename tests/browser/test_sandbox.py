@@ -61,7 +61,7 @@ def test_an_accepted_agenda_request_reaches_the_requester(page: Page) -> None:
     modal.get_by_role("button", name="Accept").click()
 
     expect(modal).to_be_hidden()
-    expect(request).to_contain_text("accepted for the meeting on 17 Sep 2026 at 14:00")
+    expect(request).to_contain_text("for the meeting on 17 Sep 2026 at 14:00")
     be(page, "HWB business manager")
     expect(page.locator("#dms .badge")).to_have_text("1")
     page.click("#dms .nav-item")
@@ -80,7 +80,7 @@ def test_declining_asks_for_a_reason_and_shows_what_is_missing(page: Page) -> No
     modal.get_by_role("button", name="Decline").click()
 
     expect(modal).to_be_hidden()
-    expect(message(page, "Agenda request #1")).to_contain_text("declined: Already on the joint")
+    expect(message(page, "Agenda request #1")).to_contain_text("Reason: Already on the joint")
 
 
 def test_agenda_alone_opens_the_request_form(page: Page) -> None:

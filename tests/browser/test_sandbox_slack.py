@@ -98,7 +98,7 @@ def test_the_accept_form_shows_its_placeholder_and_refuses_an_empty_choice(page:
     choice.select_option(label="5 Nov 2026 at 14:00, LRLSCB meeting room")
     modal.get_by_role("button", name="Accept").click()
     expect(modal).to_be_hidden()
-    expect(request).to_contain_text("accepted for the meeting on 5 Nov 2026 at 14:00")
+    expect(request).to_contain_text("for the meeting on 5 Nov 2026 at 14:00")
 
 
 def test_each_boards_subscribe_link_serves_its_calendar(page: Page) -> None:
