@@ -108,6 +108,16 @@ def listed_board(inv: Invocation, args: list[str], *, usage: str | None = None) 
     return channel_board(inv)
 
 
+def board_or_here(inv: Invocation, token: str, *, usage: str | None = None) -> Board | None:
+    """The board `token` names; else, in a board's channel, None (the command is about that
+    board and `token` is the start of the rest); else the refusal naming the boards."""
+    if CHANNEL.match(token) or board_by_key(inv.partnership_id, token.lower(), session=inv.session):
+        return board_arg(inv, token, usage=usage)
+    if channel_board(inv) is not None:
+        return None
+    return board_arg(inv, token, usage=usage)  # raises, naming the boards
+
+
 def user_arg(token: str, *, usage: str | None = None) -> str:
     match = PERSON.match(token)
     if match:

@@ -22,7 +22,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from commands.context import Invocation, board_arg, listed_board, record_arg, require_role
+from commands.context import (
+    Invocation,
+    board_or_here,
+    channel_board,
+    listed_board,
+    record_arg,
+    require_role,
+)
 from commands.dates import meeting_time
 from commands.lines import MEETINGS_AHEAD, by, capped, meeting_line
 from commands.meeting_feeds import FEED_VERBS
@@ -93,9 +100,12 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
 def add(inv: Invocation, rest: str) -> Reply:
     words, _, venue_text = rest.partition(";")
     parts = words.split(None, 1)
-    if len(parts) < 2:
+    named = board_or_here(inv, parts[0], usage=USAGE) if parts else None
+    if named is None and parts:  # in a board's channel, without a board: that board
+        named, parts = channel_board(inv), ["", words]
+    if len(parts) < 2 or named is None:
         raise BoardbotError("give the board and when it meets", usage=USAGE)
-    board = board_arg(inv, parts[0], usage=USAGE)
+    board = named
     require_role(inv, board, WRITERS, f"add {board.key.upper()}'s meetings")
     starts_at = meeting_time(parts[1], inv.now)
     venue = short_text(venue_text, VENUE_LIMIT)

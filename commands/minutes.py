@@ -14,7 +14,13 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from commands.context import Invocation, board_arg, listed_board, require_role
+from commands.context import (
+    Invocation,
+    board_or_here,
+    channel_board,
+    listed_board,
+    require_role,
+)
 from commands.dates import day_label, meeting_day
 from commands.lines import by, capped, is_link, link_arg, record_id
 from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
@@ -42,10 +48,10 @@ def handle(inv: Invocation, text: str) -> Reply:
         if len(args) > 2:
             raise BoardbotError(f"'{text.strip()}' is not a /minutes command", usage=USAGE)
         return listing(inv, listed_board(inv, args[1:], usage=USAGE))
-    if len(args) < 2:
+    named = board_or_here(inv, args[0], usage=USAGE) if args else None
+    board, words = (named, args[1:]) if named else (channel_board(inv), args)
+    if board is None or not words:
         raise BoardbotError("give the board and the date of its meeting", usage=USAGE)
-    board = board_arg(inv, args[0], usage=USAGE)
-    words = args[1:]
     link = link_arg(words.pop(), usage=USAGE) if is_link(words[-1]) else None
     if not words:
         raise BoardbotError("give the date of the meeting", usage=USAGE)

@@ -14,6 +14,7 @@ from commands.home import home_blocks
 from commands.lines import LIST_CAP, MEETINGS_AHEAD, answered_once, sentence
 from commands.reply import Block, Message, lines
 from schedules import ladders
+from storage.errors import BoardbotError
 from storage.models import Board, DutyOccurrence, Escalation, Ladder, Meeting
 from tests.commands.conftest import BoundPartnership
 
@@ -155,3 +156,16 @@ def test_minutes_name_the_day_in_full_and_who_logged_them_and_are_said_once_per_
     assert "meeting on Wednesday 18 November 2026" in reply.message.text
     assert reply.message.text.endswith("by @U0HWBBM.")
     assert "C0LSCB" not in [p.channel for p in reply.posts]  # the answer is there already
+
+
+def test_a_write_without_a_board_in_a_boards_channel_is_for_that_board(
+    bound: BoundPartnership,
+) -> None:
+    added = bound.run("/meetings", "add 3 March at 10:00; Council Chamber", "U0HWBBM", "C0HWB")
+    assert added.message.text.startswith("HWB meeting #1 added by @U0HWBBM: Wednesday 3 March")
+    logged = bound.run("/minutes", "2026-11-18", "U0HWBBM", "C0HWB")
+    assert logged.message.text.startswith("HWB's minutes of its meeting on Wednesday 18 November")
+    with pytest.raises(BoardbotError, match="no board called '3'"):
+        bound.run("/meetings", "add 3 March at 11:00", "U0HWBBM", "C0ELSEWHERE")
+    with pytest.raises(BoardbotError, match="no board called '2026-11-19'"):
+        bound.run("/minutes", "2026-11-19", "U0HWBBM", "C0ELSEWHERE")
