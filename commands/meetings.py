@@ -5,7 +5,7 @@ channel, that board's; `/meetings all`, every board's).
 `/meetings add BOARD WHEN [; VENUE]` adds one; `/meetings move ID WHEN` moves one;
 `/meetings cancel ID` cancels one.
 WHEN is London time, day first (03/04 is 3 April), and needs a time: `tomorrow at 10:00`,
-`next Tuesday 2pm`, `3 March 2027 14:30`, `last Thursday of January at 10:00`.
+`Tuesday 2pm`, `15 Sep 2pm`, `3 March 2027 14:30`, `last Thursday of January at 10:00`.
 Example: `/meetings add hwb 3 March at 10:00; Council Chamber`, `/meetings move 12 4 March 14:00`
 
 Calendars: `/meetings subscribe BOARD URL [--match TEXT]` follows the board's calendar feed (an
