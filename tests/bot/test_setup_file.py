@@ -98,13 +98,13 @@ def test_it_names_an_unknown_board_key_at_its_line_with_the_valid_keys() -> None
             "digest_channel: C0DIGEST",
             "digest_channel: digest",
             "setup.yaml:2: digest_channel: 'digest' is not a Slack channel id; "
-            "write an id such as C0123ABCD",
+            "write an id such as C0123ABCD, or #its-name",
         ),
         (
             "U0HWBBM: business_manager",
             "hwb-manager: business_manager",
             "setup.yaml:6: boards.hwb.people.hwb-manager: 'hwb-manager' is not a Slack user id; "
-            "write an id such as U0123ABCD",
+            "write an id such as U0123ABCD, or their e-mail",
         ),
         (
             "U0HWBCHAIR: chair",
