@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
 
+from bot.canvas import SlackCanvasKeeper
 from bot.oauth import installation_store
 from bot.sender import SlackSender
 from bot.settings import Settings
@@ -122,8 +123,9 @@ class TeamSender:
 
 
 class TeamSenders:
-    """The clock's senders when workspaces install boardbot by OAuth: one per workspace, each
-    with its own installation's token (schedules/clock.py sends a round per workspace)."""
+    """The clock's senders (and canvas keepers) when workspaces install boardbot by OAuth: one
+    per workspace, each with its own installation's token (schedules/clock.py sends a round per
+    workspace)."""
 
     def __init__(self, provider: TokenProvider, client: Callable[[str], WebClient]) -> None:
         self.provider, self.client = provider, client
@@ -134,6 +136,13 @@ class TeamSenders:
         if key not in self._teams:
             self._teams[key] = TeamSender(self.provider, self.client, team_id, enterprise_id)
         return self._teams[key]
+
+    def keeper_for(
+        self, team_id: str, enterprise_id: str | None = None
+    ) -> SlackCanvasKeeper | None:
+        """The workspace's tracker canvases, with its current token (None without one)."""
+        sender = self.for_team(team_id, enterprise_id).sender()
+        return SlackCanvasKeeper(sender.client) if sender is not None else None
 
 
 def clock_senders(settings: Settings, engine: Engine) -> SlackSender | TeamSenders:

@@ -14,13 +14,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from schedules import calendar, outbox
-from schedules.canvases import CanvasKeeper, refresh_trackers
+from schedules.canvases import CanvasKeeper, Keepers, refresh_trackers
 from schedules.feeds.subscriptions import refresh_due_feeds
 from schedules.planner import plan_partnership
 from schedules.rounds import SendingRound, send_one
 from schedules.sending import Delivery, LookupFailed, Sender, Senders, SlackBudget, TickReport
 from storage.db import advisory_lock, transaction
 from storage.models import Partnership
+from storage.queries.outbox import pauses
 from storage.queries.partnerships import partnership_keys, partnership_workspaces
 from storage.retention import purge as retention_purge
 
@@ -61,7 +62,7 @@ def tick(
     quiet: QuietHours | None = None,
     retention: timedelta | None = None,
     budget: SlackBudget | None = None,
-    keeper: CanvasKeeper | None = None,
+    keeper: CanvasKeeper | Keepers | None = None,
 ) -> TickReport:
     report = TickReport()
     with advisory_lock(engine, ADVISORY_LOCK_KEY) as held:  # a second clock stands by
@@ -76,7 +77,9 @@ def tick(
         if (quiet or QuietHours()).allows(now):
             for sending in rounds:
                 sending.send_due()
-        if keeper is not None:  # the digest channels' tracker canvases, where they changed
+        if isinstance(keeper, Keepers):  # each workspace's canvases with its own token
+            refresh_workspaces(engine, now, keeper)
+        elif keeper is not None:  # the digest channels' tracker canvases, where they changed
             refresh_trackers(engine, now, keeper)
         if retention is not None:
             with transaction(engine) as session:
@@ -97,6 +100,17 @@ def sending_rounds(
         SendingRound(engine, now, sender.for_team(team, org), report, budget, team_id=team)
         for team, org in teams
     ]
+
+
+def refresh_workspaces(engine: Engine, now: datetime, keepers: Keepers) -> None:
+    """The tracker canvases of each workspace whose sending is not paused, with its token."""
+    with Session(engine) as session:
+        teams = partnership_workspaces(session=session)
+        paused = {pause.workspace for pause in pauses(session=session)}
+    for team, org in teams:
+        keeper = None if team in paused else keepers.keeper_for(team, org)
+        if keeper is not None:
+            refresh_trackers(engine, now, keeper, team_id=team)
 
 
 def record_due(engine: Engine, now: datetime, report: TickReport) -> None:

@@ -64,8 +64,8 @@ def clock_command(
     config = settings()
     db = engine(config)
     sender = clock_senders(config, db)
-    # The tracker canvases are drawn with the one token from the environment.
-    keeper = SlackCanvasKeeper(sender.client) if isinstance(sender, SlackSender) else None
+    # The tracker canvases: with the one token from the environment, or each workspace's own.
+    keeper = SlackCanvasKeeper(sender.client) if isinstance(sender, SlackSender) else sender
     if run_once:
         report = tick(
             db,
@@ -122,7 +122,7 @@ def run_scheduler(
     sender: SlackSender | TeamSenders,
     quiet: QuietHours,
     retention: timedelta,
-    keeper: SlackCanvasKeeper | None = None,
+    keeper: SlackCanvasKeeper | TeamSenders | None = None,
 ) -> None:
     import signal
     from zoneinfo import ZoneInfo

@@ -56,11 +56,14 @@ def partnership_workspaces(*, session: Session) -> list[tuple[str, str | None]]:
     return [(team, org) for team, org in session.exec(query) if team is not None]
 
 
-def digest_channels(*, session: Session) -> dict[str, list[int]]:
-    """Each digest channel with the partnerships (ids, by key) whose digest goes there."""
+def digest_channels(*, session: Session, team_id: str | None = None) -> dict[str, list[int]]:
+    """Each digest channel with the partnerships (ids, by key) whose digest goes there; with
+    `team_id`, only that workspace's."""
     query = select(Partnership.id, Partnership.digest_channel).where(
         col(Partnership.digest_channel).is_not(None)
     )
+    if team_id is not None:
+        query = query.where(Partnership.team_id == team_id)
     channels: dict[str, list[int]] = {}
     for partnership_id, channel in session.exec(query.order_by(col(Partnership.key))):
         if channel and partnership_id is not None:

@@ -286,11 +286,24 @@ def posts_by_team(hosted: Hosted) -> list[tuple[str, str]]:
 def test_the_clock_posts_each_workspaces_prompts_with_its_own_token(hosted: Hosted) -> None:
     senders = clock_senders(settings_of(hosted), hosted.engine)
     assert isinstance(senders, TeamSenders)
-    report = tick(hosted.engine, NOW, senders)
+    report = tick(hosted.engine, NOW, senders, keeper=senders)
     assert report.sent > 0 and not report.paused
     posted = posts_by_team(hosted)
     assert {pair for pair in posted} == {(TEAM_A, TEAM_A), (TEAM_B, TEAM_B)}
     assert len(posted) == report.sent
+    assert canvases_by_token(hosted) == {
+        ("C0DIGEST", hosted.token_of(TEAM_A)),
+        (SUFFOLK["digest"], hosted.token_of(TEAM_B)),
+    }
+
+
+def canvases_by_token(hosted: Hosted) -> set[tuple[str, str]]:
+    """(channel, token) of each tracker canvas made."""
+    return {
+        (str(c.params["channel_id"]), c.headers["Authorization"].removeprefix("Bearer "))
+        for c in hosted.fake.calls_to("conversations.canvases.create")
+        if c.error is None
+    }
 
 
 def test_an_uninstall_pauses_a_workspaces_prompts_and_a_reinstall_delivers_them_once(
@@ -299,8 +312,9 @@ def test_an_uninstall_pauses_a_workspaces_prompts_and_a_reinstall_delivers_them_
     senders = clock_senders(settings_of(hosted), hosted.engine)
     hosted.fake.uninstall(TEAM_B)
     assert hosted.event(TEAM_B, {"type": "app_uninstalled", "event_ts": "1.1"}).status == 200
-    first = tick(hosted.engine, NOW, senders)
+    first = tick(hosted.engine, NOW, senders, keeper=senders)
     assert first.paused and {b for _, b in posts_by_team(hosted)} == {TEAM_A}
+    assert {channel for channel, _ in canvases_by_token(hosted)} == {"C0DIGEST"}
     with Session(hosted.engine) as session:
         waiting = session.exec(
             select(OutboxPrompt).join(Partnership).where(Partnership.team_id == TEAM_B)
@@ -308,7 +322,7 @@ def test_an_uninstall_pauses_a_workspaces_prompts_and_a_reinstall_delivers_them_
     assert waiting and {row.status for row in waiting} == {"pending"}
 
     assert hosted.install(TEAM_B).status == 200
-    second = tick(hosted.engine, NOW + timedelta(minutes=5), senders)
+    second = tick(hosted.engine, NOW + timedelta(minutes=5), senders, keeper=senders)
     third = tick(hosted.engine, NOW + timedelta(minutes=10), senders)
     assert not second.paused and third.sent == 0
     from_b = [token for token, team in posts_by_team(hosted) if team == TEAM_B]
