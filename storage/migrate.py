@@ -27,7 +27,7 @@ def alembic_config(url: str | None) -> Config:
     return config
 
 
-TEAM_REVISION = "0019"  # the migration that gives every partnership its workspace
+TEAM_REVISION = "0012"  # the migration that gives every partnership its workspace
 
 
 def upgrade(url: str | None, revision: str = "head", *, team: str | None = None) -> None:

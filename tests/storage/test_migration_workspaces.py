@@ -19,7 +19,7 @@ from storage.migrate import (
 )
 from tests.bot.cli_run import boardbot
 
-BEFORE = "0010"
+BEFORE = "0011"
 INSERT = text(
     "INSERT INTO partnership (id, key, name, timezone, year_start_month, source, protocol,"
     " digest_channel, loaded_at) VALUES (:id, :key, 'P', 'Europe/London', 4, '', '{}',"

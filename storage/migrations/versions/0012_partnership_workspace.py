@@ -1,7 +1,7 @@
 """each partnership belongs to one Slack workspace: its team id (and Enterprise Grid org)
 
-Revision ID: 0019
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03
 
 Two nullable columns; every partnership stays. Existing partnerships are assigned to the
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0019"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
