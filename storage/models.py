@@ -36,6 +36,10 @@ class Partnership(SQLModel, table=True):
     # earlier of the day it was first bound and the day of the clock's first tick for it.
     started_on: date | None = None
     started_on_given: bool = False
+    # The Slack workspace (team id) it belongs to; None only before it is bound to one (a
+    # single-workspace deployment's partnerships from before workspaces were recorded).
+    team_id: str | None = Field(default=None, max_length=40, index=True)
+    enterprise_id: str | None = Field(default=None, max_length=40)  # its Enterprise Grid org
 
 
 class Board(SQLModel, table=True):
