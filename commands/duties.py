@@ -3,6 +3,7 @@
 `/duties [BOARD]` lists owed, due-soon and overdue duties with their ids.
 `/duties done ID [LINK]` marks one done, with a link to its evidence.
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
+`/duties trigger DUTY_ID [NOTE]` opens a triggered duty now (those listed under "Can be triggered").
 Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlmodel import col
 
 from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.duty_triggers import opened_on_done, trigger, triggerable, triggerable_block
 from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
@@ -37,7 +39,10 @@ from storage.roles import WRITERS, Role
 from storage.status import OccurrenceStatus, Standing
 from storage.upsert import update_one_if
 
-USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
+USAGE = (
+    "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`, "
+    "`/duties trigger DUTY_ID [NOTE]`"
+)
 SOON_WORKING_DAYS = 10
 
 
@@ -49,6 +54,8 @@ def handle(inv: Invocation, text: str) -> Reply:
         return mark_done(inv, args[1:])
     if args and args[0].lower() == "waive":
         return waive(inv, args[1:], text)
+    if args and args[0].lower() == "trigger":
+        return trigger(inv, text)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
     board = board_arg(inv, args[0], usage=USAGE) if args else None
@@ -59,8 +66,10 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     today = calendar.london_date(inv.now)
     owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
+    can = triggerable_block(triggerable(inv, {board.key} if board else None))
     if not owed:
-        return Reply.say(f"Nothing is owed by {who} now or in the next month.")
+        nothing = f"Nothing is owed by {who} now or in the next month."
+        return Reply.say(nothing, lines(nothing), *can)
     groups = [
         ("Overdue", [o for o in owed if o.status == Standing.OVERDUE]),
         (
@@ -89,6 +98,7 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
             blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
             listed += len(shown)
     blocks += more_line(len(owed) - listed, "name a board to narrow it.")
+    blocks += can
     blocks.append(
         context("Mark one done: `/duties done ID [LINK]`; waive: `/duties waive ID REASON`")
     )
@@ -173,6 +183,8 @@ def complete(
     inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
     evidence: Line = (" Evidence: ", Link(link)) if link else ()
     why: Line = (f" Reason: {note}",) if note else ()
+    if status == OccurrenceStatus.DONE:
+        why += opened_on_done(inv, row, duty)
     summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}.")
     text = f"#{row.id} {duty.title} ({row.label}) is {status}."
     return Reply(Message(text, [lines((*summary, *evidence, *why))]), ephemeral=False)
