@@ -17,7 +17,7 @@ from storage.models import AuditEntry, Board, Partnership
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
 from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
-from storage.queries.people import memberships_of, roles_on
+from storage.queries.people import contact_partnerships, memberships_of, roles_on
 from storage.queries.records import Row, record_in_partnership
 from storage.roles import Role, either
 
@@ -63,6 +63,7 @@ def resolve_partnership(inv: Invocation) -> Partnership:
         p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
     }
     from_person = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=session)}
+    from_person |= set(contact_partnerships(inv.user_id, session=session))  # a partner's people
     everything = all_partnerships(session=session)
     for candidates in (from_channel, from_person, {p.id for p in everything}):
         if len(candidates) == 1:

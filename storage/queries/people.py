@@ -131,3 +131,13 @@ def partners_of(partnership_id: int, slack_user_id: str, *, session: Session) ->
         for key, users in partner_contacts(partnership_id, session=session).items()
         if slack_user_id in users
     ]
+
+
+def contact_partnerships(slack_user_id: str, *, session: Session) -> list[int]:
+    """The partnerships in which the person hears for a partner."""
+    query = (
+        select(PartnerContact.partnership_id)
+        .join(Person, col(Person.id) == col(PartnerContact.person_id))
+        .where(Person.slack_user_id == slack_user_id)
+    )
+    return sorted(set(session.exec(query)))

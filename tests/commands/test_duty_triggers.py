@@ -112,3 +112,18 @@ def test_duties_lists_what_can_be_triggered(anyborough: Anyborough) -> None:
     assert "strategy-progress-report" in everything and "cabinet-response" in everything
     hwb = str(anyborough.run("/duties", "hwb", OUTSIDER).message.blocks)
     assert "strategy-progress-report" in hwb and "cabinet-response" not in hwb
+
+
+def test_a_partners_person_lists_and_completes_what_the_partner_owes(
+    anyborough: Anyborough,
+) -> None:
+    (report,) = [r for r in occurrences_of(anyborough, "scb-annual-report") if r.opens.year == 2026]
+    anyborough.run("/duties", f"done {report.id}", "U0SCBBM")
+    (opened,) = occurrences_of(anyborough, "cabinet-response")
+    listed = str(anyborough.run("/duties", "cabinet", "U0CAB").message.blocks)
+    assert f"#{opened.id}" in listed and "Cabinet's response" in listed
+    with pytest.raises(BoardbotError, match="only the people of CABINET may mark duties done"):
+        anyborough.run("/duties", f"done {opened.id}", "U0HWBBM")
+    anyborough.run("/duties", f"done {opened.id}", "U0CAB")
+    anyborough.session.refresh(opened)
+    assert opened.status == "done" and opened.completed_by == "U0CAB"
