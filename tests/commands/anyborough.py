@@ -70,6 +70,12 @@ duties:
     evidence: Minutes of the SCB meeting shared with the HWB
     clause: "7"
     schedule: {after_meetings: {of: [scb], within_working_days: 10}}
+  - id: hwb-minutes-to-scb
+    title: HWB minutes taken back to the SCB by its chair
+    owners: [scb]
+    evidence: Minutes of the HWB meeting shared with the SCB
+    clause: "8"
+    schedule: {after_meetings: {of: [hwb], within_working_days: 10}}
 """
 
 PEOPLE = {
