@@ -76,6 +76,13 @@ duties:
     evidence: Minutes of the HWB meeting shared with the SCB
     clause: "8"
     schedule: {after_meetings: {of: [hwb], within_working_days: 10}}
+  - id: scb-response-to-hwb-minutes
+    title: SCB response to matters in the HWB minutes
+    owners: [scb]
+    counterparts: [hwb]
+    evidence: The SCB's response recorded in its papers
+    clause: "9"
+    schedule: {triggered: {within_working_days: 15, by: hwb-minutes-to-scb}}
 """
 
 PEOPLE = {

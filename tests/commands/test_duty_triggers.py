@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.errors import BoardbotError
 from storage.models import AuditEntry, Duty, DutyOccurrence
@@ -28,7 +28,7 @@ def anyborough(engine: Engine) -> Iterator[Anyborough]:
 def occurrences_of(world: Anyborough, key: str) -> list[DutyOccurrence]:
     query = (
         select(DutyOccurrence)
-        .join(Duty, Duty.id == DutyOccurrence.duty_id)  # type: ignore[arg-type]
+        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
         .where(Duty.key == key)
     )
     return list(world.session.exec(query))

@@ -4,17 +4,17 @@ their Home, and may log its minutes when the protocol says their board shares th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from commands.context import Invocation
 from commands.home import home_blocks
 from schedules.feeds.sync import MOVED
 from storage.errors import BoardbotError
-from storage.models import Meeting
+from storage.models import Duty, DutyOccurrence, Meeting
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_key
 from tests.commands.anyborough import Anyborough, bind_anyborough
@@ -80,3 +80,14 @@ def test_a_guest_logs_the_minutes_its_board_shares_and_no_other(anyborough: Anyb
         anyborough.run("/minutes", "scb 20 November 2026", "U0LEAD")
     with pytest.raises(BoardbotError, match="HWB's business manager or secretariat"):
         anyborough.run("/minutes", "hwb 19 November 2026", "U0SCBBM")
+
+
+def test_minutes_that_complete_a_duty_open_the_duty_triggered_by_it(anyborough: Anyborough) -> None:
+    meeting_of(anyborough, "hwb", -3)  # Friday 20 November 2026
+    anyborough.run("/minutes", "hwb 20 November 2026", "U0SCBCHAIR")
+    opened = anyborough.session.exec(
+        select(DutyOccurrence)
+        .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+        .where(Duty.key == "scb-response-to-hwb-minutes")
+    ).one()
+    assert opened.period_key.startswith("triggered:by:") and opened.opens == date(2026, 11, 23)
