@@ -176,6 +176,9 @@ def _with_allowed(problem: Problem) -> Problem:
     if problem.message == "unknown field" and problem.field.startswith("boards."):
         allowed = ", ".join(BoardBinding.model_fields)
         return Problem(problem.line, problem.field, f"unknown field; allowed here: {allowed}")
+    if problem.message == "unknown field" and problem.field.startswith("partners."):
+        message = "unknown field; allowed here: people, e.g. cabinet: {people: {U0CAB: contact}}"
+        return Problem(problem.line, problem.field, message)
     return problem
 
 

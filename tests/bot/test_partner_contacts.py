@@ -89,6 +89,12 @@ def test_the_setup_file_binds_a_partners_people_exactly_and_shows_them_back(
             "write contact, e.g. U0CAB: contact",
         ),
         (
+            "  cabinet: {people:",
+            "  cabinet: {channel: C0CAB, people:",
+            "setup.yaml:6: partners.cabinet.channel: unknown field; allowed here: people, "
+            "e.g. cabinet: {people: {U0CAB: contact}}",
+        ),
+        (
             "U0CAB: contact",
             "cabinet-office: contact",
             "setup.yaml:6: partners.cabinet.people.cabinet-office: 'cabinet-office' is not a "
