@@ -28,12 +28,12 @@ from commands.reply import (
 from commands.words import split_args
 from schedules.protocol.summary import stored_agreement
 from storage.errors import BoardbotError
-from storage.models import Board, Membership
+from storage.models import Board, Membership, Person
 from storage.queries.boards import boards_by_channel, boards_of
 from storage.queries.people import (
     ensure_person,
     memberships_on,
-    people_of_board,
+    people_of_boards,
     people_with_role,
     roles_on,
 )
@@ -85,8 +85,9 @@ def listing(inv: Invocation) -> Reply:
     blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
     agreement = stored_agreement(inv.partnership.protocol)
     blocks += [context(f"The protocol: {agreement}.")] if agreement else []
+    people = people_of_boards([b.id for b in boards if b.id is not None], session=inv.session)
     for board in boards:
-        blocks.append(lines(board_line(board), *role_lines(inv, board)))
+        blocks.append(lines(board_line(board), *role_lines(people.get(board.id or 0, []))))
     summary = f"{len(boards)} boards: " + ", ".join(b.key.upper() for b in boards)
     return Reply.say(summary, *blocks)
 
@@ -96,9 +97,7 @@ def board_line(board: Board) -> Line:
     return (Bold(board.key.upper()), f" {board.name} · ", *where)
 
 
-def role_lines(inv: Invocation, board: Board) -> list[Line]:
-    assert board.id is not None
-    people = people_of_board(board.id, session=inv.session)
+def role_lines(people: list[tuple[Person, Role]]) -> list[Line]:
     found: list[Line] = []
     for role in Role:
         holders = [p.slack_user_id for p, held in people if held == role]
