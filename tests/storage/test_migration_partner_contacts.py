@@ -7,7 +7,7 @@ from sqlalchemy import Engine, inspect, text
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
 
-BEFORE = "0011"
+BEFORE = "0012"
 TABLE = "partnercontact"
 
 
