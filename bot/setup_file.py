@@ -101,8 +101,10 @@ def _contact(value: object) -> str:
     return CONTACT
 
 
+# A partner's people are written as Slack ids (e-mail addresses are resolved for boards only).
+ContactId = Annotated[str, _slack_id(r"^[UW][A-Z0-9]{2,}$", "user", "U0123ABCD")]
 Contacts = Annotated[
-    dict[UserId, Annotated[str, BeforeValidator(_contact)]], BeforeValidator(_string_keys)
+    dict[ContactId, Annotated[str, BeforeValidator(_contact)]], BeforeValidator(_string_keys)
 ]
 
 
