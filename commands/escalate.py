@@ -92,7 +92,8 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
     inv.session.add(row)
     inv.session.flush()
     record_step(inv, row, StepAction.OPENED, None, {})
-    where, actor, said = ladders.stage_text(row, ladder), by(inv.user_id), sentence(concern)
+    where = ladders.stage_text(row, ladder) + ladders.default_said(ladder, inv.partnership.protocol)
+    actor, said = by(inv.user_id), sentence(concern)
     raised = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
     notices = posts(
         (target, f"{raised} (escalation #{row.id}, by {actor}): {said} {where}"),
