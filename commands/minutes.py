@@ -1,6 +1,7 @@
 """/minutes — log that a board's minutes were shared with its counterpart boards.
 
-`/minutes BOARD DATE [LINK]` logs the minutes of BOARD's meeting on DATE as shared.
+`/minutes BOARD DATE [LINK]` logs the minutes of BOARD's meeting on DATE as shared. The meeting
+must be recorded (`/meetings add`); minutes shared later than the protocol allows are marked late.
 DATE is day first: `2026-03-03`, `3 March 2026`, `3 Mar`, `03/03/2026`, `today` or `yesterday`,
 and within the last ten years.
 `/minutes list [BOARD]` lists the most recent shares, newest first.
@@ -26,12 +27,14 @@ from schedules.occurrences import make_after_meeting
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 from storage.queries.boards import boards_of, keys_by_id
-from storage.queries.meetings import first_between, latest_shares, share_of_day
+from storage.queries.meetings import between, first_between, latest_shares, share_of_day
 from storage.queries.occurrences import duties_of, pending_of_period
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
+RECENT_MEETINGS = timedelta(days=180)  # how far back a refusal looks for the board's meetings
+SHOWN_MEETINGS = 5
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -75,6 +78,36 @@ def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
     return first_between(board.id, start, end, session=inv.session)
 
 
+def require_meeting(inv: Invocation, board: Board, day: date) -> Meeting:
+    """The board's recorded (not cancelled) meeting on that day; else a refusal listing its
+    recent meetings and saying how to add one."""
+    meeting = meeting_on(board, day, inv)
+    if meeting is not None:
+        return meeting
+    key = board.key.upper()
+    start = calendar.at_local_time(calendar.london_date(inv.now), time(0)) - RECENT_MEETINGS
+    recent = between([board.id], start, inv.now, session=inv.session)[-SHOWN_MEETINGS:]
+    listed = "; ".join(f"{short_date(calendar.london_date(m.starts_at))}" for m in reversed(recent))
+    known = f"Its recent meetings: {listed}." if recent else "It has no recent meetings recorded."
+    raise BoardbotError(
+        f"{key} has no meeting recorded on {short_date(day)}, so there are no minutes of it to "
+        f"log. {known} If it met that day, add the meeting first: "
+        f"`/meetings add {board.key} {short_date(day)} at 10:00`",
+        usage=USAGE,
+    )
+
+
+def minutes_due(duties: list[Duty], day: date) -> date | None:
+    """The last day the protocol allows for sharing the minutes of the board's meeting on
+    `day` (the strictest after-meetings duty's), or None when it sets no limit."""
+    limits = [
+        int(rule["within_working_days"])
+        for duty in duties
+        if (rule := duty.schedule.get("after_meetings")) and "within_working_days" in rule
+    ]
+    return calendar.add_working_days(day, min(limits)) if limits else None
+
+
 def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
     require_role(inv, board, WRITERS, "log minutes")
     earlier = share_of_day(board.id, day, session=inv.session)
@@ -83,9 +116,11 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         raise BoardbotError(
             f"{board.key.upper()}'s minutes of {short_date(day)} were already logged on {logged}"
         )
+    meeting = require_meeting(inv, board, day)
     duties = minute_duties(inv, board)
     counterparts = counterparts_of(inv, board, duties)
-    meeting = meeting_on(board, day, inv)
+    due = minutes_due(duties, day)
+    late = due is not None and calendar.london_date(inv.now) > due
     assert board.id is not None
     share = MinuteShare(
         board_id=board.id,
@@ -103,9 +138,10 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         raise BoardbotError(
             f"{board.key.upper()}'s minutes of {short_date(day)} were logged a moment ago"
         ) from None
-    inv.audit("minutes.shared", "minute_share", share.id, after=share_fields(share))
-    done = complete_duties(inv, duties, meeting, share) if meeting else []
-    return share_reply(board, share, counterparts, done)
+    after = {**share_fields(share), "late": late, "due": due.isoformat() if due else None}
+    inv.audit("minutes.shared", "minute_share", share.id, after=after)
+    done = complete_duties(inv, duties, meeting, share)
+    return share_reply(board, share, counterparts, done, due if late else None)
 
 
 def share_fields(share: MinuteShare) -> dict[str, Any]:
@@ -139,13 +175,23 @@ def complete_duties(
 
 
 def share_reply(
-    board: Board, share: MinuteShare, counterparts: list[Board], done: list[DutyOccurrence]
+    board: Board,
+    share: MinuteShare,
+    counterparts: list[Board],
+    done: list[DutyOccurrence],
+    late_after: date | None = None,
 ) -> Reply:
     key, held = board.key.upper(), short_date(share.meeting_on)
     names = ", ".join(b.key.upper() for b in counterparts) or "no other board"
     evidence: Line = (" ", Link(share.link, "Minutes")) if share.link else ()
     shared = f"'s minutes of its meeting on {held} are logged as shared with {names}."
     blocks = [lines((Bold(key), shared, *evidence))]
+    if late_after is not None:
+        blocks.append(
+            context(
+                f"Late: the protocol asks for them by {short_date(late_after)}; the record says so."
+            )
+        )
     blocks += [context(f"Duty #{row.id} ({row.label}) is done.") for row in done]
     unlinked = [b.key.upper() for b in counterparts if not b.channel_id]
     if unlinked:
@@ -172,7 +218,8 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     if not shares:
         return Reply.say(f"No minutes are logged as shared for {who} yet.")
     shown, more = capped(shares, "name a board to narrow it.")
-    rows = [share_line(share, keys[share.board_id]) for share in shown]
+    every = duties_of(inv.partnership_id, session=inv.session)
+    rows = [share_line(share, keys[share.board_id], every) for share in shown]
     return Reply.say(
         f"The {len(shown)} most recent minutes shares for {who}",
         lines((Bold(f"Minutes shared: {who}"),), *rows),
@@ -180,9 +227,13 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     )
 
 
-def share_line(share: MinuteShare, board: str) -> Line:
+def share_line(share: MinuteShare, board: str, duties: list[Duty]) -> Line:
     towards = ", ".join(k.upper() for k in share.shared_with) or "no other board"
     logged = short_date(calendar.london_date(share.logged_at))
+    mine = [d for d in duties if board in d.schedule.get("after_meetings", {}).get("of", [])]
+    due = minutes_due(mine, share.meeting_on)
+    if due is not None and calendar.london_date(share.logged_at) > due:
+        logged += " (late)"
     evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
     return (
         record_id(share.id),
