@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from commands.context import Invocation, board_arg, require_role
 from commands.dates import meeting_day
+from commands.duty_outcomes import outcome_line, prompt_updates
 from commands.lines import capped, is_link, link_arg, record_id
 from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
 from commands.words import split_args
@@ -141,7 +142,11 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
     after = {**share_fields(share), "late": late, "due": due.isoformat() if due else None}
     inv.audit("minutes.shared", "minute_share", share.id, after=after)
     done = complete_duties(inv, duties, meeting, share)
-    return share_reply(board, share, counterparts, done, due if late else None)
+    reply = share_reply(board, share, counterparts, done, due if late else None)
+    by_id = {duty.id: duty for duty in duties}
+    for row in done:  # the prompts that asked for these minutes now say they were shared
+        reply.posts += prompt_updates(inv, row, by_id[row.duty_id], outcome_line(inv, row, meeting))
+    return reply
 
 
 def share_fields(share: MinuteShare) -> dict[str, Any]:

@@ -9,10 +9,20 @@ from sqlmodel import col, select
 
 from commands.reply import Link
 from schedules import calendar
+from schedules.occurrences import make_after_meeting
+from schedules.prompts.base import occurrence_subject
 from storage.errors import BoardbotError
-from storage.models import AuditEntry, Board, Duty, DutyOccurrence, Meeting, MinuteShare
+from storage.models import (
+    AuditEntry,
+    Board,
+    Duty,
+    DutyOccurrence,
+    Meeting,
+    MinuteShare,
+    OutboxPrompt,
+)
 from storage.queries.partnerships import partnership_by_key
-from storage.status import MeetingStatus
+from storage.status import MeetingStatus, PromptStatus
 from tests.commands.conftest import BoundPartnership
 
 MINUTES = "https://example.org/hwb-minutes.pdf"
@@ -251,3 +261,36 @@ def test_minutes_shared_after_the_protocols_limit_are_marked_late(
     assert marks == [True, False]
     listed = str(bound.run("/minutes", "list hwb", "U0OUTSIDER").message.blocks)
     assert listed.count("(late)") == 1
+
+
+def test_the_prompts_that_asked_for_the_minutes_are_updated(bound: BoundPartnership) -> None:
+    duty = add_minutes_duty(bound)
+    meeting = met(bound, "hwb", date(2026, 11, 19))
+    partnership = partnership_by_key("rutland", session=bound.session)
+    assert partnership is not None
+    make_after_meeting(partnership, meeting, bound.now, session=bound.session)
+    owed = bound.session.exec(
+        select(DutyOccurrence).where(DutyOccurrence.period_key == f"meeting:{meeting.id}")
+    ).one()
+    bound.session.add(
+        OutboxPrompt(
+            key="minutes_nudge|x",
+            partnership_id=duty.partnership_id,
+            kind="minutes_nudge",
+            subject=occurrence_subject(duty.key, owed.period_key),
+            due_on=date(2026, 11, 20),
+            recipient="U0HWBBM",
+            recipient_label="business_manager:hwb",
+            payload={"title": duty.title, "text": "Share the minutes."},
+            status=PromptStatus.SENT,
+            next_attempt_at=bound.now,
+            created_at=bound.now,
+            slack_channel="D0HWBBM",
+            slack_ts="1764000000.000100",
+        )
+    )
+    bound.session.commit()
+    reply = bound.run("/minutes", f"hwb 19 Nov {MINUTES}", "U0HWBSEC")
+    [update] = [p for p in reply.posts if p.update_ts]
+    assert (update.channel, update.update_ts) == ("D0HWBBM", "1764000000.000100")
+    assert "Done by" in str(update.blocks) and MINUTES in str(update.blocks)
