@@ -44,6 +44,8 @@ BOT_SCOPES = (
     "canvases:write",
     "channels:read",
     "groups:read",
+    "channels:join",
+    "files:read",
 )
 STATE_SECONDS = 600  # an install begun on the install page must finish within ten minutes
 UNINSTALLED = "app_uninstalled"  # why a workspace's prompts wait, until it installs again

@@ -161,9 +161,11 @@ def protocol_of(client: WebClient, draft: Draft, *, session: Session, timeout: f
 
 def download(client: WebClient, file_id: str, timeout: float) -> tuple[str, str]:
     """(its name, its text) for a file a person uploaded: files.info, then its url_private
-    read with the bot token (Slack's way for a bot to read a file shared with it)."""
+    read with the bot token (Slack's way for a bot to read a file shared with it). Each call
+    has `timeout` seconds and one try, so that a step can still be acked in time."""
+    quick = WebClient(token=client.token, base_url=client.base_url, timeout=max(1, int(timeout)))
     try:
-        info = client.files_info(file=file_id)["file"]
+        info = quick.files_info(file=file_id)["file"]
     except SlackApiError as exc:
         error = exc.response.get("error")
         raise BoardbotError(f"Slack would not give boardbot the file ({error})") from None
@@ -498,12 +500,20 @@ def join(
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
             if error in ("method_not_supported_for_channel_type", "channel_not_found"):
-                private.append(channel)  # a private channel the bot is not in looks unknown
+                # Private: boardbot cannot join it; one it is in already needs nothing.
+                (joined if member_of(client, channel) else private).append(channel)
             else:
                 failed.append((channel, error))
             continue
         joined.append(channel)
     return joined, private, failed
+
+
+def member_of(client: WebClient, channel: str) -> bool:
+    try:
+        return bool(client.conversations_info(channel=channel)["channel"].get("is_member"))
+    except SlackApiError:
+        return False  # a private channel boardbot is not in is one it cannot see
 
 
 def export(client: WebClient, partnership: Partnership, user_id: str, *, session: Session) -> None:
