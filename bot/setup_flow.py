@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -73,6 +74,7 @@ PREVIEW_EVENTS = 12
 SHOWN_CHANGES = 40  # lines of a setup's changes shown in the modal
 ERROR_TEXT = 500  # characters Slack shows under an input
 BLOCKS_PER_BOARD = 2 + len(ROLES)  # its heading, its channel, one input per role
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 # -- who may ------------------------------------------------------------------------------
@@ -132,6 +134,8 @@ class Draft:
     def load(cls, text: str) -> Draft:
         try:
             data = json.loads(text or "{}")
+            if data.get("d") is not None and not CHANNEL_ID.match(str(data["d"])):
+                raise ValueError("not a channel id")
             boards = {
                 k: BoardBinding.model_validate({"channel": b.get("c"), "people": b.get("p") or {}})
                 for k, b in (data.get("b") or {}).items()
@@ -364,7 +368,9 @@ def chosen_protocol(view: Json) -> tuple[str, dict[str, str]]:
 def chosen_boards(protocol: Protocol, draft: Draft, view: Json) -> tuple[Draft, dict[str, str]]:
     """Step 2's answer: each shown board's channel and people; a channel twice is an error."""
     state, errors = state_of(view), {}
-    digest = (state.get(DIGEST_BLOCK) or {}).get("selected_conversation")
+    digest = (state.get(DIGEST_BLOCK) or {}).get("selected_conversation") or None
+    if digest and not CHANNEL_ID.match(str(digest)):
+        errors[DIGEST_BLOCK] = "Choose a channel from the list."
     boards = dict(draft.boards)
     owner: dict[str, str] = {}
     for board in protocol.boards:
@@ -374,20 +380,22 @@ def chosen_boards(protocol: Protocol, draft: Draft, view: Json) -> tuple[Draft, 
         channel = state[block].get("selected_conversation") or None
         people: dict[str, list[Role]] = {}
         for role in ROLES:
-            for user in (state.get(f"people.{board.key}.{role.value}") or {}).get(
-                "selected_users"
-            ) or []:
-                people.setdefault(str(user), []).append(role)
+            for user in selected_users(state, f"people.{board.key}.{role.value}"):
+                people.setdefault(user, []).append(role)
         if channel and channel in owner:
-            errors[block] = (
-                f"That channel is already {owner[channel].upper()}'s; each board needs its own."
-            )
+            taken = owner[channel].upper()
+            errors[block] = f"That channel is already {taken}'s; each board needs its own."
         elif channel:
             owner[channel] = board.key
-        boards[board.key] = BoardBinding.model_construct(
-            channel=channel, people={u: tuple(r) for u, r in people.items()}
-        )
-    return Draft(draft.source, draft.key, digest or None, boards), errors
+        try:
+            boards[board.key] = BoardBinding.model_validate({"channel": channel, "people": people})
+        except ValidationError:  # not what Slack's pickers send
+            errors[block] = "Choose the channel and people from the lists."
+    return Draft(draft.source, draft.key, digest, boards), errors
+
+
+def selected_users(state: dict[str, Json], block: str) -> list[str]:
+    return [str(user) for user in (state.get(block) or {}).get("selected_users") or []]
 
 
 def taken_elsewhere(draft: Draft, *, session: Session) -> dict[str, str]:

@@ -287,3 +287,23 @@ def test_export_sends_a_setup_file_that_setup_apply_takes_back(
 def audit_count(engine: Engine) -> int:
     with Session(engine) as session:
         return len(session.exec(select(AuditEntry)).all())
+
+
+def test_people_that_are_not_slack_ids_are_refused_under_their_board(empty: Edge) -> None:
+    view = opened_view(empty, NEWCOMER, "Ev1")
+    _, boards = submit(empty, view, chosen("bundled:rutland"), NEWCOMER)
+    values = {**bindings(), "people.hwb.chair": people("<!channel>")}
+    _, answer = submit(empty, boards, values, NEWCOMER)
+    assert answer["errors"] == {"channel.hwb": "Choose the channel and people from the lists."}
+
+
+def test_a_forged_form_state_changes_nothing(empty: Edge) -> None:
+    view = opened_view(empty, NEWCOMER, "Ev1")
+    _, boards = submit(empty, view, chosen("bundled:rutland"), NEWCOMER)
+    _, preview = submit(empty, boards, bindings(), NEWCOMER)
+    forged = {**preview, "private_metadata": preview["private_metadata"].replace("C0HWB", "#x")}
+    submit(empty, forged, {}, NEWCOMER)
+    assert empty.fake.wait_for(lambda: empty.fake.calls_to("views.update"))
+    said = texts(empty.fake.views()[view["id"]])
+    assert said.startswith("Nothing was changed: this form's state is unreadable")
+    assert audit_count(empty.engine) == 0
