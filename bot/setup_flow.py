@@ -40,8 +40,9 @@ from bot.render import (
 )
 from bot.setup_file import BoardBinding, SetupFile, apply_setup
 from commands.home import EXPORT_SETUP, SET_UP
-from commands.reply import ChannelRef, Code, Line, lines
+from commands.reply import Bold, ChannelRef, Code, Line, lines
 from schedules import calendar
+from schedules.calendar import short_date
 from schedules.protocol.loader import (
     MAX_FILE_BYTES,
     ProtocolInvalid,
@@ -319,7 +320,10 @@ def preview_view(protocol: Protocol, draft: Draft, now: datetime) -> Json:
     prompts = simulate(protocol, start, start + timedelta(days=365))
     found = events(prompts, protocol.partnership.year_start_month)
     rows: list[Line] = [
-        (f"{e.send_on.isoformat()} · {e.kind} · {', '.join(e.to)} · {e.title}",)
+        (
+            Bold(short_date(e.send_on)),
+            f" {e.kind.replace('_', ' ')} · {', '.join(e.to)} · {e.title}",
+        )
         for e in found[:PREVIEW_EVENTS]
     ]
     more = len(found) - len(rows)
@@ -327,11 +331,17 @@ def preview_view(protocol: Protocol, draft: Draft, now: datetime) -> Json:
     people = len({u for b in draft.boards.values() for u in b.people})
     summary = (
         f"{protocol.partnership.name}: {len(protocol.boards)} boards, {bound} with a channel, "
-        f"{people} people. In the year ahead boardbot sends {len(prompts)} prompts; the first:"
+        f"{people} people. In the year ahead boardbot sends {len(prompts)} prompts about "
+        f"{len(found)} things, if nothing were done; the first:"
     )
     body = render_block(lines(summary, *(rows or [("No prompt in the year ahead.",)])))
     if more > 0:
-        body.append({"type": "context", "elements": [_text("mrkdwn", f"and {more} more events")]})
+        body.append({"type": "context", "elements": [_text("mrkdwn", f"and {more} more")]})
+    if not any(
+        Role.BUSINESS_MANAGER in r for b in draft.boards.values() for r in b.people.values()
+    ):
+        warning = "No board has a business manager: only workspace admins can change this later."
+        body.append({"type": "context", "elements": [_text("mrkdwn", warning)]})
     return _view(PREVIEW_VIEW, "The year ahead", body, draft, "Set up")
 
 

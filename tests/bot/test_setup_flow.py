@@ -185,7 +185,8 @@ def test_the_preview_shows_the_first_prompts_of_the_year_ahead(empty: Edge) -> N
     _, preview = submit(empty, boards, bindings(), NEWCOMER)
     said = texts(preview)
     assert "3 boards, 3 with a channel, 4 people" in said
-    assert "2026-" in said and " · " in said  # dated prompts, as simulate plans them
+    # the first prompts after NOW (23 Nov 2026), as `boardbot simulate` plans them
+    assert "the first:\n*25 Nov 2026* reminder · lrlscb · LRLSCB annual report to the HWB" in said
     with Session(empty.engine) as session:
         assert partnership_by_key("rutland", session=session) is None  # nothing until "Set up"
 
