@@ -16,12 +16,12 @@ from commands.context import CHANNEL, Invocation, board_arg, require_role, user_
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
 from commands.words import split_args
 from storage.errors import BoardbotError
-from storage.models import Board, Membership
+from storage.models import Board, Membership, Person
 from storage.queries.boards import boards_by_channel, boards_of
 from storage.queries.people import (
     ensure_person,
     memberships_on,
-    people_of_board,
+    people_of_boards,
     people_with_role,
     roles_on,
 )
@@ -71,8 +71,9 @@ def listing(inv: Invocation) -> Reply:
     if not boards:
         return Reply.say(f"{inv.partnership.name} has no boards yet.")
     blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
+    people = people_of_boards([b.id for b in boards if b.id is not None], session=inv.session)
     for board in boards:
-        blocks.append(lines(board_line(board), *role_lines(inv, board)))
+        blocks.append(lines(board_line(board), *role_lines(people.get(board.id or 0, []))))
     summary = f"{len(boards)} boards: " + ", ".join(b.key.upper() for b in boards)
     return Reply.say(summary, *blocks)
 
@@ -82,9 +83,7 @@ def board_line(board: Board) -> Line:
     return (Bold(board.key.upper()), f" {board.name} · ", *where)
 
 
-def role_lines(inv: Invocation, board: Board) -> list[Line]:
-    assert board.id is not None
-    people = people_of_board(board.id, session=inv.session)
+def role_lines(people: list[tuple[Person, Role]]) -> list[Line]:
     found: list[Line] = []
     for role in Role:
         holders = [p.slack_user_id for p, held in people if held == role]

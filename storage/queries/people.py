@@ -70,6 +70,24 @@ def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Ro
     return [(p, Role(role)) for p, role in session.exec(query)]
 
 
+def people_of_boards(
+    board_ids: Iterable[int], *, session: Session
+) -> dict[int, list[tuple[Person, Role]]]:
+    """`people_of_board` for many boards in one query: every board id given is a key."""
+    ids = sorted(set(board_ids))
+    found: dict[int, list[tuple[Person, Role]]] = {board_id: [] for board_id in ids}
+    for chunk in chunks(ids):
+        query = (
+            select(Person, Membership.role, Membership.board_id)
+            .join(Membership, col(Membership.person_id) == col(Person.id))
+            .where(col(Membership.board_id).in_(chunk))
+            .order_by(col(Membership.role), col(Person.id))
+        )
+        for person, role, board_id in session.exec(query):
+            found[board_id].append((person, Role(role)))
+    return found
+
+
 def people_with_role(board_id: int, role: Role, *, session: Session) -> list[Person]:
     return [person for person, held in people_of_board(board_id, session=session) if held == role]
 
