@@ -9,7 +9,6 @@ applying, joining channels and reading the result back run after the ack and upd
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import re
@@ -58,7 +57,7 @@ from storage.db import transaction
 from storage.errors import BoardbotError
 from storage.models import Partnership
 from storage.queries.boards import boards_by_channel
-from storage.queries.partnerships import all_partnerships, partnership_by_key
+from storage.queries.partnerships import partnership_by_key, partnerships_in_workspace
 from storage.queries.people import memberships_of
 from storage.roles import ROLES, Role
 
@@ -75,7 +74,18 @@ PREVIEW_EVENTS = 12
 SHOWN_CHANGES = 40  # lines of a setup's changes shown in the modal
 ERROR_TEXT = 500  # characters Slack shows under an input
 BLOCKS_PER_BOARD = 2 + len(ROLES)  # its heading, its channel, one input per role
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")  # the form takes ids from Slack's pickers only
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def binding(channel: object, people: object) -> BoardBinding:
+    """A board's channel and people as the form holds them: Slack ids, never names."""
+    found = BoardBinding.model_validate({"channel": channel, "people": people})
+    if found.channel is not None and not CHANNEL_ID.match(found.channel):
+        raise ValueError("not a channel id")
+    if not all(USER_ID.match(user) for user in found.people):
+        raise ValueError("not a user id")
+    return found
 
 
 # -- who may ------------------------------------------------------------------------------
@@ -91,23 +101,35 @@ def is_admin(client: WebClient, user_id: str) -> bool:
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
-def managed_by(user_id: str, *, session: Session) -> set[int]:
-    """The partnerships in which the person is a business manager of some board."""
+def managed_by(user_id: str, team_id: str | None, *, session: Session) -> set[int]:
+    """The workspace's partnerships in which the person is a business manager of some board."""
+    mine = {p.id for p in partnerships_in_workspace(team_id, session=session)}
     return {
         board.partnership_id
         for board, role in memberships_of(user_id, session=session)
-        if role == Role.BUSINESS_MANAGER
+        if role == Role.BUSINESS_MANAGER and board.partnership_id in mine
     }
 
 
-def may_change(partnership: Partnership, user_id: str, admin: bool, *, session: Session) -> bool:
-    return admin or partnership.id in managed_by(user_id, session=session)
+def in_workspace(partnership: Partnership | None, team_id: str | None) -> bool:
+    """A partnership this workspace's requests may see: its own, or one bound to none yet."""
+    return partnership is not None and partnership.team_id in (None, team_id)
 
 
-def may_start(user_id: str, admin: bool, *, session: Session) -> bool:
-    """A workspace with no partnership yet, its admins, and business managers."""
+def may_change(
+    partnership: Partnership, user_id: str, team_id: str | None, admin: bool, *, session: Session
+) -> bool:
+    if not in_workspace(partnership, team_id):
+        return False
+    return admin or partnership.id in managed_by(user_id, team_id, session=session)
+
+
+def may_start(user_id: str, team_id: str | None, admin: bool, *, session: Session) -> bool:
+    """A workspace with no partnership yet, its admins, and its business managers."""
     return (
-        admin or not all_partnerships(session=session) or bool(managed_by(user_id, session=session))
+        admin
+        or not partnerships_in_workspace(team_id, session=session)
+        or bool(managed_by(user_id, team_id, session=session))
     )
 
 
@@ -138,8 +160,7 @@ class Draft:
             if data.get("d") is not None and not CHANNEL_ID.match(str(data["d"])):
                 raise ValueError("not a channel id")
             boards = {
-                k: BoardBinding.model_validate({"channel": b.get("c"), "people": b.get("p") or {}})
-                for k, b in (data.get("b") or {}).items()
+                k: binding(b.get("c"), b.get("p") or {}) for k, b in (data.get("b") or {}).items()
             }
             return cls(str(data["s"]), str(data.get("k") or ""), data.get("d"), boards)
         except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
@@ -398,8 +419,8 @@ def chosen_boards(protocol: Protocol, draft: Draft, view: Json) -> tuple[Draft, 
         elif channel:
             owner[channel] = board.key
         try:
-            boards[board.key] = BoardBinding.model_validate({"channel": channel, "people": people})
-        except ValidationError:  # not what Slack's pickers send
+            boards[board.key] = binding(channel, people)
+        except (ValidationError, ValueError):  # not what Slack's pickers send
             errors[block] = "Choose the channel and people from the lists."
     return Draft(draft.source, draft.key, digest, boards), errors
 
@@ -472,6 +493,7 @@ def apply_draft(
     *,
     user_id: str,
     team_id: str | None,
+    enterprise_id: str | None,
     now: datetime,
     admin: Callable[[], bool],
 ) -> tuple[str, Applied]:
@@ -480,9 +502,13 @@ def apply_draft(
         protocol = protocol_of(client, draft, session=session, timeout=10)
         key = protocol.partnership.key
         existing = partnership_by_key(key, session=session)
-        if existing is not None and not may_change(existing, user_id, admin(), session=session):
+        if existing is not None and not in_workspace(existing, team_id):
+            raise BoardbotError(f"partnership '{key}' belongs to another Slack workspace")
+        if existing is not None and not may_change(
+            existing, user_id, team_id, admin(), session=session
+        ):
             raise BoardbotError(f"only {existing.name}'s business managers may change its setup")
-        if existing is None and not may_start(user_id, admin(), session=session):
+        if existing is None and not may_start(user_id, team_id, admin(), session=session):
             raise BoardbotError("only a workspace admin may set up another partnership here")
         changes: list[str] = []
         if existing is not None and not draft.source.startswith(f"{KEEP}:"):
@@ -494,10 +520,14 @@ def apply_draft(
             partnership=key, digest_channel=draft.digest, boards=draft.boards
         )
         setup._protocol, setup._key = protocol, key
-        # The workspace's team id, once apply_setup takes one (partnerships kept per workspace).
-        takes_team = "team_id" in inspect.signature(apply_setup).parameters
-        options: dict[str, Any] = {"team_id": team_id} if team_id and takes_team else {}
-        report = apply_setup(setup, session=session, now=now, actor=user_id, **options)
+        report = apply_setup(
+            setup,
+            session=session,
+            now=now,
+            actor=user_id,
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+        )
         changes += report.changes
         name = protocol.partnership.name
     channels = [b.channel for b in draft.boards.values() if b.channel]

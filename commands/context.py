@@ -16,7 +16,10 @@ from storage.errors import BoardbotError
 from storage.models import AuditEntry, Board, Partnership
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_channel, board_by_key, boards_by_channel, boards_of
-from storage.queries.partnerships import all_partnerships, partnerships_by_digest_channel
+from storage.queries.partnerships import (
+    partnerships_by_digest_channel,
+    partnerships_in_workspace,
+)
 from storage.queries.people import memberships_of, roles_on
 from storage.queries.records import Row, record_in_partnership
 from storage.roles import Role, either
@@ -35,6 +38,9 @@ class Invocation:
     now: datetime
     trigger_id: str | None = None
     public_url: str | None = None  # BOARDBOT_PUBLIC_URL, for links to boardbot's own pages
+    # The Slack workspace asking: only its partnerships (and not-yet-bound ones) answer; every
+    # record named by id is looked up within the partnership resolved here.
+    team_id: str | None = None
     _partnership: Partnership | None = field(default=None, repr=False)
 
     @property
@@ -56,15 +62,18 @@ class Invocation:
 
 
 def resolve_partnership(inv: Invocation) -> Partnership:
-    """The partnership of the channel, else of the person's boards, else the only one set up."""
+    """The partnership of the channel, else of the person's boards, else the only one set up;
+    only ever one of the asking workspace's partnerships (a board key, record id, button value
+    or form's metadata from another workspace is then simply not found in it)."""
     session = inv.session
+    everything = partnerships_in_workspace(inv.team_id, session=session)
+    visible = {p.id for p in everything}
     from_channel = {b.partnership_id for b in boards_by_channel(inv.channel_id, session=session)}
     from_channel |= {
         p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
     }
     from_person = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=session)}
-    everything = all_partnerships(session=session)
-    for candidates in (from_channel, from_person, {p.id for p in everything}):
+    for candidates in (from_channel & visible, from_person & visible, visible):
         if len(candidates) == 1:
             (pid,) = candidates
             return next(p for p in everything if p.id == pid)

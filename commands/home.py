@@ -28,7 +28,7 @@ from storage.queries.agenda import open_involving
 from storage.queries.boards import boards_of, keys_of
 from storage.queries.escalations import open_involving as escalations_involving
 from storage.queries.meetings import upcoming
-from storage.queries.partnerships import all_partnerships
+from storage.queries.partnerships import partnerships_in_workspace
 from storage.queries.people import memberships_of, people_of_boards
 from storage.roles import Role
 from storage.status import Standing
@@ -47,7 +47,7 @@ SET_UP, EXPORT_SETUP = "setup.start", "setup.export"
 
 def home_blocks(inv: Invocation, *, admin: bool = False) -> list[Block]:
     """The viewer's Home; `admin`: a workspace admin or owner, who may set partnerships up."""
-    partnerships = all_partnerships(session=inv.session)
+    partnerships = partnerships_in_workspace(inv.team_id, session=inv.session)
     if not partnerships:
         return not_set_up()
     held: dict[int, Held] = {}
@@ -55,6 +55,8 @@ def home_blocks(inv: Invocation, *, admin: bool = False) -> list[Block]:
         assert board.id is not None
         mine = held.setdefault(board.partnership_id, {})
         mine.setdefault(board.id, (board, []))[1].append(role)
+    visible = {p.id for p in partnerships}
+    held = {pid: boards for pid, boards in held.items() if pid in visible}
     if not held:
         blocks = newcomer(inv.session, partnerships)
         return [*setup_buttons(partnerships, admin=admin), *blocks] if admin else blocks

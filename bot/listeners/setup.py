@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answers import Answers, delivery_key
-from bot.dispatch import Caller, failure, refusal
+from bot.dispatch import Caller, failure, refusal, team_of
 from bot.listeners.events import home
 from bot.setup_flow import (
     ACK_BUDGET,
@@ -35,6 +35,7 @@ from bot.setup_flow import (
     chosen_protocol,
     draft_from,
     export,
+    in_workspace,
     is_admin,
     may_change,
     may_start,
@@ -97,17 +98,17 @@ def start(answers: Answers, client: WebClient, body: Json, key: str) -> None:
     if not answers.first_time(key, START):
         return
     caller, wanted = Caller.of(body), button_value(body)
-    admin = admin_check(client, caller.user_id)
+    admin, team = admin_check(client, caller.user_id), caller.team_id
     try:
         with transaction(answers.engine) as session:
             current = partnership_by_key(wanted, session=session) if wanted else None
-            if wanted and current is None:
+            if wanted and not in_workspace(current, team):
                 raise BoardbotError(f"no partnership '{wanted}' is set up here")
             if current is not None and not may_change(
-                current, caller.user_id, admin(), session=session
+                current, caller.user_id, team, admin(), session=session
             ):
                 raise BoardbotError(f"only {current.name}'s business managers may change its setup")
-            if current is None and not may_start(caller.user_id, admin(), session=session):
+            if current is None and not may_start(caller.user_id, team, admin(), session=session):
                 raise BoardbotError("only a workspace admin may set up another partnership here")
             view = protocol_view(current)
         client.views_open(trigger_id=caller.trigger_id, view=view)
@@ -123,7 +124,9 @@ def send_export(answers: Answers, client: WebClient, body: Json, key: str) -> No
     try:
         with transaction(answers.engine) as session:
             found = partnership_by_key(wanted, session=session)
-            if found is None or not may_change(found, caller.user_id, admin(), session=session):
+            if found is None or not may_change(
+                found, caller.user_id, caller.team_id, admin(), session=session
+            ):
                 raise BoardbotError(f"no partnership '{wanted}' whose setup you manage")
             export(client, found, caller.user_id, session=session)
     except BoardbotError as refused:
@@ -152,7 +155,7 @@ def protocol_step(
     if errors:
         return None, errors
     block = UPLOAD_BLOCK if source.startswith("file:") else PROTOCOL_BLOCK
-    user = Caller.of(body).user_id
+    user, team = Caller.of(body).user_id, team_of(body)
     admin = admin_check(client, user)
     draft = Draft(source)
     try:
@@ -160,12 +163,14 @@ def protocol_step(
             protocol = protocol_of(client, draft, session=session, timeout=ACK_BUDGET)
             draft.key = protocol.partnership.key
             existing = partnership_by_key(draft.key, session=session)
+            if existing is not None and not in_workspace(existing, team):
+                raise BoardbotError(f"{existing.name} belongs to another Slack workspace")
             if existing is not None:
-                if not may_change(existing, user, admin(), session=session):
+                if not may_change(existing, user, team, admin(), session=session):
                     raise BoardbotError(f"{existing.name} is set up already, by its managers")
                 kept = draft_from(existing, session=session)
                 draft.digest, draft.boards = kept.digest, kept.boards
-            elif not may_start(user, admin(), session=session):
+            elif not may_start(user, team, admin(), session=session):
                 raise BoardbotError("only a workspace admin may set up another partnership here")
             return boards_view(protocol, draft), {}
     except ProtocolInvalid as invalid:
@@ -199,7 +204,7 @@ def apply_step(answers: Answers, client: WebClient, body: Json, view: Json, key:
     if not answers.first_time(key, PREVIEW_VIEW):
         return
     caller = Caller.of(body)
-    team = (body.get("team") or {}).get("id") or body.get("team_id")
+    enterprise = (body.get("enterprise") or {}).get("id") or body.get("enterprise_id")
     try:
         draft = Draft.load(str(view.get("private_metadata") or ""))
         name, applied = apply_draft(
@@ -207,7 +212,8 @@ def apply_step(answers: Answers, client: WebClient, body: Json, view: Json, key:
             answers.engine,
             draft,
             user_id=caller.user_id,
-            team_id=str(team) if team else None,
+            team_id=caller.team_id,
+            enterprise_id=str(enterprise) if enterprise else None,
             now=answers.now(),
             admin=admin_check(client, caller.user_id),
         )

@@ -26,6 +26,8 @@ NEEDED_SCOPES = {
     "conversations.join": {"channels:join"},
     "files.info": {"files:read"},  # and reading its url_private
     "users.info": {"users:read"},
+    "conversations.list": {"channels:read", "groups:read"},
+    "users.lookupByEmail": {"users:read.email"},
     "slash commands": {"commands"},
 }
 

@@ -320,3 +320,24 @@ def test_a_forged_form_state_changes_nothing(empty: Edge) -> None:
     said = texts(empty.fake.views()[view["id"]])
     assert said.startswith("Nothing was changed: this form's state is unreadable")
     assert audit_count(empty.engine) == 0
+
+
+def test_another_workspace_cannot_open_or_export_this_ones_setup(empty: Edge) -> None:
+    set_up_rutland(empty)
+    for action_id in ("setup.start", "setup.export"):
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T0OTHER", "domain": "other"},
+            "user": {"id": "U0OTHERBM", "username": "other", "team_id": "T0OTHER"},
+            "api_app_id": "A0FAKE",
+            "trigger_id": f"{action_id}.trigger",
+            "container": {"type": "view", "view_id": "V0HOME"},
+            "actions": [{"type": "button", "action_id": action_id, "value": "rutland"}],
+        }
+        assert empty.slack.interaction(payload).status == 200
+    said = empty.fake.wait_for(lambda: len(empty.fake.messages("U0OTHERBM")) >= 2)
+    assert said
+    texts_ = [m["text"] for m in empty.fake.messages("U0OTHERBM")]
+    assert "no partnership 'rutland' is set up here" in texts_[0]
+    assert "no partnership 'rutland' whose setup you manage" in texts_[1]
+    assert len(empty.fake.calls_to("views.open")) == 1  # only the first workspace's own
