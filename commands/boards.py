@@ -13,8 +13,20 @@ from __future__ import annotations
 from typing import Any
 
 from commands.context import CHANNEL, Invocation, board_arg, require_role, user_arg
-from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
+from commands.reply import (
+    Block,
+    Bold,
+    ChannelRef,
+    Line,
+    Mention,
+    Message,
+    Reply,
+    context,
+    header,
+    lines,
+)
 from commands.words import split_args
+from schedules.protocol.summary import stored_agreement
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Person
 from storage.queries.boards import boards_by_channel, boards_of
@@ -71,6 +83,8 @@ def listing(inv: Invocation) -> Reply:
     if not boards:
         return Reply.say(f"{inv.partnership.name} has no boards yet.")
     blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
+    agreement = stored_agreement(inv.partnership.protocol)
+    blocks += [context(f"The protocol: {agreement}.")] if agreement else []
     people = people_of_boards([b.id for b in boards if b.id is not None], session=inv.session)
     for board in boards:
         blocks.append(lines(board_line(board), *role_lines(people.get(board.id or 0, []))))

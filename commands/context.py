@@ -20,7 +20,7 @@ from storage.queries.partnerships import (
     partnerships_by_digest_channel,
     partnerships_in_workspace,
 )
-from storage.queries.people import memberships_of, roles_on
+from storage.queries.people import contact_partnerships, memberships_of, roles_on
 from storage.queries.records import Row, record_in_partnership
 from storage.roles import Role, either
 
@@ -73,6 +73,7 @@ def resolve_partnership(inv: Invocation) -> Partnership:
         p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
     }
     from_person = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=session)}
+    from_person |= set(contact_partnerships(inv.user_id, session=session))  # a partner's people
     for candidates in (from_channel & visible, from_person & visible, visible):
         if len(candidates) == 1:
             (pid,) = candidates

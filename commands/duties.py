@@ -4,6 +4,7 @@
 `/duties done ID [LINK] [NOTE]` marks one done, with what shows it: a link to its evidence, a
 short note, or both. `/duties done ID` alone opens a form for them (and the meeting it was at).
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
+`/duties trigger DUTY_ID [NOTE]` opens a triggered duty now (those listed under "Can be triggered").
 An owner board's chair, business manager or secretariat records them.
 Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf presented 12 Nov`
 """
@@ -23,18 +24,22 @@ from commands.duty_outcomes import (
     waive_form,
     waive_form_view,
 )
+from commands.duty_triggers import trigger, triggerable, triggerable_block
 from commands.lines import LIST_CAP, duty_line, is_link, link_arg, more_line
 from commands.reply import Block, Bold, Reply, context, header, lines
 from commands.words import rest_after, short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import owed_by, settings_of
+from schedules.occurrences import owed_by, partner_keys, settings_of
 from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS, WAIVE
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.status import OccurrenceStatus, Standing
 
-USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK] [NOTE]`, `/duties waive ID REASON`"
+USAGE = (
+    "Usage: `/duties [BOARD]`, `/duties done ID [LINK] [NOTE]`, `/duties waive ID REASON`, "
+    "`/duties trigger DUTY_ID [NOTE]`"
+)
 SOON_WORKING_DAYS = 10
 
 
@@ -46,18 +51,26 @@ def handle(inv: Invocation, text: str) -> Reply:
         return mark_done(inv, args[1:], text)
     if args and args[0].lower() == "waive":
         return waive(inv, args[1:], text)
+    if args and args[0].lower() == "trigger":
+        return trigger(inv, text)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
+    if args and args[0].lower() in partner_keys(inv.partnership):
+        return listing(inv, None, partner=args[0].lower())
     board = board_arg(inv, args[0], usage=USAGE) if args else None
     return listing(inv, board)
 
 
-def listing(inv: Invocation, board: Board | None) -> Reply:
+def listing(inv: Invocation, board: Board | None, partner: str | None = None) -> Reply:
+    """What a board (or a partner that is not a board, or everyone) owes, and can trigger."""
     today = calendar.london_date(inv.now)
-    owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
-    who = board.key.upper() if board else inv.partnership.name
+    key = partner or (board.key if board else None)
+    owed = owed_by(inv.partnership_id, key, today, session=inv.session)
+    who = key.upper() if key else inv.partnership.name
+    can = triggerable_block(triggerable(inv, {key} if key else None))
     if not owed:
-        return Reply.say(f"Nothing is owed by {who} now or in the next month.")
+        nothing = f"Nothing is owed by {who} now or in the next month."
+        return Reply.say(nothing, lines(nothing), *can)
     groups = [
         ("Overdue", [o for o in owed if o.status == Standing.OVERDUE]),
         (
@@ -86,6 +99,7 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
             blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
             listed += len(shown)
     blocks += more_line(len(owed) - listed, "name a board to narrow it.")
+    blocks += can
     blocks.append(
         context("Mark one done: `/duties done ID [LINK] [NOTE]`; waive: `/duties waive ID REASON`")
     )

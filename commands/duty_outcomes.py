@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from sqlmodel import col
 
 from commands.context import Invocation, field_error, record_arg, require_role
+from commands.duty_triggers import opened_on_done
 from commands.lines import link_arg
 from commands.reply import (
     Bold,
@@ -38,7 +39,7 @@ from storage.models import Board, Duty, DutyOccurrence, Meeting
 from storage.queries.boards import board_by_key
 from storage.queries.meetings import between
 from storage.queries.outbox import sent_about
-from storage.queries.people import roles_on
+from storage.queries.people import partners_of, roles_on
 from storage.roles import Role
 from storage.status import OccurrenceStatus
 from storage.upsert import update_one_if
@@ -51,18 +52,22 @@ DONE_FORM, WAIVE_FORM = "duty_done_form", "duty_waive_form"
 
 def owner_boards(inv: Invocation, duty: Duty) -> list[Board]:
     owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
-    boards = [b for b in owners if b is not None]
-    if not boards:
-        raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
-    return boards
+    return [b for b in owners if b is not None]
 
 
 def require_owner_role(
     inv: Invocation, duty: Duty, doing: str, roles: tuple[Role, ...] = DUTY_ROLES
-) -> Board:
+) -> Board | None:
     """The owner board for which the person acts: its chair (who answers for the board),
-    business manager or secretariat may record a duty's outcome or snooze its prompts."""
-    boards = owner_boards(inv, duty)
+    business manager or secretariat may record a duty's outcome or snooze its prompts; so may
+    the people of an owner that is a partner (Cabinet, the Leader), for whom it is None."""
+    if set(partners_of(inv.partnership_id, inv.user_id, session=inv.session)) & {*duty.owners}:
+        return None  # a partner's people act for it: it has no roles
+    owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
+    boards = [b for b in owners if b is not None]
+    if not boards:
+        names = ", ".join(k.upper() for k in duty.owners)
+        raise BoardbotError(f"only the people of {names} may {doing} for “{duty.title}”")
     for board in boards:
         assert board.id is not None
         if roles_on(board.id, inv.user_id, session=inv.session) & set(roles):
@@ -225,6 +230,8 @@ def complete(
     inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
     what = outcome_line(inv, row, meeting)
     summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}.")
+    if status == OccurrenceStatus.DONE:
+        summary += opened_on_done(inv, row, duty)
     text = f"#{row.id} {duty.title} ({row.label}) is {status}."
     posts = prompt_updates(inv, row, duty, what)
     shown: list[Line] = [summary, what]
@@ -276,10 +283,14 @@ def outcome_text(row: DutyOccurrence) -> str:
 
 
 def public_line(
-    inv: Invocation, row: DutyOccurrence, duty: Duty, board: Board, status: OccurrenceStatus
+    inv: Invocation,
+    row: DutyOccurrence,
+    duty: Duty,
+    board: Board | None,
+    status: OccurrenceStatus,
 ) -> Message | None:
     """A short line in the owner board's channel naming who recorded it."""
-    channel = board.channel_id or next(
+    channel = (board.channel_id if board else None) or next(
         (b.channel_id for b in owner_boards(inv, duty) if b.channel_id), None
     )
     if not channel:

@@ -38,11 +38,11 @@ EARLIER_NAMES = {"done": DONE, "snooze": SNOOZE, "advance": ADVANCE}
 
 def may_press(action_id: str, recipient_label: str, stored_roles: tuple[Role, ...] = ()) -> bool:
     """Whether a prompt sent to `recipient_label` ("channel:hwb", "chair:hwb", "partner:x")
-    shows this button: in a board's channel, for whoever is there; in a direct message, only to
-    a role that may press it (the action's roles now, else those the prompt was recorded with).
-    The role is held on the board the prompt was planned for, one of those the action concerns."""
+    shows this button: in a board's channel, for whoever is there; to a partner's people, who
+    act for it; otherwise only to a role that may press it (the action's roles now, else those
+    the prompt was recorded with), held on the board the prompt was planned for."""
     role_text, _, _ = recipient_label.partition(":")
-    if role_text == "channel":
+    if role_text in ("channel", "partner"):  # a partner's people act for it, without roles
         return True
     role = Role.parse(role_text)
     known = ACTIONS.get(action_id)

@@ -149,4 +149,4 @@ def test_a_prompt_shows_only_the_buttons_its_recipient_may_press() -> None:
         assert pressable(officer) == everything
     assert pressable("channel:lrsab") == everything  # whoever is in the board's channel
     assert pressable("member:lrsab") == []  # a joint meeting's member attendee: no buttons
-    assert pressable("partner:cabinet") == []  # a partner's people hold no board role
+    assert pressable("partner:cabinet") == everything  # a partner's people act for it

@@ -12,7 +12,7 @@ from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
 from storage.models import Board, DutyOccurrence, Meeting
 
-BEFORE = "0012"
+BEFORE = "0013"
 COLUMN = "evidence_meeting_id"
 
 
