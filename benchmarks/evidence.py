@@ -32,7 +32,7 @@ from commands.registry import command_handler
 from schedules.cycle import occurrences
 from schedules.evidence import build_pack
 from schedules.occurrences import row_values, spec_of
-from schedules.protocol import parse_protocol
+from schedules.protocol import Protocol, parse_protocol
 from schedules.protocol.store import store_protocol
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -205,17 +205,29 @@ def complete_every_duty(desk: Secretariat, session: Session, held: list[tuple[st
 def seed_500_boards(engine: Engine) -> None:
     """One partnership, 500 boards and 12,500 quarterly duties; the year's rows made by the
     cycle engine as the clock would, then 80% done and 5% waived."""
-    boards = "\n".join(f"  - {{key: b{b}, name: Board {b}, kind: other}}" for b in range(BOARDS_B))
-    duties = "\n".join(
-        f"  - {{id: d{d}, title: Duty {d}, owners: [b{d % BOARDS_B}], "
-        f"counterparts: [b{(d + 1) % BOARDS_B}], evidence: e, clause: '{d}', "
-        "schedule: {every: quarter}}"
-        for d in range(BOARDS_B * DUTIES_PER_BOARD)
+    # Built as data, not YAML: 12,500 duties are more than a protocol file may hold (1 MB).
+    large_protocol = Protocol.model_validate(
+        {
+            "partnership": {"key": "large", "name": "A large partnership"},
+            "boards": [
+                {"key": f"b{b}", "name": f"Board {b}", "kind": "other"} for b in range(BOARDS_B)
+            ],
+            "duties": [
+                {
+                    "id": f"d{d}",
+                    "title": f"Duty {d}",
+                    "owners": [f"b{d % BOARDS_B}"],
+                    "counterparts": [f"b{(d + 1) % BOARDS_B}"],
+                    "evidence": "e",
+                    "clause": str(d),
+                    "schedule": {"every": "quarter"},
+                }
+                for d in range(BOARDS_B * DUTIES_PER_BOARD)
+            ],
+        }
     )
-    head = "partnership: {key: large, name: A large partnership}"
-    text = f"{head}\nboards:\n{boards}\nduties:\n{duties}\n"
     with Session(engine) as session:
-        store_protocol(parse_protocol(text, "large.yaml"), session=session, now=AT)
+        store_protocol(large_protocol, session=session, now=AT)
         session.flush()
         large = partnership_by_key("large", session=session)
         assert large is not None
@@ -224,6 +236,14 @@ def seed_500_boards(engine: Engine) -> None:
             for duty in session.exec(select(Duty).where(Duty.partnership_id == large.id))
             for occ in occurrences(spec_of(duty), [YEAR])
         ]
+        made = set(  # loading the protocol already made the year's occurrences it could
+            session.exec(
+                select(DutyOccurrence.duty_id, DutyOccurrence.period_key)
+                .join(Duty, col(Duty.id) == col(DutyOccurrence.duty_id))
+                .where(Duty.partnership_id == large.id)
+            ).all()
+        )
+        rows = [r for r in rows if (r["duty_id"], r["period_key"]) not in made]
         for index in range(0, len(rows), 2000):
             session.execute(insert(DutyOccurrence), rows[index : index + 2000])
         ids = session.exec(

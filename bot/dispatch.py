@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.files import OutgoingFile, UploadFailed, send_files
 from bot.privacy import DatabaseDetailFilter, unacceptable
 from bot.render import render_message, render_modal
 from bot.slack_text import plain_tokens
@@ -171,6 +172,8 @@ class Courier:
         if reply.modal is not None and not self.open_modal(reply.modal, caller):
             notes.append(("The form could not be opened in time; please try again.",))
         notes += [note for post in reply.posts if (note := self.post(post, caller))]
+        if reply.files:
+            notes += self.send_files(reply, caller)
         if reply.modal is not None and not notes:
             return  # the form is the answer
         message = reply.message
@@ -183,6 +186,15 @@ class Courier:
             respond(**rendered, replace_original=True)
         else:
             respond(**rendered, response_type="in_channel" if public else "ephemeral")
+
+    def send_files(self, reply: Reply, caller: Caller) -> list[Line]:
+        """The reply's files, in the person's DM as one message; a note when they failed."""
+        files = [OutgoingFile(f.filename, f.title, f.content) for f in reply.files]
+        try:
+            send_files(self.client, caller.user_id, files, comment=reply.files_comment)
+        except UploadFailed as failed:
+            return [(f":warning: {failed.message}.",)]
+        return []
 
     def open_modal(self, modal: Modal, caller: Caller) -> bool:
         try:

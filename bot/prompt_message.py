@@ -18,6 +18,7 @@ from commands.reply import (
 )
 from schedules.calendar import short_date
 from schedules.digest import DigestPayload
+from schedules.prompts.actions import may_press
 from schedules.prompts.payload import PromptPayload
 from storage.models import OutboxPrompt
 
@@ -29,7 +30,7 @@ def prompt_message(row: OutboxPrompt) -> Message:
     if payload.digest is not None:
         blocks = digest_blocks(payload.digest)
     else:
-        blocks = prompt_blocks(row.kind, payload)
+        blocks = prompt_blocks(row.kind, payload, row.recipient_label)
     fallback = f"{payload.title or row.kind}: {payload.text}"
     if row.late:
         fallback = "(late) " + fallback
@@ -40,7 +41,7 @@ def prompt_message(row: OutboxPrompt) -> Message:
     )
 
 
-def prompt_blocks(kind: str, payload: PromptPayload) -> list[Block]:
+def prompt_blocks(kind: str, payload: PromptPayload, recipient_label: str = "") -> list[Block]:
     blocks = [header(payload.title or kind), lines(payload.text)]
     facts: list[tuple[str, str]] = []
     if payload.window:
@@ -53,8 +54,9 @@ def prompt_blocks(kind: str, payload: PromptPayload) -> list[Block]:
         facts.append(("Owed to", ", ".join(k.upper() for k in payload.counterparts)))
     if facts:
         blocks.append(fields(*facts))
-    if payload.actions:
-        blocks.append(buttons(*action_buttons(payload)))
+    shown = action_buttons(payload, recipient_label)
+    if shown:
+        blocks.append(buttons(*shown))
     notes = [f"Clause {payload.clause}"] if payload.clause else []
     if payload.late:
         notes.append("Sent late: boardbot was not running when this was due")
@@ -63,9 +65,14 @@ def prompt_blocks(kind: str, payload: PromptPayload) -> list[Block]:
     return blocks
 
 
-def action_buttons(payload: PromptPayload) -> list[Button]:
-    """The prompt's actions as buttons: each carries the id of the record it acts on."""
-    return [Button(a.label, a.id, a.value, a.style) for a in payload.actions]
+def action_buttons(payload: PromptPayload, recipient_label: str = "") -> list[Button]:
+    """The prompt's actions as buttons, each carrying the id of the record it acts on: only
+    those its recipient may press (all of them in a board's channel, or with no recipient)."""
+    return [
+        Button(a.label, a.id, a.value, a.style)
+        for a in payload.actions
+        if not recipient_label or may_press(a.id, recipient_label, a.roles)
+    ]
 
 
 def digest_blocks(digest: DigestPayload) -> list[Block]:

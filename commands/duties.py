@@ -3,46 +3,43 @@
 `/duties [BOARD]` lists owed, due-soon and overdue duties with their ids (in a board's channel,
 that board's; `/duties all`, the whole partnership's). Duties whose window closed before the
 partnership started using boardbot are listed under "Before boardbot", not overdue.
-`/duties done ID [LINK]` marks one done, with a link to its evidence.
+`/duties done ID [LINK] [NOTE]` marks one done, with what shows it: a link to its evidence, a
+short note, or both. `/duties done ID` alone opens a form for them (and the meeting it was at).
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
 `/duties trigger DUTY_ID [NOTE]` opens a triggered duty now (those listed under "Can be triggered").
-Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
+An owner board's chair, business manager or secretariat records them.
+Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf presented 12 Nov`
 """
 
 from __future__ import annotations
 
-from sqlmodel import col
-
-from commands.context import Invocation, listed_board, record_arg, require_role
-from commands.duty_triggers import opened_on_done, trigger, triggerable, triggerable_block
-from commands.lines import LIST_CAP, by, duty_line, link_arg, more_line
-from commands.reply import (
-    Block,
-    Bold,
-    Code,
-    Line,
-    Link,
-    Message,
-    Reply,
-    context,
-    header,
-    lines,
+from commands.context import Invocation, listed_board
+from commands.duty_outcomes import (
+    DONE_FORM,
+    MAX_NOTE,
+    WAIVE_FORM,
+    complete,
+    done_form,
+    done_form_view,
+    occurrence_arg,
+    require_owner_role,
+    waive_form,
+    waive_form_view,
 )
-from commands.words import short_text, split_args
+from commands.duty_triggers import trigger, triggerable, triggerable_block
+from commands.lines import LIST_CAP, duty_line, is_link, link_arg, more_line
+from commands.reply import Block, Bold, Reply, context, header, lines
+from commands.words import rest_after, short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
 from schedules.occurrences import owed_by, partner_keys, settings_of
-from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS
+from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS, WAIVE
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
-from storage.queries.boards import board_by_key
-from storage.queries.people import partners_of, roles_on
-from storage.roles import WRITERS, Role
 from storage.status import OccurrenceStatus, Standing
-from storage.upsert import update_one_if
 
 USAGE = (
-    "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`, "
+    "Usage: `/duties [BOARD]`, `/duties done ID [LINK] [NOTE]`, `/duties waive ID REASON`, "
     "`/duties trigger DUTY_ID [NOTE]`"
 )
 SOON_WORKING_DAYS = 10
@@ -53,7 +50,7 @@ def handle(inv: Invocation, text: str) -> Reply:
     if args and args[0].lower() == "help":
         return Reply.say(__doc__ or USAGE)
     if args and args[0].lower() == "done":
-        return mark_done(inv, args[1:])
+        return mark_done(inv, args[1:], text)
     if args and args[0].lower() == "waive":
         return waive(inv, args[1:], text)
     if args and args[0].lower() == "trigger":
@@ -107,7 +104,7 @@ def listing(inv: Invocation, board: Board | None, partner: str | None = None) ->
     blocks += more_line(len(owed) - listed, "name a board to narrow it.")
     blocks += can
     blocks.append(
-        context("Mark one done: `/duties done ID [LINK]`; waive: `/duties waive ID REASON`")
+        context("Mark one done: `/duties done ID [LINK] [NOTE]`; waive: `/duties waive ID REASON`")
     )
     summary = f"{len(owed)} duties for {who}: " + ", ".join(
         f"{len(items)} {title.lower()}" for title, items in groups if items
@@ -115,91 +112,41 @@ def listing(inv: Invocation, board: Board | None, partner: str | None = None) ->
     return Reply.say(summary, *blocks)
 
 
-def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
-    missing = "there is no duty #{number}; `/duties` lists them"
-    row = record_arg(inv, DutyOccurrence, token, "a duty", missing, USAGE)
-    duty = inv.session.get(Duty, row.duty_id)
-    assert duty is not None
-    return row, duty
+def mark_done(inv: Invocation, args: list[str], text: str) -> Reply:
+    """`done ID [LINK] [NOTE]`; with neither link nor note, the Done form."""
+    if not args:
+        raise BoardbotError("give the duty's id, and a link to its evidence or a note", usage=USAGE)
+    row, duty = occurrence_arg(inv, args[0], USAGE)
+    first = args[1] if len(args) > 1 else ""
+    if looks_like_link(first):
+        link_arg(first, usage=USAGE)  # a full link, or a refusal saying how to write one
+    link = link_arg(first, usage=USAGE) if is_link(first) else None
+    note = short_text(rest_after(text, 3 if link else 2), MAX_NOTE) or None
+    if link is None and note is None:
+        return form_or_usage(inv, done_form(inv, row, duty))
+    return complete(inv, row, duty, OccurrenceStatus.DONE, link=link, note=note)
 
 
-def require_owner_role(
-    inv: Invocation, duty: Duty, doing: str, roles: tuple[Role, ...] = WRITERS
-) -> Board | None:
-    """One of `roles` (business manager or secretariat) on any owner board may record a duty's
-    outcome, or press a prompt's Done or Snooze (whose roles are the same); so may the people
-    of an owner that is a partner (Cabinet, the Leader)."""
-    if set(partners_of(inv.partnership_id, inv.user_id, session=inv.session)) & {*duty.owners}:
-        return None  # a partner's people act for it: it has no roles
-    owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
-    boards = [b for b in owners if b is not None]
-    if not boards:
-        names = ", ".join(k.upper() for k in duty.owners)
-        raise BoardbotError(f"only the people of {names} may {doing} for “{duty.title}”")
-    for board in boards:
-        assert board.id is not None
-        if roles_on(board.id, inv.user_id, session=inv.session) & set(roles):
-            return board
-    require_role(inv, boards[0], roles, doing)  # raises, naming the role needed
-    raise AssertionError("unreachable")
-
-
-def mark_done(inv: Invocation, args: list[str]) -> Reply:
-    if not args or len(args) > 2:
-        raise BoardbotError("give the duty's id, and optionally a link", usage=USAGE)
-    link = link_arg(args[1], usage=USAGE) if len(args) == 2 else None
-    row, duty = occurrence_arg(inv, args[0])
-    return complete(inv, row, duty, OccurrenceStatus.DONE, link=link)
+def looks_like_link(token: str) -> bool:
+    return "://" in token or token.lower().startswith("www.")
 
 
 def waive(inv: Invocation, args: list[str], text: str) -> Reply:
-    if len(args) < 2:
+    """`waive ID REASON`; with no reason, the Waive form."""
+    if not args:
         raise BoardbotError("give the duty's id and the reason it is waived", usage=USAGE)
-    row, duty = occurrence_arg(inv, args[0])
-    reason = short_text(text.strip().split(None, 2)[2], 300)
+    row, duty = occurrence_arg(inv, args[0], USAGE)
+    reason = short_text(rest_after(text, 2), MAX_NOTE)
+    if not reason:
+        return form_or_usage(inv, waive_form(inv, row, duty), "the reason it is waived")
     return complete(inv, row, duty, OccurrenceStatus.WAIVED, note=reason)
 
 
-def complete(
-    inv: Invocation,
-    row: DutyOccurrence,
-    duty: Duty,
-    status: OccurrenceStatus,
-    *,
-    link: str | None = None,
-    note: str | None = None,
-) -> Reply:
-    verb = "mark duties done" if status == OccurrenceStatus.DONE else "waive duties"
-    require_owner_role(inv, duty, verb, DONE.roles if status == OccurrenceStatus.DONE else WRITERS)
-    if row.status.recorded:
-        raise BoardbotError(f"#{row.id} is already {row.status}")
-    before = {"status": row.status}
-    # Conditional, so that of two people pressing Done at once only one records an outcome.
-    recorded = update_one_if(
-        DutyOccurrence,
-        row.id,
-        col(DutyOccurrence.status) == row.status,
-        session=inv.session,
-        status=status,
-        evidence_link=link,
-        note=note,
-        completed_by=inv.user_id,
-        completed_at=inv.now,
-        next_prompt_at=None,
-    )
-    if not recorded:
-        raise BoardbotError(f"#{row.id} was recorded by someone else a moment ago")
-    inv.session.refresh(row)
-    after = {"status": status, "evidence_link": link, "note": note}
-    inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
-    evidence: Line = (" Evidence: ", Link(link)) if link else ()
-    why: Line = (f" Reason: {note}",) if note else ()
-    if status == OccurrenceStatus.DONE:
-        why += opened_on_done(inv, row, duty)
-    who = f", recorded by {by(inv.user_id)}."
-    summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}{who}")
-    text = f"#{row.id} {duty.title} ({row.label}) is {status}{who}"
-    return Reply(Message(text, [lines((*summary, *evidence, *why))]), ephemeral=False)
+def form_or_usage(inv: Invocation, form: Reply, wanted: str = "a link or a note") -> Reply:
+    """A form when Slack gave a trigger to open one; otherwise a refusal with the usage."""
+    if inv.trigger_id:
+        return form
+    raise BoardbotError(f"give the duty's id and {wanted}", usage=USAGE)
 
 
 def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
@@ -217,11 +164,15 @@ def snooze(inv: Invocation, row: DutyOccurrence, duty: Duty) -> Reply:
 
 
 def on_button(inv: Invocation, action: str, value: str) -> Reply:
-    """The Done and Snooze buttons on prompts carry the occurrence id as their value."""
+    """The Done, Waive and Snooze buttons on prompts carry the occurrence id as their value:
+    Done and Waive open their forms."""
     row, duty = occurrence_arg(inv, value)
     if action == DONE.id:
-        return complete(inv, row, duty, OccurrenceStatus.DONE)
+        return done_form(inv, row, duty)
+    if action == WAIVE.id:
+        return waive_form(inv, row, duty)
     return snooze(inv, row, duty)
 
 
-ACTIONS = {DONE.id: on_button, SNOOZE.id: on_button}
+ACTIONS = {DONE.id: on_button, SNOOZE.id: on_button, WAIVE.id: on_button}
+VIEWS = {DONE_FORM: done_form_view, WAIVE_FORM: waive_form_view}

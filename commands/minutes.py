@@ -1,6 +1,7 @@
 """/minutes — log that a board's minutes were shared with its counterpart boards.
 
-`/minutes BOARD DATE [LINK]` logs the minutes of BOARD's meeting on DATE as shared.
+`/minutes BOARD DATE [LINK]` logs the minutes of BOARD's meeting on DATE as shared. The meeting
+must be recorded (`/meetings add`); minutes shared later than the protocol allows are marked late.
 DATE is day first: `2026-03-03`, `3 March 2026`, `3 Mar`, `03/03/2026`, `today` or `yesterday`,
 and within the last ten years.
 `/minutes list [BOARD]` lists the most recent shares, newest first.
@@ -22,6 +23,7 @@ from commands.context import (
     require_role,
 )
 from commands.dates import day_label, meeting_day
+from commands.duty_outcomes import outcome_line, prompt_updates
 from commands.lines import by, capped, is_link, link_arg, record_id
 from commands.reply import Bold, Line, Link, Mention, Message, Reply, context, lines
 from commands.words import split_args
@@ -34,13 +36,15 @@ from schedules.triggers import record_completion
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 from storage.queries.boards import boards_of, keys_by_id
-from storage.queries.meetings import first_between, latest_shares, share_of_day
+from storage.queries.meetings import between, first_between, latest_shares, share_of_day
 from storage.queries.occurrences import duties_of, pending_of_period
 from storage.queries.people import memberships_of, partners_of
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus
 
 USAGE = "Usage: `/minutes BOARD DATE [LINK]`, `/minutes list [BOARD]`"
+RECENT_MEETINGS = timedelta(days=180)  # how far back a refusal looks for the board's meetings
+SHOWN_MEETINGS = 5
 
 
 def handle(inv: Invocation, text: str) -> Reply:
@@ -98,6 +102,36 @@ def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
     return first_between(board.id, start, end, session=inv.session)
 
 
+def require_meeting(inv: Invocation, board: Board, day: date) -> Meeting:
+    """The board's recorded (not cancelled) meeting on that day; else a refusal listing its
+    recent meetings and saying how to add one."""
+    meeting = meeting_on(board, day, inv)
+    if meeting is not None:
+        return meeting
+    key = board.key.upper()
+    start = calendar.at_local_time(calendar.london_date(inv.now), time(0)) - RECENT_MEETINGS
+    recent = between([board.id], start, inv.now, session=inv.session)[-SHOWN_MEETINGS:]
+    listed = "; ".join(f"{short_date(calendar.london_date(m.starts_at))}" for m in reversed(recent))
+    known = f"Its recent meetings: {listed}." if recent else "It has no recent meetings recorded."
+    raise BoardbotError(
+        f"{key} has no meeting recorded on {short_date(day)}, so there are no minutes of it to "
+        f"log. {known} If it met that day, add the meeting first: "
+        f"`/meetings add {board.key} {short_date(day)} at 10:00`",
+        usage=USAGE,
+    )
+
+
+def minutes_due(duties: list[Duty], day: date) -> date | None:
+    """The last day the protocol allows for sharing the minutes of the board's meeting on
+    `day` (the strictest after-meetings duty's), or None when it sets no limit."""
+    limits = [
+        int(rule["within_working_days"])
+        for duty in duties
+        if (rule := duty.schedule.get("after_meetings")) and "within_working_days" in rule
+    ]
+    return calendar.add_working_days(day, min(limits)) if limits else None
+
+
 def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
     if not guest_shares(inv, board):
         require_role(inv, board, WRITERS, "log minutes")
@@ -107,9 +141,11 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         raise BoardbotError(
             f"{board.key.upper()}'s minutes of {short_date(day)} were already logged on {logged}"
         )
+    meeting = require_meeting(inv, board, day)
     duties = minute_duties(inv, board)
     counterparts = counterparts_of(inv, board, duties)
-    meeting = meeting_on(board, day, inv)
+    due = minutes_due(duties, day)
+    late = due is not None and calendar.london_date(inv.now) > due
     assert board.id is not None
     share = MinuteShare(
         board_id=board.id,
@@ -127,9 +163,14 @@ def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Rep
         raise BoardbotError(
             f"{board.key.upper()}'s minutes of {short_date(day)} were logged a moment ago"
         ) from None
-    inv.audit("minutes.shared", "minute_share", share.id, after=share_fields(share))
-    done = complete_duties(inv, duties, meeting, share) if meeting else []
-    return share_reply(board, share, counterparts, done, inv.channel_id)
+    after = {**share_fields(share), "late": late, "due": due.isoformat() if due else None}
+    inv.audit("minutes.shared", "minute_share", share.id, after=after)
+    done = complete_duties(inv, duties, meeting, share)
+    reply = share_reply(board, share, counterparts, done, due if late else None, inv.channel_id)
+    by_id = {duty.id: duty for duty in duties}
+    for row in done:  # the prompts that asked for these minutes now say they were shared
+        reply.posts += prompt_updates(inv, row, by_id[row.duty_id], outcome_line(inv, row, meeting))
+    return reply
 
 
 def share_fields(share: MinuteShare) -> dict[str, Any]:
@@ -173,6 +214,7 @@ def share_reply(
     share: MinuteShare,
     counterparts: list[Board],
     done: list[DutyOccurrence],
+    late_after: date | None = None,
     here: str = "",
 ) -> Reply:
     key, held = board.key.upper(), day_label(share.meeting_on)
@@ -183,6 +225,12 @@ def share_reply(
         f"by {by(share.logged_by)}."
     )
     blocks = [lines((Bold(key), shared, *evidence))]
+    if late_after is not None:
+        blocks.append(
+            context(
+                f"Late: the protocol asks for them by {short_date(late_after)}; the record says so."
+            )
+        )
     blocks += [context(f"Duty #{row.id} ({row.label}) is done.") for row in done]
     unlinked = [b.key.upper() for b in counterparts if not b.channel_id]
     if unlinked:
@@ -209,7 +257,8 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     if not shares:
         return Reply.say(f"No minutes are logged as shared for {who} yet.")
     shown, more = capped(shares, "name a board to narrow it.")
-    rows = [share_line(share, keys[share.board_id]) for share in shown]
+    every = duties_of(inv.partnership_id, session=inv.session)
+    rows = [share_line(share, keys[share.board_id], every) for share in shown]
     return Reply.say(
         f"The {len(shown)} most recent minutes shares for {who}",
         lines((Bold(f"Minutes shared: {who}"),), *rows),
@@ -217,9 +266,13 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     )
 
 
-def share_line(share: MinuteShare, board: str) -> Line:
+def share_line(share: MinuteShare, board: str, duties: list[Duty]) -> Line:
     towards = ", ".join(k.upper() for k in share.shared_with) or "no other board"
     logged = short_date(calendar.london_date(share.logged_at))
+    mine = [d for d in duties if board in d.schedule.get("after_meetings", {}).get("of", [])]
+    due = minutes_due(mine, share.meeting_on)
+    if due is not None and calendar.london_date(share.logged_at) > due:
+        logged += " (late)"
     evidence: Line = (" · ", Link(share.link, "minutes")) if share.link else ()
     return (
         record_id(share.id),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from commands import agenda, boards, duties, escalate, meetings, minutes
+from commands import agenda, audit, boards, duties, escalate, evidence, meetings, minutes
 from commands.context import Invocation
 from commands.reply import Reply
 
@@ -21,6 +21,8 @@ FAMILIES: dict[str, ModuleType] = {
     "/boards": boards,
     "/escalate": escalate,
     "/meetings": meetings,
+    "/audit": audit,
+    "/evidence": evidence,
 }
 
 

@@ -116,6 +116,15 @@ class Modal:
     intro: str = ""
 
 
+@dataclass(frozen=True)
+class FileOut:
+    """A document for the person: its file name (whose extension says its type), title, bytes."""
+
+    filename: str
+    title: str
+    content: bytes
+
+
 @dataclass
 class Reply:
     """A command's answer: to the person (ephemeral by default) and anything else to post."""
@@ -125,6 +134,8 @@ class Reply:
     posts: list[Message] = field(default_factory=list)
     modal: Modal | None = None
     replace_original: bool = False
+    files: list[FileOut] = field(default_factory=list)  # to the person's DM, in one message
+    files_comment: str = ""
 
     @classmethod
     def say(cls, text: str, *blocks: Block) -> Reply:

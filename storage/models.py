@@ -133,7 +133,9 @@ class DutyOccurrence(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     status: OccurrenceStatus = enum_field(OccurrenceStatus, OccurrenceStatus.PENDING)
     evidence_link: str | None = Field(default=None, max_length=500)
-    note: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=500)  # what shows it, or why it was waived
+    # The recorded meeting (of an owner or counterpart board) at which it was done, if one.
+    evidence_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     completed_by: str | None = Field(default=None, max_length=40)
     completed_at: datetime | None = utc_field(nullable=True)
     snoozed_until: date | None = None

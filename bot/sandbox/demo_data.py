@@ -34,7 +34,7 @@ from storage.queries.meetings import held_before
 from storage.queries.occurrences import pending_due_before
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
-from storage.status import OccurrenceStatus
+from storage.status import MeetingStatus, OccurrenceStatus
 
 MEETING_TIME = time(14, 0)
 MEETING_EVERY = timedelta(weeks=7)
@@ -130,6 +130,8 @@ def record_minutes(
     a fortnight later, recorded as `/minutes` records them."""
     boards = {b.id: b for b in boards_of(_id(partnership), session=session, retired=True)}
     for meeting in held_before(_id(partnership), now, session=session):
+        if meeting.status != MeetingStatus.SCHEDULED:
+            continue  # a cancelled meeting has no minutes
         board = boards[meeting.board_id]
         held = calendar.london_date(meeting.starts_at)
         shared_at = calendar.at_local_time(calendar.add_working_days(held, MINUTES_AFTER), DONE_AT)

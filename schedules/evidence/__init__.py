@@ -6,11 +6,12 @@ returns a Pack; `pack.render(fmt)` gives the bytes of one format. The CLI and Sl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
 
+from schedules.evidence.audit_trail import about_board
 from schedules.evidence.gather import YearRecord, find_partnership, gather
 from schedules.evidence.year import PackYear, current_start, year_start
 from storage.errors import BoardbotError
@@ -26,6 +27,7 @@ MEDIA_TYPES = {
 @dataclass
 class Pack:
     record: YearRecord
+    board: str | None = None  # a pack narrowed to one board's part of the year
 
     def render(self, fmt: str) -> bytes:
         from schedules.evidence import tables
@@ -41,7 +43,8 @@ class Pack:
     def filename(self, fmt: str) -> str:
         """rutland-evidence-2026-27.html"""
         label = self.record.year.label.replace("/", "-")
-        return f"{self.record.partnership}-evidence-{label}.{check_format(fmt)}"
+        whose = f"{self.record.partnership}-{self.board}" if self.board else self.record.partnership
+        return f"{whose}-evidence-{label}.{check_format(fmt)}"
 
 
 def check_format(fmt: str) -> str:
@@ -59,4 +62,34 @@ def build_pack(partnership_key: str, start: int | None, at: datetime, *, session
     return Pack(gather(partnership, year, at, session=session))
 
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "Pack", "PackYear", "build_pack", "check_format", "year_start"]
+def narrowed(pack: Pack, key: str) -> Pack:
+    """The pack of one board's part of the year: the duties it owes or is owed, its meetings
+    and minutes, the requests and escalations it made or received, the audit entries about
+    them; the other boards appear only as its counterparts."""
+    found = pack.record
+    duties = [r for r in found.duties if key in r.duty.owners or key in r.duty.counterparts]
+    occurrences = {r.occurrence_id for r in duties if r.occurrence_id is not None}
+    record = replace(
+        found,
+        boards=[b for b in found.boards if b.key == key],
+        duties=duties,
+        meetings=[t for t in found.meetings if t.board == key],
+        minutes=[m for m in found.minutes if m.board == key],
+        agenda=[a for a in found.agenda if key in (a.from_board, a.to_board)],
+        escalations=[e for e in found.escalations if key in (e.from_board, e.to_board)],
+        audit=about_board(found.audit, key, occurrences),
+        minutes_limits={k: v for k, v in found.minutes_limits.items() if k == key},
+    )
+    return Pack(record, key)
+
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "Pack",
+    "PackYear",
+    "build_pack",
+    "check_format",
+    "narrowed",
+    "year_start",
+]

@@ -4,9 +4,10 @@ changed. One shape for `boardbot audit`, the evidence pack's appendix and its JS
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -226,3 +227,22 @@ DESCRIBERS: dict[str, Describer] = {
 
 def lines_json(lines: Sequence[AuditLine]) -> list[dict[str, Any]]:
     return [line.as_json() for line in lines]
+
+
+def about_board(
+    lines: Iterable[AuditLine], key: str, occurrence_ids: Collection[int] = ()
+) -> list[AuditLine]:
+    """The lines that concern one board: the record they touched names it (a meeting, minutes,
+    a request or escalation to or from it, the board itself), a field names it (a membership,
+    minutes shared with it), or it is one of `occurrence_ids` (its duties' occurrences)."""
+    word = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])", re.IGNORECASE)
+
+    def names_it(line: AuditLine) -> bool:
+        if line.entity == "duty_occurrence" and line.entity_id in occurrence_ids:
+            return True
+        if word.search(line.record):
+            return True
+        fields = json.dumps([line.before, line.after], ensure_ascii=False)
+        return bool(word.search(fields))
+
+    return [line for line in lines if names_it(line)]

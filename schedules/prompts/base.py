@@ -90,7 +90,12 @@ class PlanContext:
 
 
 def subject_of(occurrence: Occurrence) -> str:
-    return f"occurrence:{occurrence.duty.key}:{occurrence.period_key}"
+    return occurrence_subject(occurrence.duty.key, occurrence.period_key)
+
+
+def occurrence_subject(duty_key: str, period_key: str) -> str:
+    """What the outbox files every prompt about one occurrence under."""
+    return f"occurrence:{duty_key}:{period_key}"
 
 
 def boards_text(keys: tuple[str, ...] | list[str]) -> str:

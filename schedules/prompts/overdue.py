@@ -7,7 +7,7 @@ from datetime import timedelta
 from schedules import calendar
 from schedules.calendar import long_date
 from schedules.cycle import Occurrence
-from schedules.prompts.actions import DONE
+from schedules.prompts.actions import DONE, WAIVE
 from schedules.prompts.audience import owner_recipients
 from schedules.prompts.base import CHANNEL, PlanContext, Prompt, to_each
 from storage.roles import Role
@@ -31,5 +31,5 @@ def plan(occurrence: Occurrence, ctx: PlanContext) -> list[Prompt]:
             "or waive it with a reason."
         )
         told = owner_recipients(duty, CHANNEL, Role.CHAIR)
-        prompts += to_each(KIND, send_on, occurrence, told, text, (DONE,), {"repeat": number})
+        prompts += to_each(KIND, send_on, occurrence, told, text, (DONE, WAIVE), {"repeat": number})
     return prompts

@@ -82,6 +82,14 @@ def pending_on(partnership_id: int, day: date, *, session: Session) -> list[Owed
     return [(row, duty) for row, duty in session.exec(query)]
 
 
+def ids_of_duties(duty_ids: Iterable[int | None], *, session: Session) -> set[int]:
+    """The ids of every occurrence of these duties, whatever its status."""
+    query = select(DutyOccurrence.id).where(
+        col(DutyOccurrence.duty_id).in_([i for i in duty_ids if i is not None])
+    )
+    return {i for i in session.exec(query) if i is not None}
+
+
 def pending_of_period(
     duty_ids: Iterable[int | None], period_key: str, *, session: Session
 ) -> list[DutyOccurrence]:

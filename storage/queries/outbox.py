@@ -89,6 +89,23 @@ def listing(
     return list(session.exec(query))
 
 
+def sent_about(partnership_id: int, subject: str, *, session: Session) -> list[OutboxPrompt]:
+    """The partnership's prompts about one subject that Slack holds (channel posts and direct
+    messages alike, with the channel and ts to update them by), oldest first."""
+    query = (
+        select(OutboxPrompt)
+        .where(
+            OutboxPrompt.partnership_id == partnership_id,
+            OutboxPrompt.subject == subject,
+            OutboxPrompt.status == PromptStatus.SENT,
+            col(OutboxPrompt.slack_channel).is_not(None),
+            col(OutboxPrompt.slack_ts).is_not(None),
+        )
+        .order_by(col(OutboxPrompt.id))
+    )
+    return list(session.exec(query))
+
+
 def failed_since(partnership_id: int, since: datetime, *, session: Session) -> list[OutboxPrompt]:
     """The partnership's prompts that failed, made since `since`, oldest first."""
     query = (

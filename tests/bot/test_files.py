@@ -21,7 +21,7 @@ from bot.fakeslack import FakeSlack
 from bot.files import OutgoingFile, UploadFailed, send_files
 from schedules.evidence import Pack, build_pack
 from storage.db import make_engine
-from tests.bot.conftest import TOKEN
+from tests.bot.conftest import TOKEN, Edge
 from tests.commands.conftest import BoundPartnership, bind_rutland
 from tests.schedules.evidence.year_of_activity import AT, seed_year
 
@@ -202,3 +202,34 @@ def test_the_stand_in_checks_lengths_and_files_as_slack_does(
     assert missing.value.response["error"] == "file_not_found"
     state = json.loads(fetch(f"{fake.url}_fake/state")[0])
     assert "abcd" not in json.dumps(state)  # bytes are served, never put in the page's state
+
+
+def test_slash_evidence_uploads_the_pack_to_the_persons_dm_through_the_stand_in(
+    edge: Edge,
+) -> None:
+    sent = edge.slack.command("/evidence", "", PERSON, "C0LSCB")
+    assert sent.status == 200 and sent.body == ""  # acked at once; the pack is built after
+    response = edge.slack.response(sent.key, timeout=20)
+    assert response.response_type == "ephemeral"
+    assert "on its way to your direct messages" in (response.text or "")
+    [message] = edge.fake.wait_for(lambda: edge.fake.messages(PERSON))
+    html, table = message["files"]
+    assert (html["name"], table["name"]) == (
+        "rutland-evidence-2026-27.html",
+        "rutland-evidence-2026-27.csv",
+    )
+    page = fetch(html["url_private_download"])[0]
+    assert page.startswith(b"<!") and b"<svg" in page
+    assert fetch(table["url_private_download"])[0].decode("utf-8-sig").startswith("partnership,")
+    methods = [c.method for c in edge.fake.calls]
+    assert methods.count("files.getUploadURLExternal") == 2
+    assert methods.count("files.completeUploadExternal") == 1
+
+
+def test_slash_evidence_says_why_when_the_workspace_refuses_files(edge: Edge) -> None:
+    edge.fake.fail_next("files.getUploadURLExternal", "file_uploads_disabled")
+    sent = edge.slack.command("/evidence", "", PERSON, "C0LSCB")
+    said = edge.slack.response(sent.key, timeout=20).text or ""
+    blocks = str(edge.slack.response(sent.key, timeout=20).blocks)
+    assert "turned file uploads off" in said + blocks
+    assert edge.fake.messages(PERSON) == []

@@ -12,10 +12,12 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, date, datetime
 from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -23,9 +25,20 @@ from bot.fakeslack import FakeSlack
 from commands import duties
 from commands.context import Invocation
 from commands.reply import Reply
-from storage.models import AgendaRequest, AuditEntry, DutyOccurrence, SlackDelivery
+from schedules.prompts.base import occurrence_subject
+from storage.models import (
+    AgendaRequest,
+    AuditEntry,
+    Board,
+    Duty,
+    DutyOccurrence,
+    Meeting,
+    OutboxPrompt,
+    SlackDelivery,
+)
+from storage.status import PromptStatus
 from tests.bot.conftest import SECRET, TOKEN, Edge, SlackSim, annual_report_id, http, sign
-from tests.commands.conftest import bind_rutland
+from tests.commands.conftest import NOW, bind_rutland
 from tests.logcheck import private
 
 ITEM = private("Joint work on exploitation with the county's partners")
@@ -107,8 +120,10 @@ def test_a_business_manager_marks_a_duty_done_in_the_channel(any_db_edge: Edge) 
     occ_id = annual_report_id(edge.engine)
     sent = edge.slack.command("/duties", f"done {occ_id} https://example.org/ar.pdf", "U0LSCBBM")
     response = edge.slack.response(sent.key)
-    assert response.response_type == "in_channel"
+    assert response.response_type == "ephemeral"  # the channel hears it in a line of its own
     assert f"#{occ_id}" in (response.text or "") and "is done" in (response.text or "")
+    [public] = edge.fake.wait_for(lambda: edge.fake.messages("C0LSCB"))
+    assert "marked done" in public["text"] and "U0LSCBBM" in json.dumps(public["blocks"])
     row = occurrence(edge.engine, occ_id)
     assert row.status == "done" and row.evidence_link == "https://example.org/ar.pdf"
     with Session(edge.engine) as session:
@@ -123,7 +138,7 @@ def test_it_refuses_a_write_naming_the_role_needed_and_writes_nothing(edge: Edge
     response = edge.slack.response(sent.key)
     assert response.response_type == "ephemeral"
     assert (response.text or "").startswith(":warning: to mark duties done you need to be")
-    assert "LRLSCB's business manager or secretariat" in (response.text or "")
+    assert "LRLSCB's chair or business manager or secretariat" in (response.text or "")
     assert occurrence(edge.engine, occ_id).status == "pending"
     assert count(edge.engine, AuditEntry) == audited
 
@@ -218,6 +233,11 @@ def test_a_good_submission_posts_the_request_and_runs_the_posted_hook(edge: Edge
 
 
 def test_a_failed_post_is_reported_to_the_person_not_lost(edge: Edge) -> None:
+    with Session(edge.engine) as session:
+        board = session.exec(select(Board).where(Board.key == "lrlscb")).one()
+        held = datetime(2026, 11, 2, 10, tzinfo=UTC)
+        session.add(Meeting(board_id=board.id or 0, starts_at=held))
+        session.commit()
     edge.fake.fail_next("chat.postMessage", "not_in_channel")
     sent = edge.slack.command("/minutes", "lrlscb 2 November 2026", "U0LSCBBM", "C0LSCB")
     response = edge.slack.response(sent.key)
@@ -252,14 +272,84 @@ def test_a_request_whose_post_failed_is_posted_again_and_answered(edge: Edge) ->
 # -- buttons, the Home tab, retried deliveries ---------------------------------------------------
 
 
-def test_the_done_button_marks_a_duty_done(any_db_edge: Edge) -> None:
+def prompts_in_slack(edge: Edge, occ_id: int) -> list[tuple[str, str]]:
+    """A reminder posted to LRLSCB's channel and sent to its chair's DM, as the clock does:
+    in Slack with Done, and in the outbox as sent, with the channel and ts."""
+    client = WebClient(token=TOKEN, base_url=edge.fake.base_url, retry_handlers=[])
+    done = {"type": "button", "action_id": "duty_done", "value": str(occ_id)}
+    done["text"] = {"type": "plain_text", "text": "Done"}
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Reminder: due soon."}},
+        {"type": "actions", "elements": [done]},
+    ]
+    where = []
+    with Session(edge.engine) as session:
+        row = session.get(DutyOccurrence, occ_id)
+        assert row is not None
+        duty = session.get(Duty, row.duty_id)
+        assert duty is not None
+        for recipient, label in (("C0LSCB", "channel:lrlscb"), ("U0LSCBCHAIR", "chair:lrlscb")):
+            channel = recipient
+            if recipient.startswith("U"):
+                channel = client.conversations_open(users=recipient)["channel"]["id"]
+            sent = client.chat_postMessage(channel=channel, text="Reminder", blocks=blocks)
+            session.add(
+                OutboxPrompt(
+                    key=f"reminder|{recipient}",
+                    partnership_id=duty.partnership_id,
+                    kind="reminder",
+                    subject=occurrence_subject(duty.key, row.period_key),
+                    due_on=date(2026, 11, 16),
+                    recipient=recipient,
+                    recipient_label=label,
+                    payload={"title": duty.title, "text": "Reminder: due soon."},
+                    status=PromptStatus.SENT,
+                    next_attempt_at=NOW,
+                    created_at=NOW,
+                    slack_channel=str(sent["channel"]),
+                    slack_ts=str(sent["ts"]),
+                )
+            )
+            where.append((str(sent["channel"]), str(sent["ts"])))
+        session.commit()
+    return where
+
+
+def test_done_by_a_chair_opens_the_form_and_updates_every_prompt(any_db_edge: Edge) -> None:
     edge = any_db_edge
     occ_id = annual_report_id(edge.engine)
-    sent = edge.slack.button("duty_done", str(occ_id), "U0LSCBSEC")
-    assert sent.status == 200
-    response = edge.slack.response(sent.key)
-    assert response.response_type == "ephemeral" and "is done" in (response.text or "")
-    assert occurrence(edge.engine, occ_id).status == "done"
+    prompts = prompts_in_slack(edge, occ_id)
+    assert edge.slack.button("duty_done", str(occ_id), "U0LSCBCHAIR").status == 200
+    [opened] = edge.fake.wait_for(lambda: edge.fake.calls_to("views.open"))
+    view = opened.params["view"]
+    assert view["callback_id"] == "duty_done_form"
+    empty = {
+        "link": {"value": {"type": "plain_text_input", "value": None}},
+        "note": {"value": {"type": "plain_text_input", "value": None}},
+    }
+    refused = edge.slack.submit(view, empty, "U0LSCBCHAIR")
+    errors = json.loads(refused.body)
+    assert errors["response_action"] == "errors" and "give a link" in errors["errors"]["link"]
+    assert occurrence(edge.engine, occ_id).status == "pending"
+    link = "https://example.org/ar.pdf"
+    values = {
+        "link": {"value": {"type": "plain_text_input", "value": link}},
+        "note": {"value": {"type": "plain_text_input", "value": "presented on 12 Nov"}},
+    }
+    sent = edge.slack.submit(view, values, "U0LSCBCHAIR")
+    assert sent.status == 200 and sent.body == ""
+    edge.fake.wait_for(lambda: len(edge.fake.calls_to("chat.update")) == 2)
+    drain(edge)
+    row = occurrence(edge.engine, occ_id)
+    assert row.status == "done" and row.evidence_link == link
+    assert row.completed_by == "U0LSCBCHAIR" and row.note == "presented on 12 Nov"
+    for channel, ts in prompts:
+        [message] = [m for m in edge.fake.messages(channel) if m["ts"] == ts]
+        said = json.dumps(message["blocks"])
+        assert "duty_done" not in said and "Done by" in said and link in said
+        assert "U0LSCBCHAIR" in said
+    public = edge.fake.messages("C0LSCB")[-1]
+    assert "marked done" in public["text"] and "U0LSCBCHAIR" in json.dumps(public["blocks"])
 
 
 def test_a_button_nobody_handles_is_acked_and_ignored(edge: Edge) -> None:

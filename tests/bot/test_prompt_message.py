@@ -125,3 +125,28 @@ def test_a_prompt_with_a_field_its_payload_lacks_is_refused_when_built() -> None
     )
     with pytest.raises(ValueError, match="occurence_id"):
         payload_of(prompt, late=False)
+
+
+def test_a_prompt_shows_only_the_buttons_its_recipient_may_press() -> None:
+    actions = [
+        {"id": "duty_done", "label": "Done", "value": "12", "roles": ["business_manager"]},
+        {"id": "duty_snooze", "label": "Snooze", "value": "12"},
+        {"id": "escalation_advance", "label": "Advance", "value": "4"},
+    ]
+    payload = {"title": "LRSAB annual report", "text": "Due soon.", "actions": actions}
+
+    def pressable(label: str) -> list[str]:
+        prompt = row("reminder", payload)
+        prompt.recipient_label = label
+        rendered = render_message(prompt_message(prompt))
+        found = [b for b in rendered["blocks"] if b["type"] == "actions"]
+        return [e["action_id"] for block in found for e in block["elements"]]
+
+    everything = ["duty_done", "duty_snooze", "escalation_advance"]
+    # A chair answers for the board: Done and Snooze (recorded for business managers before)
+    # are the chair's to press too; so are they for the business manager and secretariat.
+    for officer in ("chair:lrsab", "business_manager:lrsab", "secretariat:lrsab"):
+        assert pressable(officer) == everything
+    assert pressable("channel:lrsab") == everything  # whoever is in the board's channel
+    assert pressable("member:lrsab") == []  # a joint meeting's member attendee: no buttons
+    assert pressable("partner:cabinet") == everything  # a partner's people act for it

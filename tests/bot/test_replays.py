@@ -53,7 +53,9 @@ def actions(edge: Edge, action: str) -> int:
 def test_a_replayed_slash_command_is_answered_once(any_db_edge: Edge) -> None:
     edge = any_db_edge
     slack, occ_id = recording(edge), annual_report_id(edge.engine)
-    sent = slack.command("/duties", f"done {occ_id}", "U0LSCBBM", "C0LSCB")
+    sent = slack.command(
+        "/duties", f"done {occ_id} https://example.org/ar.pdf", "U0LSCBBM", "C0LSCB"
+    )
     edge.slack.response(sent.key)
     assert slack.replay() == 200  # acked as Slack expects, and nothing more
     drain(edge)
@@ -75,11 +77,11 @@ def test_a_replayed_read_is_answered_once_too(edge: Edge) -> None:
 def test_a_replayed_button_click_is_answered_once(any_db_edge: Edge) -> None:
     edge = any_db_edge
     slack, occ_id = recording(edge), annual_report_id(edge.engine)
-    sent = slack.button("duty_done", str(occ_id), "U0LSCBSEC")
+    sent = slack.button("duty_snooze", str(occ_id), "U0LSCBSEC")
     edge.slack.response(sent.key)
     assert slack.replay() == 200
     drain(edge)
-    assert responses(edge, sent.key) == 1 and actions(edge, "duty.done") == 1
+    assert responses(edge, sent.key) == 1 and actions(edge, "duty.snoozed") == 1
 
 
 def test_a_replayed_form_makes_one_request_and_one_post(any_db_edge: Edge) -> None:

@@ -263,15 +263,21 @@ def test_a_slash_command_gets_the_same_answer_as_over_http(
     assert linked.slack.response(key).payload == over_http.payload
 
 
-def test_a_button_click_is_acked_and_marks_the_duty_done(linked: Linked) -> None:
+def test_a_button_click_is_acked_and_done_opens_its_form_then_records_it(linked: Linked) -> None:
     occ_id = annual_report_id(linked.engine)
-    ack, key = linked.slack.button("duty_done", str(occ_id), "U0LSCBSEC")
+    ack, _ = linked.slack.button("duty_done", str(occ_id), "U0LSCBSEC")
     assert "payload" not in ack
-    response = linked.slack.response(key)
-    assert response.response_type == "ephemeral" and "is done" in (response.text or "")
+    [opened] = linked.fake.wait_for(lambda: linked.fake.calls_to("views.open"))
+    view = opened.params["view"]
+    assert view["callback_id"] == "duty_done_form"
+    link = {"value": {"type": "plain_text_input", "value": "https://example.org/ar.pdf"}}
+    accepted = linked.slack.submit(view, {"link": link}, "U0LSCBSEC")
+    assert not accepted.get("payload")
+    linked.drain()
     with Session(linked.engine) as session:
         row = session.get(DutyOccurrence, occ_id)
         assert row is not None and row.status == "done"
+        assert row.evidence_link == "https://example.org/ar.pdf"
 
 
 def test_a_modal_submission_is_acked_with_its_errors_or_plainly_when_it_is_good(

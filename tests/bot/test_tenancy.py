@@ -245,8 +245,13 @@ def test_a_forged_button_naming_the_other_workspaces_duty_is_not_found(hosted: H
     with Session(hosted.engine) as session:
         row = session.get(DutyOccurrence, occ_id)
         assert row is not None and row.status == OccurrenceStatus.PENDING
-    # The same button from its own workspace works: the refusal above was the workspace's.
-    assert "is done" in a.button("duty_done", str(occ_id), "U0LSCBSEC", "C0LSCB")
+    assert "snoozed" not in b.button("duty_snooze", str(occ_id), "U0LSCBSEC", "C0LSCB")
+    with Session(hosted.engine) as session:
+        row = session.get(DutyOccurrence, occ_id)
+        assert row is not None and row.snoozed_until is None
+    # A button from its own workspace works: the refusals above were the workspace's. (Done
+    # opens its form there; Snooze answers at once.)
+    assert "snoozed" in a.button("duty_snooze", str(occ_id), "U0LSCBSEC", "C0LSCB")
 
 
 def test_a_forged_form_naming_the_other_workspaces_request_is_not_found(hosted: Hosted) -> None:

@@ -38,6 +38,8 @@ def test_the_readme_tour_works_step_by_step(page: Page) -> None:
     step_5_meetings_typed_in_and_read_from_the_councils_calendar(page)
     step_6_the_home_tab_shows_a_persons_boards(page)
     step_7_next_monday_brings_the_weekly_digest(page)
+    step_8_the_lrlscb_chair_marks_the_annual_report_done_with_its_evidence(page)
+    step_9_the_evidence_pack_arrives_as_files(page)
 
 
 def step_1_the_lrlscb_business_manager_asks_what_lrlscb_owes(page: Page) -> None:
@@ -113,3 +115,32 @@ def step_7_next_monday_brings_the_weekly_digest(page: Page) -> None:
     open_channel(page, "C0DIGEST")
     expect(page.locator("#messages .day-divider")).to_have_text(["Tuesday 1 September", "Today"])
     expect(page.locator("#messages .message").last).to_contain_text("Week of 7 Sep 2026")
+
+
+def step_8_the_lrlscb_chair_marks_the_annual_report_done_with_its_evidence(page: Page) -> None:
+    be(page, "LRLSCB chair")
+    open_channel(page, "C0LRLSCB")
+    opening = message(page, "The window for “LRLSCB annual report to the HWB” is open")
+    opening.get_by_role("button", name="Done").click()
+    form = page.locator("#modal")
+    form.get_by_role("button", name="Done").click()  # neither a link nor a note
+    expect(form).to_contain_text("give a link to the evidence, or a note")
+    form.get_by_label("Evidence link").fill("https://example.org/lrlscb-annual-report.pdf")
+    form.get_by_label("Note").fill("presented at the HWB")
+    form.get_by_role("button", name="Done").click()
+    expect(opening).to_contain_text("Done by")
+    expect(opening).to_contain_text("presented at the HWB")
+    expect(opening.get_by_role("button", name="Done")).to_have_count(0)
+    expect(message(page, "marked done")).to_be_visible()
+
+
+def step_9_the_evidence_pack_arrives_as_files(page: Page) -> None:
+    send(page, "/evidence")
+    expect(message(page, "on its way to your direct messages")).to_be_visible()
+    open_dm(page)
+    cards = page.locator(".message .file")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("Evidence pack 2026/27")
+    href = cards.first.get_attribute("href")
+    assert href is not None
+    assert "LRLSCB annual report to the HWB" in page.request.get(href).text()

@@ -84,7 +84,7 @@ def test_it_refuses_a_trigger_it_cannot_open(
 
 def test_marking_a_duty_done_opens_the_duty_triggered_by_it_once(anyborough: Anyborough) -> None:
     (report,) = [r for r in occurrences_of(anyborough, "scb-annual-report") if r.opens.year == 2026]
-    reply = anyborough.run("/duties", f"done {report.id}", "U0SCBBM")
+    reply = anyborough.run("/duties", f"done {report.id} https://example.org/report.pdf", "U0SCBBM")
     (opened,) = occurrences_of(anyborough, "cabinet-response")
     assert opened.period_key == f"triggered:by:{report.id}"
     assert opened.due == date(2026, 12, 21)
@@ -93,7 +93,7 @@ def test_marking_a_duty_done_opens_the_duty_triggered_by_it_once(anyborough: Any
     # Cabinet is a partner: its person hears by direct message; the SCB as counterpart.
     assert sent == {("window_opens", "U0CAB"), ("counterpart_notice", "U0SCBBM")}
     with pytest.raises(BoardbotError, match="already done"):
-        anyborough.run("/duties", f"done {report.id}", "U0SCBBM")
+        anyborough.run("/duties", f"done {report.id} https://example.org/report.pdf", "U0SCBBM")
     assert len(occurrences_of(anyborough, "cabinet-response")) == 1
 
 
@@ -118,12 +118,12 @@ def test_a_partners_person_lists_and_completes_what_the_partner_owes(
     anyborough: Anyborough,
 ) -> None:
     (report,) = [r for r in occurrences_of(anyborough, "scb-annual-report") if r.opens.year == 2026]
-    anyborough.run("/duties", f"done {report.id}", "U0SCBBM")
+    anyborough.run("/duties", f"done {report.id} https://example.org/report.pdf", "U0SCBBM")
     (opened,) = occurrences_of(anyborough, "cabinet-response")
     listed = str(anyborough.run("/duties", "cabinet", "U0CAB").message.blocks)
     assert f"#{opened.id}" in listed and "Cabinet's response" in listed
     with pytest.raises(BoardbotError, match="only the people of CABINET may mark duties done"):
         anyborough.run("/duties", f"done {opened.id}", "U0HWBBM")
-    anyborough.run("/duties", f"done {opened.id}", "U0CAB")
+    anyborough.run("/duties", f"done {opened.id} https://example.org/response.pdf", "U0CAB")
     anyborough.session.refresh(opened)
     assert opened.status == "done" and opened.completed_by == "U0CAB"

@@ -74,6 +74,7 @@ def test_guests_see_the_boards_meetings_on_their_home(anyborough: Anyborough) ->
 
 
 def test_a_guest_logs_the_minutes_its_board_shares_and_no_other(anyborough: Anyborough) -> None:
+    meeting_of(anyborough, "hwb", -3)  # Friday 20 November 2026
     reply = anyborough.run("/minutes", "hwb 20 November 2026", "U0SCBCHAIR")
     assert "HWB" in reply.message.text and "logged as shared" in reply.message.text
     with pytest.raises(BoardbotError, match="SCB's business manager or secretariat"):

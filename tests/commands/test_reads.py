@@ -20,6 +20,8 @@ READS = [
     ("/escalate", "list"),
     ("/minutes", "list"),
     ("/boards", ""),
+    ("/audit", ""),
+    ("/evidence", ""),
 ]
 
 

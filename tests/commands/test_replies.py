@@ -4,7 +4,7 @@ cap and one horizon, and the texts read as sentences."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.render import render_message
 from commands.home import home_blocks
 from commands.lines import LIST_CAP, MEETINGS_AHEAD, answered_once, sentence
-from commands.reply import Block, Message, lines
+from commands.reply import Block, Mention, Message, lines
 from schedules import ladders
 from storage.errors import BoardbotError
 from storage.models import Board, DutyOccurrence, Escalation, Ladder, Meeting
@@ -144,13 +144,15 @@ def test_recording_a_duty_names_who_recorded_it(bound: BoundPartnership) -> None
         select(DutyOccurrence).where(DutyOccurrence.period_key == "2026-09-01")
     ).first()
     assert row is not None
-    reply = bound.run("/duties", f"done {row.id}", "U0LSCBBM")
-    assert not reply.ephemeral and reply.message.text.endswith("is done, recorded by @U0LSCBBM.")
+    reply = bound.run("/duties", f"done {row.id} https://example.org/ar.pdf", "U0LSCBBM")
+    (public,) = [p for p in reply.posts if p.channel == "C0LSCB"]
+    assert public.blocks[0].lines[0][:2] == (Mention("U0LSCBBM"), " marked done ")
 
 
 def test_minutes_name_the_day_in_full_and_who_logged_them_and_are_said_once_per_channel(
     bound: BoundPartnership,
 ) -> None:
+    held_on_18_november(bound)
     reply = bound.run("/minutes", "hwb 2026-11-18", "U0HWBBM", "C0LSCB")
     assert not reply.ephemeral
     assert "meeting on Wednesday 18 November 2026" in reply.message.text
@@ -163,9 +165,21 @@ def test_a_write_without_a_board_in_a_boards_channel_is_for_that_board(
 ) -> None:
     added = bound.run("/meetings", "add 3 March at 10:00; Council Chamber", "U0HWBBM", "C0HWB")
     assert added.message.text.startswith("HWB meeting #1 added by @U0HWBBM: Wednesday 3 March")
+    held_on_18_november(bound)
     logged = bound.run("/minutes", "2026-11-18", "U0HWBBM", "C0HWB")
     assert logged.message.text.startswith("HWB's minutes of its meeting on Wednesday 18 November")
     with pytest.raises(BoardbotError, match="no board called '3'"):
         bound.run("/meetings", "add 3 March at 11:00", "U0HWBBM", "C0ELSEWHERE")
     with pytest.raises(BoardbotError, match="no board called '2026-11-19'"):
         bound.run("/minutes", "2026-11-19", "U0HWBBM", "C0ELSEWHERE")
+
+
+def held_on_18_november(bound: BoundPartnership) -> None:
+    """An HWB meeting on Wednesday 18 November 2026, whose minutes may be logged."""
+    hwb = bound.session.exec(select(Board).where(Board.key == "hwb")).one()
+    assert hwb.id is not None
+    held = datetime(2026, 11, 18, 10, tzinfo=UTC)
+    bound.session.add(
+        Meeting(board_id=hwb.id, starts_at=held, created_by="U0HWBBM", changed_at=held)
+    )
+    bound.session.commit()

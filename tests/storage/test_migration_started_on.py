@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
 
-BEFORE = "0013"
+BEFORE = "0014"
 PARTNERSHIPS = (
     "INSERT INTO partnership (id, key, name, timezone, year_start_month, source, protocol,"
     " digest_channel, loaded_at) VALUES"

@@ -1,7 +1,7 @@
 """the day each partnership started using boardbot: what closed before it is not overdue
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03
 
 Two columns on partnership: started_on (a London day) and started_on_given (set by
@@ -20,8 +20,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
