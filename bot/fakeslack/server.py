@@ -262,8 +262,11 @@ class FakeSlack(Installations, Documents, LoopbackService):
                 }
             )
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
-        """Block until predicate() is truthy or timeout passes; returns its last value."""
+    def wait_for(self, predicate: Callable[[], T], timeout: float = 30.0) -> T:
+        """Block until predicate() is truthy or timeout passes; returns its last value.
+
+        It returns as soon as the predicate holds, so the generous default costs nothing when
+        the work is done, and a busy machine's slow answer is not taken for a missing one."""
         with self._cond:
             return self._cond.wait_for(predicate, timeout)
 
