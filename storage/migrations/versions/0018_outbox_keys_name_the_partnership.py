@@ -1,0 +1,41 @@
+"""a prompt's outbox key begins with its partnership's id
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-03
+
+Two partnerships that share a board send prompts to one channel, and their duty keys and
+periods may be alike; the partnership's id in the key keeps the one prompt from being taken for
+the other's. Every stored prompt keeps its row, its status and its history; only its key gains
+the prefix, so that a prompt already recorded is not recorded again under the new form. A
+prompt that is in flight while the migration runs is looked up in its channel by its old key
+and may be sent once more. Downgrading takes the prefix off again, except where two rows would
+then share a key (the later one keeps its prefix) and a key without the prefix.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _without_prefix(table: str) -> str:
+    return f"SUBSTR({table}.key, LENGTH(CAST({table}.partnership_id AS VARCHAR)) + 2)"
+
+
+def upgrade() -> None:
+    op.execute("UPDATE outboxprompt SET key = CAST(partnership_id AS VARCHAR) || '|' || key")
+
+
+def downgrade() -> None:
+    op.execute(
+        f"UPDATE outboxprompt SET key = {_without_prefix('outboxprompt')}"
+        " WHERE key LIKE CAST(partnership_id AS VARCHAR) || '|%'"
+        " AND NOT EXISTS (SELECT 1 FROM outboxprompt AS earlier"
+        " WHERE earlier.id < outboxprompt.id"
+        f" AND {_without_prefix('earlier')} = {_without_prefix('outboxprompt')})"
+    )
