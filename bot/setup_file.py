@@ -335,7 +335,7 @@ def _bind_channel(board: Board, channel: str | None, session: Session, change: _
     now_shared = _shared_with(board, session) if partners else ""
     said = f"{board.key}: channel {_from_to(before, channel)}{now_shared}"
     if was_shared and not partners:
-        said += f"; no longer{was_shared.removeprefix(' (').removesuffix(')')}"
+        said += f"; no longer {was_shared.removeprefix(' (').removesuffix(')')}"
     after = {"channel_id": channel, "shared_with": [f"{p.key}:{b.key}" for b, p in partners]}
     change(said, action, board, {"channel_id": before}, after)
 

@@ -204,12 +204,20 @@ def record_arg(
     inv: Invocation, model: type[Row], token: str, what: str, missing: str, usage: str | None
 ) -> Row:
     """The record of this partnership that an id names (typed, or a button's value); else a
-    refusal, `missing` with the {number}, saying where to find them."""
+    refusal, `missing` with the {number}, saying where to find them. Before the command's
+    partnership is settled, a record of any partnership of the channel (a shared board's: each)
+    or of the person is found, and settles it."""
     number = parse_id(token, what, usage=usage)
-    found = record_in_partnership(model, number, inv.partnership_id, session=inv.session)
-    if found is None:
-        raise BoardbotError(missing.format(number=number), usage=usage)
-    return found
+    settled = inv._partnership.id if inv._partnership else None
+    candidates = {settled} if settled else channel_partnerships(inv) | person_partnerships(inv)
+    for pid in sorted(p for p in candidates if p is not None) or [inv.partnership_id]:
+        found = record_in_partnership(model, number, pid, session=inv.session)
+        if found is not None:
+            if inv._partnership is None:
+                everything = all_partnerships(session=inv.session)
+                inv._partnership = next(p for p in everything if p.id == pid)
+            return found
+    raise BoardbotError(missing.format(number=number), usage=usage)
 
 
 @contextmanager

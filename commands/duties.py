@@ -1,12 +1,15 @@
 """/duties — what boards owe each other under the protocol.
 
-`/duties [BOARD]` lists owed, due-soon and overdue duties with their ids.
+`/duties [BOARD]` lists owed, due-soon and overdue duties with their ids. In the channel of a
+board shared by several partnerships, `/duties` lists what it owes under each, naming them.
 `/duties done ID [LINK]` marks one done, with a link to its evidence.
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
 Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlmodel import col
 
@@ -27,11 +30,12 @@ from commands.reply import (
 from commands.words import short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import owed_by, settings_of
+from schedules.occurrences import OwedDuty, owed_by, settings_of
 from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
-from storage.queries.boards import board_by_key
+from storage.queries.boards import board_by_key, boards_by_channel
+from storage.queries.partnerships import partnership_keys
 from storage.queries.people import roles_on
 from storage.roles import WRITERS, Role
 from storage.status import OccurrenceStatus, Standing
@@ -51,14 +55,38 @@ def handle(inv: Invocation, text: str) -> Reply:
         return waive(inv, args[1:], text)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
+    here = boards_by_channel(inv.channel_id, session=inv.session) if not args else []
+    if len(here) > 1:
+        return listing(inv, here[0], shared=here)
     board = board_arg(inv, args[0], usage=USAGE) if args else None
     return listing(inv, board)
 
 
-def listing(inv: Invocation, board: Board | None) -> Reply:
+def owed_by_each(
+    inv: Invocation, boards: list[Board], today: date
+) -> tuple[list[OwedDuty], dict[int | None, str]]:
+    """What a shared board owes under each partnership, closest first, and each occurrence's
+    partnership key."""
+    keys = dict(partnership_keys(session=inv.session))
+    owed: list[OwedDuty] = []
+    named: dict[int | None, str] = {}
+    for board in boards:
+        found = owed_by(board.partnership_id, board.key, today, session=inv.session)
+        owed += found
+        named |= {o.occurrence.id: keys[board.partnership_id] for o in found}
+    return sorted(owed, key=lambda o: (o.occurrence.due, o.occurrence.id or 0)), named
+
+
+def listing(inv: Invocation, board: Board | None, shared: list[Board] | None = None) -> Reply:
     today = calendar.london_date(inv.now)
-    owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
+    named: dict[int | None, str] = {}
+    if shared:
+        owed, named = owed_by_each(inv, shared, today)
+    else:
+        owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
     who = board.key.upper() if board else inv.partnership.name
+    if shared:
+        who = " / ".join(dict.fromkeys(b.key.upper() for b in shared))
     if not owed:
         return Reply.say(f"Nothing is owed by {who} now or in the next month.")
     groups = [
@@ -86,7 +114,8 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     for title, items in groups:
         shown = items[: max(0, LIST_CAP - listed)]
         if shown:
-            blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
+            shown_lines = [named_line(named.get(o.occurrence.id), duty_line(o)) for o in shown]
+            blocks.append(lines((Bold(title),), *shown_lines))
             listed += len(shown)
     blocks += more_line(len(owed) - listed, "name a board to narrow it.")
     blocks.append(
@@ -96,6 +125,11 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
         f"{len(items)} {title.lower()}" for title, items in groups if items
     )
     return Reply.say(summary, *blocks)
+
+
+def named_line(partnership: str | None, line: Line) -> Line:
+    """A duty's line, after its partnership's key where the board is shared."""
+    return (f"{partnership} · ", *line) if partnership else line
 
 
 def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:

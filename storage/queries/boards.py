@@ -38,8 +38,9 @@ def board_by_key(partnership_id: int, key: str, *, session: Session) -> Board | 
 
 
 def boards_by_channel(channel_id: str, *, session: Session) -> list[Board]:
-    """Boards in force whose channel this is (one per partnership at most)."""
-    query = select(Board).where(Board.channel_id == channel_id, IN_FORCE)
+    """Boards in force whose channel this is (one per partnership at most; several when
+    partnerships share the board), oldest first."""
+    query = select(Board).where(Board.channel_id == channel_id, IN_FORCE).order_by(col(Board.id))
     return list(session.exec(query))
 
 

@@ -15,6 +15,7 @@ then share a key (the later one keeps its prefix) and a key without the prefix.
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
@@ -23,19 +24,24 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _without_prefix(table: str) -> str:
-    return f"SUBSTR({table}.key, LENGTH(CAST({table}.partnership_id AS VARCHAR)) + 2)"
-
-
 def upgrade() -> None:
     op.execute("UPDATE outboxprompt SET key = CAST(partnership_id AS VARCHAR) || '|' || key")
 
 
 def downgrade() -> None:
-    op.execute(
-        f"UPDATE outboxprompt SET key = {_without_prefix('outboxprompt')}"
-        " WHERE key LIKE CAST(partnership_id AS VARCHAR) || '|%'"
-        " AND NOT EXISTS (SELECT 1 FROM outboxprompt AS earlier"
-        " WHERE earlier.id < outboxprompt.id"
-        f" AND {_without_prefix('earlier')} = {_without_prefix('outboxprompt')})"
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.text("SELECT id, partnership_id, key FROM outboxprompt ORDER BY id")
     )
+    found = rows.all()
+    taken = {key for _, pid, key in found if not key.startswith(f"{pid}|")}
+    changes = []
+    for row_id, partnership_id, key in found:
+        prefix = f"{partnership_id}|"
+        old = key.removeprefix(prefix)
+        if key.startswith(prefix) and old not in taken:
+            taken.add(old)
+            changes.append({"id": row_id, "key": old})
+    update = sa.text("UPDATE outboxprompt SET key = :key WHERE id = :id")
+    for change in changes:
+        connection.execute(update, change)

@@ -1,0 +1,67 @@
+"""Two partnerships sharing two boards, over the stand-in Slack: both setups applied, one clock
+tick, the prompts of both in each shared channel, and each digest with only its own duties."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.fakeslack import FakeSlack
+from schedules.clock import tick
+from storage.db import make_engine
+from storage.models import OutboxPrompt
+from tests.bot.conftest import TOKEN
+from tests.bot.test_clock_slack import sender_for
+from tests.commands.shared_boards import CHANNELS, bind_city_and_hackney
+
+SEPT_1 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 in London: both windows open
+LOADED = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def shared_fake() -> Iterator[FakeSlack]:
+    with FakeSlack(tokens={TOKEN}) as server:
+        for channel in CHANNELS:
+            server.add_channel(channel, channel.lower())
+        yield server
+
+
+@pytest.fixture
+def city_and_hackney(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        bind_city_and_hackney(session, LOADED)
+    yield engine
+    engine.dispose()
+
+
+def texts(fake: FakeSlack, channel: str) -> list[str]:
+    return [m["text"] for m in fake.messages(channel)]
+
+
+def test_each_partnerships_prompts_reach_the_shared_channel_and_each_digest_is_its_own(
+    shared_fake: FakeSlack, city_and_hackney: Engine, database_url: str
+) -> None:
+    tick(city_and_hackney, SEPT_1, sender_for(shared_fake, database_url))
+    children = texts(shared_fake, "C0CHSCB")
+    assert len(children) == 2
+    assert any("CHSCB annual report to the City HWB" in t for t in children)
+    assert any("CHSCB annual report to the Hackney HWB" in t for t in children)
+    adults = texts(shared_fake, "C0CHSAB")
+    assert any("CHSAB annual report to the City HWB" in t for t in adults)
+    assert any("SAB annual report to the Hackney HWB" in t for t in adults)
+    # The shared chair hears from both partnerships, though the duties are keyed alike.
+    assert len(texts(shared_fake, "U0CHSCBCHAIR")) == 2
+    city_digest, hackney_digest = (
+        " ".join(texts(shared_fake, c)) for c in ("C0CITYDIGEST", "C0HACKDIGEST")
+    )
+    assert "City HWB" in city_digest and "Hackney HWB" not in city_digest
+    assert "Hackney HWB" in hackney_digest and "City HWB" not in hackney_digest
+    with Session(city_and_hackney) as session:
+        keys = [row.key for row in session.exec(select(OutboxPrompt))]
+    assert len(keys) == len(set(keys))
+    assert sum(1 for key in keys if "|C0CHSCB" in key) == 2
