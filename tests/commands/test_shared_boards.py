@@ -5,13 +5,14 @@ two partnerships use is written PARTNERSHIP:KEY."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.setup_file import parse_setup
+from commands.registry import command_handler
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Membership
 from storage.queries.boards import board_by_key
@@ -204,3 +205,15 @@ def test_a_board_key_works_in_any_channel_of_either_partnership(shared: BoundPar
 def test_boards_link_refuses_to_move_a_shared_boards_channel(shared: BoundPartnership) -> None:
     with pytest.raises(BoardbotError, match="one board with hackney:chscb"):
         shared.run("/boards", "link chscb #C0NEW", "U0CHSCBBM", channel="C0CHWB")
+
+
+@pytest.mark.parametrize("years_on", [0, 2])
+def test_reading_a_shared_boards_channel_writes_nothing(
+    shared: BoundPartnership, years_on: int
+) -> None:
+    later = shared.now + timedelta(days=365 * years_on)
+    before = row_counts(shared.session)
+    for command, text in (("/duties", ""), ("/boards", ""), ("/duties", "hackney:chscb")):
+        command_handler(command)(shared.invocation("U0CHSCBBM", "C0CHSCB", now=later), text)
+    assert row_counts(shared.session) == before
+    assert not (shared.session.new or shared.session.dirty or shared.session.deleted)
