@@ -89,12 +89,12 @@ def resolve_partnership(inv: Invocation) -> Partnership:
             "`boardbot protocols load NAME` and `boardbot setup apply FILE`"
         )
     if len(from_channel) > 1:
-        keys = ", ".join(sorted(p.key for p in everything if p.id in from_channel))
+        keys = {p.id: p.key for p in everything}
+        here = boards_by_channel(inv.channel_id, session=inv.session)
+        forms = " or ".join(f"{keys[b.partnership_id]}:{b.key}" for b in here)
         raise BoardbotError(
-            f"this channel is one board in several partnerships ({keys}); "
-            "name a board as PARTNERSHIP:KEY, e.g. /duties "
-            + next(p.key for p in everything if p.id in from_channel)
-            + ":KEY"
+            "this channel's board belongs to several partnerships; name the board with its "
+            f"partnership, {forms}"
         )
     raise BoardbotError(
         "this workspace has several partnerships; use the command in one of your board's channels"
@@ -146,7 +146,7 @@ def _one(inv: Invocation, token: str, found: list[Board], usage: str | None) -> 
             return mine[0]
     if len(found) == 1:
         return found[0]
-    keys = dict((p.id, p.key) for p in all_partnerships(session=inv.session))
+    keys = {p.id: p.key for p in all_partnerships(session=inv.session)}
     forms = ", ".join(f"{keys[b.partnership_id]}:{b.key}" for b in found)
     raise BoardbotError(
         f"'{token}' names a board in more than one of your partnerships; write one of {forms}",

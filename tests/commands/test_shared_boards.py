@@ -217,3 +217,16 @@ def test_reading_a_shared_boards_channel_writes_nothing(
         command_handler(command)(shared.invocation("U0CHSCBBM", "C0CHSCB", now=later), text)
     assert row_counts(shared.session) == before
     assert not (shared.session.new or shared.session.dirty or shared.session.deleted)
+
+
+def test_a_command_in_a_shared_channel_that_names_no_board_asks_for_one(
+    shared: BoundPartnership,
+) -> None:
+    with pytest.raises(BoardbotError) as refused:
+        shared.run("/meetings", "", "U0CHSCBBM", channel="C0CHSCB")
+    assert refused.value.message == (
+        "this channel's board belongs to several partnerships; name the board with its "
+        "partnership, city:chscb or hackney:chscb"
+    )
+    listed = shared.run("/meetings", "hackney:chscb", "U0CHSCBBM", channel="C0CHSCB")
+    assert "CHSCB" in listed.message.text
