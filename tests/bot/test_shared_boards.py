@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -15,8 +16,18 @@ from schedules.clock import tick
 from storage.db import make_engine
 from storage.models import OutboxPrompt
 from tests.bot.conftest import TOKEN
+from tests.bot.test_cli import Boardbot, boardbot
 from tests.bot.test_clock_slack import sender_for
-from tests.commands.shared_boards import CHANNELS, bind_city_and_hackney
+from tests.commands.shared_boards import (
+    CHANNELS,
+    CITY,
+    CITY_SETUP,
+    HACKNEY,
+    HACKNEY_SETUP,
+    bind_city_and_hackney,
+)
+
+__all__ = ["boardbot"]  # the fixture
 
 SEPT_1 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # 09:00 in London: both windows open
 LOADED = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)
@@ -65,3 +76,30 @@ def test_each_partnerships_prompts_reach_the_shared_channel_and_each_digest_is_i
         keys = [row.key for row in session.exec(select(OutboxPrompt))]
     assert len(keys) == len(set(keys))
     assert sum(1 for key in keys if "|C0CHSCB" in key) == 2
+
+
+def test_boardbot_setup_apply_joins_the_second_partnerships_boards_and_refuses_a_crossed_kind(
+    boardbot: Boardbot, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    (tmp_path / "city.yaml").write_text(CITY)
+    (tmp_path / "hackney.yaml").write_text(HACKNEY)
+    for name, text in (("city", CITY_SETUP), ("hackney", HACKNEY_SETUP)):
+        written = text.replace(f"partnership: {name}", f"partnership: {name}.yaml")
+        (tmp_path / f"{name}.setup.yaml").write_text(written)
+    assert boardbot("setup", "apply", str(tmp_path / "city.setup.yaml")).code == 0
+    second = boardbot("setup", "apply", str(tmp_path / "hackney.setup.yaml"))
+    assert second.code == 0, second.err
+    assert "chscb: channel none -> C0CHSCB (one board with city:chscb)" in second.out.splitlines()
+    crossed = tmp_path / "crossed.setup.yaml"
+    crossed.write_text(
+        "partnership: hackney\nboards:\n  sab: {channel: C0CHSCB}\n  chscb: {channel: C0HCHILD}\n"
+    )
+    refused = boardbot("setup", "apply", str(crossed))
+    assert refused.code != 0 and "Traceback" not in refused.err
+    assert "C0CHSCB is city:chscb's channel, a safeguarding children board; sab is a " in (
+        refused.err
+    )
+    assert boardbot("setup", "apply", str(tmp_path / "hackney.setup.yaml")).out == (
+        "hackney: no changes\n"
+    )
