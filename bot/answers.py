@@ -25,8 +25,8 @@ from storage.models import SlackDelivery
 log = logging.getLogger(__name__)
 Json = dict[str, Any]
 Clock = Callable[[], datetime]
-# Work after the ack runs on a pool; it takes CPU (and the GIL) from the acks, so while Slack
-# is waiting for acks it waits too, a little (benchmarks/ack_latency.py shows why).
+# Work after the ack runs on a pool; it takes CPU (and the GIL) from the acks, so while an ack
+# is in flight it waits, at most this long (benchmarks/answer_latency.py shows why).
 WORKERS, YIELD_TO_ACKS = 4, 0.25
 
 
@@ -48,11 +48,11 @@ class Answers:
         return Courier(client, self.engine)
 
     def after_ack(self, job: Callable[..., None], *args: Any) -> None:
-        """Run `job(*args)` on the pool, once the acks in flight have gone."""
+        """Run `job(*args)` on the pool, once the acks in flight (if any) have gone."""
         self.pool.submit(self._run_after_acks, job, *args)
 
     def _run_after_acks(self, job: Callable[..., None], *args: Any) -> None:
-        SLACK_REQUESTS.wait_quiet(YIELD_TO_ACKS)  # an answer can wait a moment; an ack cannot
+        SLACK_REQUESTS.wait_for_acks(YIELD_TO_ACKS)  # an answer can wait; an ack cannot
         try:
             job(*args)
         except Exception:  # noqa: BLE001 - a delivery failure is logged once, with a ref

@@ -36,35 +36,35 @@ Clock = Callable[[], datetime]
 
 
 class InFlight:
-    """Requests from Slack being answered in this process, so that work can give way to acks."""
+    """Requests from Slack being acked in this process, so that answers can give way to acks.
 
-    QUIET = 0.02  # seconds without a request that count as a pause in the traffic
+    An answer waits only while an ack is in flight: when the process is not saturated nothing
+    is in flight and an answer starts at once; under a burst, acks go first (for a bounded
+    time, so an answer is never starved)."""
 
     def __init__(self) -> None:
-        self._count, self._last, self._quiet = 0, 0.0, threading.Condition()
+        self._count, self._idle = 0, threading.Condition()
 
     @contextmanager
     def answering(self) -> Iterator[None]:
-        with self._quiet:
+        with self._idle:
             self._count += 1
         try:
             yield
         finally:
-            with self._quiet:
-                self._count, self._last = self._count - 1, time.monotonic()
-                self._quiet.notify_all()
-
-    def wait_quiet(self, limit: float) -> None:
-        """Until no request is being answered and none was for a moment, or `limit` passes."""
-        deadline = time.monotonic() + limit
-        with self._quiet:
-            while (now := time.monotonic()) < deadline:
-                pause = deadline - now
+            with self._idle:
+                self._count -= 1
                 if self._count == 0:
-                    pause = min(pause, self._last + self.QUIET - now)
-                    if pause <= 0:
-                        return
-                self._quiet.wait(pause)
+                    self._idle.notify_all()
+
+    def wait_for_acks(self, limit: float) -> None:
+        """Until no request is being acked, or `limit` seconds pass; at once when none is."""
+        if self._count == 0:  # the common case takes no lock
+            return
+        deadline = time.monotonic() + limit
+        with self._idle:
+            while self._count and (pause := deadline - time.monotonic()) > 0:
+                self._idle.wait(pause)
 
 
 SLACK_REQUESTS = InFlight()

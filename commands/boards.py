@@ -17,13 +17,13 @@ from commands.context import CHANNEL, Invocation, board_arg, require_role, user_
 from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
 from commands.words import split_args
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Partnership
-from storage.queries.boards import boards_by_channel, boards_of, sharing
+from storage.models import Board, Membership, Partnership, Person
+from storage.queries.boards import boards_by_channel, boards_of, sharing, sharing_each
 from storage.queries.partnerships import all_partnerships
 from storage.queries.people import (
     ensure_person,
     memberships_on,
-    people_of_board,
+    people_of_boards,
     people_with_role,
     roles_on,
 )
@@ -91,23 +91,26 @@ def listing(inv: Invocation) -> Reply:
 def partnership_blocks(
     inv: Invocation, partnership: Partnership, boards: list[Board]
 ) -> list[Block]:
+    """The partnership's boards, each with its people: a fixed number of statements."""
     blocks: list[Block] = [header(f"Boards: {partnership.name}")]
+    ids = [b.id for b in boards if b.id is not None]
+    people = people_of_boards(ids, session=inv.session)
+    partners = sharing_each(boards, session=inv.session)
     for board in boards:
-        blocks.append(lines(board_line(inv, board), *role_lines(inv, board)))
+        shared = partners.get(board.id or 0, [])
+        blocks.append(lines(board_line(board, shared), *role_lines(people.get(board.id or 0, []))))
     return blocks
 
 
-def board_line(inv: Invocation, board: Board) -> Line:
+def board_line(board: Board, partners: list[tuple[Board, Partnership]]) -> Line:
     """'HWB Name · #channel', and for a shared board the partnerships it also belongs to."""
     where: Line = (ChannelRef(board.channel_id),) if board.channel_id else ("no channel yet",)
-    others = [f"{p.key} (as {b.key.upper()})" for b, p in sharing(board, session=inv.session)]
+    others = [f"{p.key} (as {b.key.upper()})" for b, p in partners]
     shared: Line = (f" · also in {', '.join(others)}",) if others else ()
     return (Bold(board.key.upper()), f" {board.name} · ", *where, *shared)
 
 
-def role_lines(inv: Invocation, board: Board) -> list[Line]:
-    assert board.id is not None
-    people = people_of_board(board.id, session=inv.session)
+def role_lines(people: list[tuple[Person, Role]]) -> list[Line]:
     found: list[Line] = []
     for role in Role:
         holders = [p.slack_user_id for p, held in people if held == role]

@@ -10,7 +10,8 @@ Example: `/escalate open lrlscb hwb JSNA refresh omits the children's safeguardi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from commands.context import Invocation, board_arg, record_arg, require_role
@@ -22,9 +23,14 @@ from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.prompts.actions import ADVANCE
 from storage.errors import BoardbotError
-from storage.models import Board, Escalation, EscalationStep
+from storage.models import Board, Escalation, EscalationStep, Ladder
 from storage.queries.boards import keys_by_id
-from storage.queries.escalations import open_or_resolved_since, steps_of
+from storage.queries.escalations import (
+    ladders_by_id,
+    open_or_resolved_since,
+    stage_starts,
+    steps_of,
+)
 from storage.queries.people import roles_on
 from storage.roles import OFFICERS, Role, either
 from storage.status import EscalationStatus, StepAction
@@ -138,10 +144,10 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
         return Reply.say(f"No escalations are open for {who}, and none was resolved in 90 days.")
     keys, today = board_keys(inv), calendar.london_date(inv.now)
     shown, more = capped(rows, "name a board to narrow it.")
-    blocks = [
-        header(f"Escalations: {who}"),
-        lines(*[escalation_line(inv, r, keys, today) for r in shown]),
-    ]
+    # Two reads for the whole list, not two per line: stage starts and the ladders.
+    starts = stage_starts([r.id for r in shown if r.id is not None], session=inv.session)
+    at = Standing(keys, today, starts, ladders_by_id(inv.partnership_id, session=inv.session))
+    blocks = [header(f"Escalations: {who}"), lines(*[escalation_line(r, at) for r in shown])]
     blocks += more
     blocks.append(context("Open, then resolved in the last 90 days. Details: `/escalate show ID`"))
     still_open = sum(row.status == EscalationStatus.OPEN for row in rows)
@@ -149,16 +155,26 @@ def listing(inv: Invocation, board: Board | None) -> Reply:
     return Reply.say(f"{still_open} open escalation{plural} for {who}", *blocks)
 
 
-def escalation_line(inv: Invocation, row: Escalation, keys: dict[int, str], today: date) -> Line:
-    boards = Bold(pair_of(keys, row.from_board_id, row.to_board_id))
+@dataclass(frozen=True)
+class Standing:
+    """What a list's lines share: board keys, today, each escalation's stage start, the ladders."""
+
+    keys: dict[int, str]
+    today: date
+    starts: dict[int, datetime]
+    ladders: dict[int, Ladder]
+
+
+def escalation_line(row: Escalation, at: Standing) -> Line:
+    boards = Bold(pair_of(at.keys, row.from_board_id, row.to_board_id))
     if row.status == EscalationStatus.RESOLVED:
-        when = short_date(calendar.london_date(row.resolved_at or inv.now))
+        when = short_date(calendar.london_date(row.resolved_at or row.opened_at))
         return (record_id(row.id), " ", boards, f" {row.text} · resolved {when}: {row.outcome}")
-    started = ladders.stage_started(row, session=inv.session)
-    waiting = calendar.working_days_between(calendar.london_date(started), today)
+    started = at.starts.get(row.id or 0, row.opened_at)
+    waiting = calendar.working_days_between(calendar.london_date(started), at.today)
     days = f"{waiting} working day{'' if waiting == 1 else 's'} waiting"
-    late = "past its deadline of" if row.stage_deadline < today else "respond by"
-    stage = ladders.stage_label(row, ladders.ladder_of(row, session=inv.session))
+    late = "past its deadline of" if row.stage_deadline < at.today else "respond by"
+    stage = ladders.stage_label(row, at.ladders[row.ladder_id])
     about = f" {row.text} · stage {stage} · {days} · {late} {short_date(row.stage_deadline)}"
     return (record_id(row.id), " ", boards, about)
 

@@ -11,13 +11,13 @@ from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.occurrences import owed_by
-from storage.models import Board, Partnership
+from storage.models import Board, Partnership, Person
 from storage.queries.agenda import open_involving
 from storage.queries.boards import boards_of, keys_of
 from storage.queries.escalations import open_involving as escalations_involving
 from storage.queries.meetings import upcoming
 from storage.queries.partnerships import all_partnerships
-from storage.queries.people import memberships_of, people_with_role
+from storage.queries.people import memberships_of, people_of_boards
 from storage.roles import Role
 from storage.status import Standing
 
@@ -71,15 +71,15 @@ def newcomer(session: Session, partnerships: list[Partnership]) -> list[Block]:
     for partnership in partnerships:
         assert partnership.id is not None
         shown, more = capped(boards_of(partnership.id, session=session), "/boards lists them all.")
-        rows = [board_with_managers(session, board) for board in shown]
+        people = people_of_boards([b.id for b in shown if b.id is not None], session=session)
+        rows = [board_with_managers(board, people.get(board.id or 0, [])) for board in shown]
         blocks += [lines((Bold(partnership.name),), *rows), *more]
     blocks += [lines(GET_A_ROLE), context(("Commands: ", *commands_line()))]
     return blocks
 
 
-def board_with_managers(session: Session, board: Board) -> Line:
-    assert board.id is not None
-    managers = people_with_role(board.id, Role.BUSINESS_MANAGER, session=session)
+def board_with_managers(board: Board, people: list[tuple[Person, Role]]) -> Line:
+    managers = [person for person, held in people if held == Role.BUSINESS_MANAGER]
     said: Line = (", business manager ",) if managers else ()
     for number, person in enumerate(managers):
         said += (", " if number else "", Mention(person.slack_user_id))

@@ -149,7 +149,7 @@ class MinuteShare(SQLModel, table=True):
 class AgendaRequest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", index=True)
-    from_board_id: int = Field(foreign_key="board.id")
+    from_board_id: int = Field(foreign_key="board.id", index=True)
     to_board_id: int = Field(foreign_key="board.id", index=True)
     text: str = Field(max_length=500)
     status: AgendaStatus = enum_field(AgendaStatus, AgendaStatus.OPEN)
@@ -180,7 +180,7 @@ class Escalation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", index=True)
     ladder_id: int = Field(foreign_key="ladder.id")
-    from_board_id: int = Field(foreign_key="board.id")
+    from_board_id: int = Field(foreign_key="board.id", index=True)
     to_board_id: int = Field(foreign_key="board.id", index=True)
     text: str = Field(max_length=500)
     stage: int = 1

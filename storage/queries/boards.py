@@ -90,6 +90,27 @@ def sharing(board: Board, *, session: Session) -> list[tuple[Board, Partnership]
     return [(other, partnership) for other, partnership in session.exec(query)]
 
 
+def sharing_each(
+    boards: Iterable[Board], *, session: Session
+) -> dict[int, list[tuple[Board, Partnership]]]:
+    """`sharing` for many boards in one query: board id -> the other partnerships' boards."""
+    mine = {b.id: b for b in boards if b.id is not None}
+    found: dict[int, list[tuple[Board, Partnership]]] = {board_id: [] for board_id in mine}
+    bodies = sorted({b.body_id for b in mine.values()})
+    query = (
+        select(Board, Partnership)
+        .join(Partnership, col(Partnership.id) == col(Board.partnership_id))
+        .where(col(Board.body_id).in_(bodies), IN_FORCE)
+        .order_by(col(Partnership.key))
+    )
+    rows = list(session.exec(query)) if bodies else []
+    for board_id, board in mine.items():
+        found[board_id] = [
+            (b, p) for b, p in rows if b.body_id == board.body_id and b.id != board_id
+        ]
+    return found
+
+
 def same_body_ids(board_id: int) -> Any:
     """A subquery of the ids of every board (of any partnership) naming this board's body."""
     body = select(Board.body_id).where(Board.id == board_id).scalar_subquery()

@@ -81,6 +81,30 @@ def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Ro
     return [(p, Role(role)) for p, role in session.exec(query)]
 
 
+def people_of_boards(
+    board_ids: Iterable[int], *, session: Session
+) -> dict[int, list[tuple[Person, Role]]]:
+    """`people_of_board` for many boards in one query: every board id given is a key; a shared
+    board's people are those of its body."""
+    ids = sorted(set(board_ids))
+    found: dict[int, list[tuple[Person, Role]]] = {board_id: [] for board_id in ids}
+    for chunk in chunks(ids):
+        held_on = aliased(Board)  # a role held through any row of the board's body
+        query = (
+            select(Person, Membership.role, Board.id)
+            .join(Membership, col(Membership.person_id) == col(Person.id))
+            .join(held_on, col(held_on.id) == col(Membership.board_id))
+            .join(Board, col(Board.body_id) == col(held_on.body_id))
+            .where(col(Board.id).in_(chunk))
+            .order_by(col(Membership.role), col(Person.id))
+            .distinct()
+        )
+        for person, role, board_id in session.exec(query):
+            if board_id is not None:
+                found[board_id].append((person, Role(role)))
+    return found
+
+
 def people_with_role(board_id: int, role: Role, *, session: Session) -> list[Person]:
     return [person for person, held in people_of_board(board_id, session=session) if held == role]
 
