@@ -81,13 +81,7 @@ def boards_with_key(
 
 def sharing(board: Board, *, session: Session) -> list[tuple[Board, Partnership]]:
     """The other partnerships' boards in force that name the same body, by partnership key."""
-    query = (
-        select(Board, Partnership)
-        .join(Partnership, col(Partnership.id) == col(Board.partnership_id))
-        .where(Board.body_id == board.body_id, Board.id != board.id, IN_FORCE)
-        .order_by(col(Partnership.key))
-    )
-    return [(other, partnership) for other, partnership in session.exec(query)]
+    return sharing_each([board], session=session).get(board.id or 0, [])
 
 
 def sharing_each(
