@@ -77,13 +77,22 @@ class Caller:
     user_id: str
     channel_id: str = ""
     trigger_id: str | None = None
+    team_id: str | None = None  # the workspace it came from: only its partnerships answer
 
     @classmethod
     def of(cls, body: Json) -> Caller:
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
         channel = channel or (body.get("container") or {}).get("channel_id")
-        return cls(str(user or ""), str(channel or ""), body.get("trigger_id"))
+        return cls(str(user or ""), str(channel or ""), body.get("trigger_id"), team_of(body))
+
+
+def team_of(body: Json) -> str | None:
+    """The workspace of any Slack payload: a slash command's or event's team_id, an
+    interaction's team (or, from an org-wide install, the person's own team)."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    team = team or (body.get("user") or {}).get("team_id")
+    return str(team) if team else None
 
 
 def refusal(refused: BoardbotError, hint: str | None = None) -> Reply:
@@ -124,7 +133,8 @@ class Dispatcher:
                 except IntegrityError:
                     raise Repeated(once) from None
             user, channel, trigger = caller.user_id, caller.channel_id, caller.trigger_id
-            return work(Invocation(session, user, channel, self.now(), trigger, self.public_url))
+            now, url, team = self.now(), self.public_url, caller.team_id
+            return work(Invocation(session, user, channel, now, trigger, url, team_id=team))
 
     def run(self, caller: Caller, work: Work, *, what: str, hint: str | None = None) -> Reply:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,7 +36,11 @@ ROLE_LIST = ROLE_NAMES
 HINTS: dict[str, str] = {
     "partnership": "a bundled protocol name such as rutland, or the path of a protocol file",
     "boards": "board keys, each {channel: C0HWB, people: {U0HWBCHAIR: chair}}",
-    "people": f"Slack user ids and their roles, e.g. {{U0HWBCHAIR: chair}}; roles: {ROLE_LIST}",
+    "people": (
+        "Slack user ids (or e-mail addresses) and their roles, e.g. {U0HWBCHAIR: chair}; "
+        f"roles: {ROLE_LIST}"
+    ),
+    "team": "the Slack workspace's team id, e.g. T0123ABCD",
 }
 
 
@@ -66,8 +71,19 @@ def _string_keys(value: object) -> object:
     return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
 
-ChannelId = Annotated[str, _slack_id(r"^[CG][A-Z0-9]{2,}$", "channel", "C0123ABCD")]
-UserId = Annotated[str, _slack_id(r"^[UW][A-Z0-9]{2,}$", "user", "U0123ABCD")]
+ChannelId = Annotated[
+    str,
+    _slack_id(
+        r"^([CG][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$", "channel", "C0123ABCD, or #its-name"
+    ),
+]
+UserId = Annotated[
+    str,
+    _slack_id(
+        r"^([UW][A-Z0-9]{2,}|[^@\s]+@[^@\s]+\.[^@\s]+)$", "user", "U0123ABCD, or their e-mail"
+    ),
+]
+TeamId = Annotated[str, _slack_id(r"^T[A-Z0-9]{2,}$", "team", "T0123ABCD")]
 Roles = Annotated[tuple[Role, ...], BeforeValidator(_roles)]
 People = Annotated[dict[UserId, Roles], BeforeValidator(_string_keys)]
 
@@ -83,13 +99,28 @@ Boards = Annotated[dict[str, BoardBinding], BeforeValidator(_string_keys)]
 
 
 class SetupFile(Strict):
-    """`boardbot setup apply FILE`: which partnership, its digest channel, its boards."""
+    """`boardbot setup apply FILE`: which workspace and partnership, its digest channel, its
+    boards. Channels may be written `#name` and people as e-mail addresses: `resolve_names`
+    turns them into ids through Slack before the file is applied."""
 
     partnership: str = Field(min_length=1, max_length=500)
     digest_channel: ChannelId | None = None
     boards: Boards = Field(default_factory=dict)
+    team: TeamId | None = None  # written first in a file, by convention
     _protocol: Protocol | None = PrivateAttr(default=None)
     _key: str = PrivateAttr(default="")
+    _source: YamlSource | None = PrivateAttr(default=None)
+
+    def line_of(self, *loc: str) -> int:
+        """The line in the file of a field (1 when the file was not read from text)."""
+        return self._source.line_of(loc) if self._source is not None else 1
+
+    @property
+    def names(self) -> bool:
+        """True when a channel is written `#name` or a person as an e-mail address."""
+        channels = [self.digest_channel, *(b.channel for b in self.boards.values())]
+        people = [user for b in self.boards.values() for user in b.people]
+        return any(c and c.startswith("#") for c in channels) or any("@" in u for u in people)
 
     @property
     def protocol(self) -> Protocol | None:
@@ -137,7 +168,65 @@ def parse_setup(
         raise SetupInvalid(filename, sorted(problems, key=lambda p: p.line))
     setup._protocol = resolved[0]
     setup._key = resolved[0].partnership.key if resolved[0] else name
+    setup._source = source
     return setup
+
+
+class Directory(typing.Protocol):
+    """A workspace's channels by name and people by e-mail (bot/slack_directory.py asks Slack)."""
+
+    def channel_id(self, name: str) -> str | None:
+        """The id of the channel `name` (without its #), or None when there is none."""
+        ...
+
+    def user_id(self, email: str) -> str | None:
+        """The id of the person with this e-mail address, or None when there is none."""
+        ...
+
+
+def resolve_names(setup: SetupFile, directory: Directory, filename: str) -> SetupFile:
+    """The file with every `#channel` and e-mail address replaced by its Slack id; each one the
+    workspace does not have is a FILE:LINE: problem, and nothing is applied."""
+    problems: list[Problem] = []
+
+    def channel(value: str | None, *loc: str) -> str | None:
+        if not value or not value.startswith("#"):
+            return value
+        found = directory.channel_id(value[1:])
+        if found is None:
+            problems.append(Problem(setup.line_of(*loc), ".".join(loc), no_channel(value)))
+        return found or value
+
+    def person(value: str, *loc: str) -> str:
+        if "@" not in value:
+            return value
+        found = directory.user_id(value)
+        if found is None:
+            message = f"no one in this workspace has the e-mail address {value}"
+            problems.append(Problem(setup.line_of(*loc), ".".join(loc), message))
+        return found or value
+
+    boards: dict[str, BoardBinding] = {}
+    for key, binding in setup.boards.items():
+        people: dict[str, tuple[Role, ...]] = {}
+        for user, roles in binding.people.items():
+            user_id = person(user, "boards", key, "people", user)
+            people[user_id] = tuple(dict.fromkeys([*people.get(user_id, ()), *roles]))
+        bound = channel(binding.channel, "boards", key, "channel")
+        boards[key] = BoardBinding.model_construct(channel=bound, people=people)
+    digest = channel(setup.digest_channel, "digest_channel")
+    if problems:
+        raise SetupInvalid(filename, sorted(problems, key=lambda p: p.line))
+    resolved = setup.model_copy(update={"digest_channel": digest, "boards": boards})
+    resolved._protocol, resolved._key, resolved._source = setup.protocol, setup._key, setup._source
+    return resolved
+
+
+def no_channel(name: str) -> str:
+    return (
+        f"no channel called {name} that boardbot can see in this workspace; check the name, "
+        f"or for a private channel /invite boardbot to it first"
+    )
 
 
 def _source(text: str, filename: str) -> YamlSource:
@@ -235,7 +324,13 @@ class _Changes:
 
 
 def apply_setup(
-    setup: SetupFile, *, session: Session, now: datetime, actor: str = "cli"
+    setup: SetupFile,
+    *,
+    session: Session,
+    now: datetime,
+    actor: str = "cli",
+    team_id: str | None = None,
+    enterprise_id: str | None = None,
 ) -> SetupReport:
     """Make the database say what the file says; idempotent, audited, in the caller's transaction.
 
@@ -243,7 +338,13 @@ def apply_setup(
     board in the file, the channel and the roles become exactly the file's; other boards stay.
     A channel that is already another partnership's board of the same kind makes the two one
     board: its people are then set for both, and the report names the other partnerships.
+    `team_id` (else the file's `team:`) is the workspace the partnership belongs to: one not yet
+    bound is bound to it, one bound to another workspace is refused. Channels and people must be
+    ids by now (`resolve_names`).
     """
+    team = team_id or setup.team
+    if setup.team and team != setup.team:
+        raise BoardbotError(f"team: the file is for {setup.team}, not this workspace ({team})")
     report = SetupReport(setup.partnership_key)
     partnership = partnership_by_key(setup.partnership_key, session=session)
     if partnership is None:
@@ -254,8 +355,18 @@ def apply_setup(
         session.flush()
         partnership = partnership_by_key(setup.partnership_key, session=session)
     assert partnership is not None and partnership.id is not None
+    if team and partnership.team_id not in (None, team):
+        raise BoardbotError(
+            f"partnership '{partnership.key}' belongs to another Slack workspace; "
+            "each partnership belongs to one"
+        )
     bound = _boards_of(setup, partnership.id, session)
     change = _Changes(Auditor(session, now, actor, partnership.id), report)
+    if team and partnership.team_id is None:
+        partnership.team_id, partnership.enterprise_id = team, enterprise_id
+        fields = {"team_id": team, "enterprise_id": enterprise_id}
+        said = f"{partnership.key}: workspace none -> {team}"
+        change(said, "partnership.workspace_set", partnership, {"team_id": None}, fields)
     if partnership.digest_channel != setup.digest_channel:
         before = partnership.digest_channel
         partnership.digest_channel = setup.digest_channel

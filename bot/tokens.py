@@ -16,10 +16,11 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
 
+from bot.canvas import SlackCanvasKeeper
 from bot.oauth import installation_store
 from bot.sender import SlackSender
 from bot.settings import Settings
-from bot.slack_client import CLOCK_CALL_TIMEOUT, client_for
+from bot.slack_client import CLOCK_CALL_TIMEOUT, client_for, clock_client
 from schedules.sending import Delivery, LookupFailed
 from storage.models import OutboxPrompt
 
@@ -119,3 +120,35 @@ class TeamSender:
     def check(self) -> str | None:
         sender = self.sender()
         return NOT_INSTALLED if sender is None else sender.check()
+
+
+class TeamSenders:
+    """The clock's senders (and canvas keepers) when workspaces install boardbot by OAuth: one
+    per workspace, each with its own installation's token (schedules/clock.py sends a round per
+    workspace)."""
+
+    def __init__(self, provider: TokenProvider, client: Callable[[str], WebClient]) -> None:
+        self.provider, self.client = provider, client
+        self._teams: dict[tuple[str, str | None], TeamSender] = {}
+
+    def for_team(self, team_id: str, enterprise_id: str | None = None) -> TeamSender:
+        key = (team_id, enterprise_id)
+        if key not in self._teams:
+            self._teams[key] = TeamSender(self.provider, self.client, team_id, enterprise_id)
+        return self._teams[key]
+
+    def keeper_for(
+        self, team_id: str, enterprise_id: str | None = None
+    ) -> SlackCanvasKeeper | None:
+        """The workspace's tracker canvases, with its current token (None without one)."""
+        sender = self.for_team(team_id, enterprise_id).sender()
+        return SlackCanvasKeeper(sender.client) if sender is not None else None
+
+
+def clock_senders(settings: Settings, engine: Engine) -> SlackSender | TeamSenders:
+    """SLACK_BOT_TOKEN's one sender (exactly as a single workspace always was), or a sender per
+    installed workspace (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)."""
+    if settings.installed_by_oauth:
+        return TeamSenders(token_provider(settings, engine), clock_clients(settings))
+    settings.require("SLACK_BOT_TOKEN")
+    return SlackSender(clock_client(settings))

@@ -17,9 +17,9 @@ from storage.models import AuditEntry, Board, Partnership
 from storage.queries.audit import Auditor
 from storage.queries.boards import board_by_key, boards_by_channel, boards_of, boards_with_key
 from storage.queries.partnerships import (
-    all_partnerships,
     partnership_by_key,
     partnerships_by_digest_channel,
+    partnerships_in_workspace,
 )
 from storage.queries.people import memberships_of, roles_on
 from storage.queries.records import Row, record_in_partnership
@@ -40,6 +40,9 @@ class Invocation:
     now: datetime
     trigger_id: str | None = None
     public_url: str | None = None  # BOARDBOT_PUBLIC_URL, for links to boardbot's own pages
+    # The Slack workspace asking: only its partnerships (and not-yet-bound ones) answer; every
+    # record named by id is looked up within the partnership resolved here.
+    team_id: str | None = None
     _partnership: Partnership | None = field(default=None, repr=False)
 
     @property
@@ -60,24 +63,31 @@ class Invocation:
         return Auditor(self.session, self.now, self.user_id, self.partnership_id).record
 
 
+def visible(inv: Invocation) -> list[Partnership]:
+    """The asking workspace's partnerships (and those not yet bound to one)."""
+    return partnerships_in_workspace(inv.team_id, session=inv.session)
+
+
 def channel_partnerships(inv: Invocation) -> set[int]:
     """The partnerships whose board (a shared board: several) or digest this channel is."""
     session = inv.session
     found = {b.partnership_id for b in boards_by_channel(inv.channel_id, session=session)}
-    return found | {
-        p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id
-    }
+    found |= {p.id for p in partnerships_by_digest_channel(inv.channel_id, session=session) if p.id}
+    return found & {p.id for p in visible(inv)}
 
 
 def person_partnerships(inv: Invocation) -> set[int]:
-    return {b.partnership_id for b, _ in memberships_of(inv.user_id, session=inv.session)}
+    found = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=inv.session)}
+    return found & {p.id for p in visible(inv)}
 
 
 def resolve_partnership(inv: Invocation) -> Partnership:
-    """The partnership of the channel, else of the person's boards, else the only one set up.
-    In a shared board's channel, the one of its partnerships the person is in, if only one."""
+    """The partnership of the channel, else of the person's boards, else the only one set up;
+    only ever one of the asking workspace's partnerships (a board key, record id, button value
+    or form's metadata from another workspace is then simply not found in it). In a shared
+    board's channel, the one of its partnerships the person is in, if only one."""
     from_channel, from_person = channel_partnerships(inv), person_partnerships(inv)
-    everything = all_partnerships(session=inv.session)
+    everything = visible(inv)
     shared = from_channel & from_person if len(from_channel) > 1 else set()
     for candidates in (from_channel, shared, from_person, {p.id for p in everything}):
         if len(candidates) == 1:
@@ -112,13 +122,16 @@ def board_arg(inv: Invocation, token: str, *, usage: str | None = None) -> Board
     session = inv.session
     match, qualified = CHANNEL.match(token), QUALIFIED.match(token)
     if match:
-        found = boards_by_channel(match.group(1), session=session)
+        seen = {p.id for p in visible(inv)}
+        here = boards_by_channel(match.group(1), session=session)
+        found = [b for b in here if b.partnership_id in seen]
         if not found:
             raise BoardbotError(f"{token} is not linked to a board", usage=usage)
         return _settle(inv, _one(inv, token, found, usage), usage)
     if qualified:
         partnership = partnership_by_key(qualified.group(1).lower(), session=session)
-        pid = partnership.id if partnership else None
+        seen = {p.id for p in visible(inv)}
+        pid = partnership.id if partnership and partnership.id in seen else None
         board = board_by_key(pid, qualified.group(2), session=session) if pid else None
         if board is None:
             raise BoardbotError(f"no board called '{token}'; {_known(inv)}", usage=usage)
@@ -146,7 +159,7 @@ def _one(inv: Invocation, token: str, found: list[Board], usage: str | None) -> 
             return mine[0]
     if len(found) == 1:
         return found[0]
-    keys = {p.id: p.key for p in all_partnerships(session=inv.session)}
+    keys = {p.id: p.key for p in visible(inv)}
     forms = ", ".join(f"{keys[b.partnership_id]}:{b.key}" for b in found)
     raise BoardbotError(
         f"'{token}' names a board in more than one of your partnerships; write one of {forms}",
@@ -157,8 +170,7 @@ def _one(inv: Invocation, token: str, found: list[Board], usage: str | None) -> 
 def _settle(inv: Invocation, board: Board, usage: str | None) -> Board:
     """The board's partnership becomes the command's; a board of another one is refused."""
     if inv._partnership is None:
-        everything = all_partnerships(session=inv.session)
-        inv._partnership = next(p for p in everything if p.id == board.partnership_id)
+        inv._partnership = next(p for p in visible(inv) if p.id == board.partnership_id)
     elif inv._partnership.id != board.partnership_id:
         raise BoardbotError(
             f"{board.key.upper()} is a board of another partnership than "
@@ -176,7 +188,7 @@ def _known(inv: Invocation) -> str:
     except BoardbotError:
         keys = [
             f"{p.key}:{b.key}"
-            for p in all_partnerships(session=inv.session)
+            for p in visible(inv)
             if p.id in channel_partnerships(inv) | person_partnerships(inv)
             for b in boards_of(p.id, session=inv.session)
         ]
@@ -214,8 +226,7 @@ def record_arg(
         found = record_in_partnership(model, number, pid, session=inv.session)
         if found is not None:
             if inv._partnership is None:
-                everything = all_partnerships(session=inv.session)
-                inv._partnership = next(p for p in everything if p.id == pid)
+                inv._partnership = next(p for p in visible(inv) if p.id == pid)
             return found
     raise BoardbotError(missing.format(number=number), usage=usage)
 

@@ -16,7 +16,7 @@ from storage.queries.agenda import open_involving
 from storage.queries.boards import boards_of, keys_of
 from storage.queries.escalations import open_involving as escalations_involving
 from storage.queries.meetings import upcoming
-from storage.queries.partnerships import all_partnerships
+from storage.queries.partnerships import partnerships_in_workspace
 from storage.queries.people import memberships_of, people_of_boards
 from storage.roles import Role
 from storage.status import Standing
@@ -31,7 +31,7 @@ Held = dict[int, tuple[Board, list[str]]]  # board id -> (board, the viewer's ro
 
 
 def home_blocks(inv: Invocation) -> list[Block]:
-    partnerships = all_partnerships(session=inv.session)
+    partnerships = partnerships_in_workspace(inv.team_id, session=inv.session)
     if not partnerships:
         return not_set_up()
     held: dict[int, Held] = {}
@@ -39,6 +39,8 @@ def home_blocks(inv: Invocation) -> list[Block]:
         assert board.id is not None
         mine = held.setdefault(board.partnership_id, {})
         mine.setdefault(board.id, (board, []))[1].append(role)
+    visible = {p.id for p in partnerships}
+    held = {pid: boards for pid, boards in held.items() if pid in visible}
     if not held:
         return newcomer(inv.session, partnerships)
     blocks: list[Block] = []

@@ -13,7 +13,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -59,6 +59,15 @@ class CanvasKeeper(Protocol):
         ...
 
 
+@runtime_checkable
+class Keepers(Protocol):
+    """Each workspace its own keeper (workspaces that installed boardbot by OAuth)."""
+
+    def keeper_for(self, team_id: str, enterprise_id: str | None = None) -> CanvasKeeper | None:
+        """The workspace's keeper, or None when it has no token."""
+        ...
+
+
 @dataclass(frozen=True)
 class Content:
     inputs: str
@@ -69,10 +78,13 @@ class Content:
         return hashlib.sha256((self.markdown or "").encode("utf-8")).hexdigest()
 
 
-def refresh_trackers(engine: Engine, now: datetime, keeper: CanvasKeeper) -> int:
-    """Refresh every digest channel's canvas that changed; returns how many were drawn."""
+def refresh_trackers(
+    engine: Engine, now: datetime, keeper: CanvasKeeper, *, team_id: str | None = None
+) -> int:
+    """Refresh every digest channel's canvas that changed (with `team_id`, of that workspace's
+    partnerships only); returns how many were drawn."""
     with Session(engine) as session:
-        channels = digest_channels(session=session)
+        channels = digest_channels(session=session, team_id=team_id)
     drawn = 0
     for channel, partnership_ids in channels.items():
         try:

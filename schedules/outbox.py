@@ -81,9 +81,11 @@ def release(row: OutboxPrompt) -> None:
     row.status, row.attempts = PENDING, max(0, row.attempts - 1)
 
 
-def stale_claims(now: datetime, *, session: Session) -> list[OutboxPrompt]:
-    """Rows in flight longer than STALE_CLAIM, oldest claim first."""
-    return outbox.claimed_before(now - STALE_CLAIM, session=session)
+def stale_claims(
+    now: datetime, *, session: Session, team_id: str | None = None
+) -> list[OutboxPrompt]:
+    """Rows in flight longer than STALE_CLAIM, oldest claim first (of one workspace's)."""
+    return outbox.claimed_before(now - STALE_CLAIM, session=session, team_id=team_id)
 
 
 def mark_sent(row: OutboxPrompt, channel: str, ts: str, now: datetime) -> None:

@@ -32,6 +32,9 @@ class SendingRound:
     sender: Sender
     report: TickReport
     budget: SlackBudget
+    # The one workspace this round sends for (each workspace its own token); None: every
+    # prompt, with the one token from the environment.
+    team_id: str | None = None
     refusal: str | None = None  # why Slack refuses the token, once known this tick
     slowed: bool = False  # Slack answered 429: nothing more this tick
     _open: bool | None = field(default=None, init=False)
@@ -45,7 +48,8 @@ class SendingRound:
         the channel, then mark it sent or send it again. A row whose look-up keeps failing
         fails a day after its claim, with the reason."""
         with Session(self.engine) as session:
-            ids = [row.id for row in outbox.stale_claims(self.now, session=session)]
+            stale = outbox.stale_claims(self.now, session=session, team_id=self.team_id)
+            ids = [row.id for row in stale]
         fresh: dict[str, int] = {}
         for prompt_id in ids:
             if self.budget.spent and self.workspace_open():
@@ -101,7 +105,7 @@ class SendingRound:
 
     def send_due(self) -> None:
         with Session(self.engine) as session:
-            ids = due_ids(self.now, session=session)
+            ids = due_ids(self.now, session=session, team_id=self.team_id)
         for index, prompt_id in enumerate(ids):
             if self.slowed or self.budget.spent or not self.workspace_open():
                 self.report.left += len(ids) - index

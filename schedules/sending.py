@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from storage.models import OutboxPrompt
 
@@ -58,6 +58,15 @@ class Sender(Protocol):
 
     def check(self) -> str | None:
         """None when Slack accepts the token again; otherwise why not."""
+        ...
+
+
+@runtime_checkable
+class Senders(Protocol):
+    """Each workspace its own sender (workspaces that installed boardbot by OAuth)."""
+
+    def for_team(self, team_id: str, enterprise_id: str | None = None) -> Sender:
+        """The sender of the workspace `team_id` (of the Enterprise Grid org `enterprise_id`)."""
         ...
 
 

@@ -27,8 +27,25 @@ def alembic_config(url: str | None) -> Config:
     return config
 
 
-def upgrade(url: str | None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+TEAM_REVISION = "0012"  # the migration that gives every partnership its workspace
+
+
+def upgrade(url: str | None, revision: str = "head", *, team: str | None = None) -> None:
+    """Migrate to `revision`; `team` is the workspace existing partnerships are assigned to."""
+    config = alembic_config(url)
+    config.attributes["boardbot_team"] = team
+    command.upgrade(config, revision)
+
+
+def assigns_workspaces(engine: Engine, revision: str = "head") -> bool:
+    """True when upgrading to `revision` runs the migration that assigns partnerships a
+    workspace, on a database that already has tables (so it may hold partnerships)."""
+    current = current_revision(engine)
+    if current is None:
+        return False
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    pending = {s.revision for s in scripts.iterate_revisions(revision, current)}
+    return TEAM_REVISION in pending
 
 
 def downgrade(url: str | None, revision: str) -> None:

@@ -31,6 +31,10 @@ class Partnership(SQLModel, table=True):
     digest_channel: str | None = Field(default=None, max_length=40)
     loaded_at: datetime = utc_field()
     materialised_on: date | None = None  # the London day occurrences were last made
+    # The Slack workspace (team id) it belongs to; None only before it is bound to one (a
+    # single-workspace deployment's partnerships from before workspaces were recorded).
+    team_id: str | None = Field(default=None, max_length=40, index=True)
+    enterprise_id: str | None = Field(default=None, max_length=40)  # its Enterprise Grid org
 
 
 class Body(SQLModel, table=True):

@@ -17,6 +17,7 @@ from bot.cli import sandbox as _sandbox  # noqa: F401
 from bot.cli import setup as _setup  # noqa: F401
 from bot.cli import simulate as _simulate  # noqa: F401
 from bot.cli import slack as _slack  # noqa: F401
+from bot.cli import workspaces as _workspaces  # noqa: F401
 from bot.cli.common import app, run_app
 
 

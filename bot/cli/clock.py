@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from bot.canvas import SlackCanvasKeeper
     from bot.sender import SlackSender
     from bot.settings import Settings
-    from schedules.clock import QuietHours, TickReport
+    from bot.tokens import TeamSenders
+    from schedules.clock import QuietHours, Sender, TickReport
+    from storage.models import Partnership
 
 log = logging.getLogger(__name__)
 TICK_MINUTES = 5
@@ -55,13 +57,15 @@ def clock_command(
 ) -> None:
     """The clock process: a tick every few minutes and the Monday digest (exactly one clock)."""
     from bot.canvas import SlackCanvasKeeper
+    from bot.sender import SlackSender
+    from bot.tokens import clock_senders
     from schedules.clock import tick
 
     config = settings()
-    config.require("SLACK_BOT_TOKEN")
     db = engine(config)
-    sender = clock_sender(config)
-    keeper = SlackCanvasKeeper(sender.client)
+    sender = clock_senders(config, db)
+    # The tracker canvases: with the one token from the environment, or each workspace's own.
+    keeper = SlackCanvasKeeper(sender.client) if isinstance(sender, SlackSender) else sender
     if run_once:
         report = tick(
             db,
@@ -82,11 +86,20 @@ def clock_command(
     run_scheduler(db, sender, quiet_hours(config), keep(config), keeper)
 
 
-def clock_sender(config: Settings) -> SlackSender:
+def clock_sender(config: Settings, db: Engine, partnership: Partnership) -> Sender:
+    """The sender for one partnership's workspace."""
     from bot.sender import SlackSender
-    from bot.slack_client import clock_client
+    from bot.tokens import clock_senders
 
-    return SlackSender(clock_client(config))
+    senders = clock_senders(config, db)
+    if isinstance(senders, SlackSender):
+        return senders
+    if partnership.team_id is None:
+        raise BoardbotError(
+            f"partnership '{partnership.key}' has no workspace yet; `boardbot setup apply` with "
+            "team: T… binds it to one"
+        )
+    return senders.for_team(partnership.team_id, partnership.enterprise_id)
 
 
 def troubles(report: TickReport) -> list[str]:
@@ -106,10 +119,10 @@ def keep(config: Settings) -> timedelta:
 
 def run_scheduler(
     db: Engine,
-    sender: SlackSender,
+    sender: SlackSender | TeamSenders,
     quiet: QuietHours,
     retention: timedelta,
-    keeper: SlackCanvasKeeper | None = None,
+    keeper: SlackCanvasKeeper | TeamSenders | None = None,
 ) -> None:
     import signal
     from zoneinfo import ZoneInfo
@@ -247,7 +260,7 @@ def digest_command(
     from storage.queries.partnerships import all_partnerships, partnership_by_key
 
     config = settings()
-    if post:
+    if post and not config.installed_by_oauth:
         config.require("SLACK_BOT_TOKEN")  # before anything is queued
     now = parse_at(at if at is None or "T" in at else f"{at}T09:00:00")
     db = engine(config)
@@ -266,8 +279,9 @@ def digest_command(
         outbox.record([entry], now, session=session)
         row_id = id_of_key(entry.key, session=session)
         assert row_id is not None
+        sender = clock_sender(config, db, partnership)
     report = TickReport()
-    send_one(db, row_id, calendar.utcnow(), clock_sender(config), report)
+    send_one(db, row_id, calendar.utcnow(), sender, report)
     if report.sent:
         typer.echo(f"digest posted to {entry.recipient}")
     elif report.paused:

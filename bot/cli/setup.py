@@ -11,8 +11,11 @@ from bot.cli.common import PARTNERSHIP, app, engine, settings, subcommands
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from bot.settings import Settings
     from bot.setup_file import SetupFile
 
 setup_app = subcommands("Bind a partnership to a Slack workspace: channels and roles.")
@@ -23,20 +26,103 @@ app.add_typer(setup_app, name="setup")
 def setup_apply(file: Path = typer.Argument(..., metavar="FILE", hidden=True)) -> None:
     """Make the database match the setup FILE; running it again changes nothing.
 
-    FILE names the partnership, its digest_channel and each board's channel and people. A bad
-    file exits 2 with FILE:LINE: field: problem lines on stderr, and nothing is written.
+    FILE names the workspace (team: T…, required when several have installed boardbot), the
+    partnership, its digest_channel and each board's channel and people; a channel may be written
+    #its-name and a person as their e-mail address, which Slack is asked for. A bad file exits 2
+    with FILE:LINE: field: problem lines on stderr, and nothing is written.
     """
-    from bot.setup_file import apply_setup, parse_setup
+    from bot.setup_file import apply_setup, parse_setup, resolve_names
+    from bot.slack_directory import SlackDirectory
     from schedules.calendar import utcnow
     from schedules.protocol.loader import read_file
     from storage.db import transaction
 
     text = read_file(file, "setup files")
     config = settings()
-    with transaction(engine(config)) as session:
+    db = engine(config)
+    with transaction(db) as session:
         setup = parse_setup(text, str(file), session=session)
-        report = apply_setup(setup, session=session, now=utcnow(), actor="cli")
+        team, org = workspace_of(setup, str(file), config, session=session)
+        if setup.names:
+            client = team_client(config, db, team, org)
+            setup = resolve_names(setup, SlackDirectory(client), str(file))
+        report = apply_setup(
+            setup, session=session, now=utcnow(), actor="cli", team_id=team, enterprise_id=org
+        )
     typer.echo(report.render())
+
+
+def workspace_of(
+    setup: SetupFile, filename: str, config: Settings, *, session: Session
+) -> tuple[str | None, str | None]:
+    """The workspace (team id, Enterprise Grid org) the file is applied to.
+
+    Installed by OAuth: the file's `team:`, which must have installed boardbot; without one, the
+    only workspace installed. With SLACK_BOT_TOKEN: the file's `team:`, if any, which must be
+    the token's own workspace."""
+    from bot.setup_file import SetupInvalid
+    from schedules.protocol.yamlsource import Problem
+    from storage.queries.workspaces import installed_workspaces
+
+    def refuse(message: str) -> SetupInvalid:
+        return SetupInvalid(filename, [Problem(setup.line_of("team"), "team", message)])
+
+    if not config.installed_by_oauth:
+        if setup.team and config.slack_bot_token:
+            token_team = bot_token_team(config)
+            if setup.team != token_team:
+                raise refuse(
+                    f"{setup.team} is not the workspace of SLACK_BOT_TOKEN ({token_team}); "
+                    "boardbot is installed there only"
+                )
+        return setup.team, None
+    installed = {w.team_id: w for w in installed_workspaces(session=session) if w.team_id}
+    names = ", ".join(sorted(installed)) or "none yet: install boardbot through /slack/install"
+    if setup.team is None:
+        if len(installed) == 1:
+            (only,) = installed.values()
+            return only.team_id, only.enterprise_id
+        raise refuse(
+            "required: name the Slack workspace this partnership belongs to, e.g. team: "
+            f"T0123ABCD (installed workspaces: {names})"
+        )
+    if setup.team not in installed:
+        raise refuse(
+            f"{setup.team} has not installed boardbot; installed workspaces: {names} "
+            "(`boardbot workspaces` lists them)"
+        )
+    return setup.team, installed[setup.team].enterprise_id
+
+
+def bot_token_team(config: Settings) -> str:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack_client import make_client
+
+    try:
+        return str(make_client(config).auth_test()["team_id"])
+    except SlackApiError as exc:
+        raise BoardbotError(
+            f"Slack refuses SLACK_BOT_TOKEN ({exc.response.get('error')}); nothing was applied"
+        ) from None
+    except OSError as exc:
+        raise BoardbotError(f"could not reach Slack ({type(exc).__name__})") from None
+
+
+def team_client(config: Settings, db: Engine, team: str | None, org: str | None) -> WebClient:
+    """A client with the workspace's bot token, to look names and e-mail addresses up."""
+    from bot.slack_client import make_client
+    from bot.tokens import token_provider
+
+    client = make_client(config)
+    if config.installed_by_oauth:
+        token = token_provider(config, db).bot_token(team or "", org)
+        if token is None:
+            raise BoardbotError(f"workspace {team} has no bot token; install boardbot there")
+        client.token = token
+    else:
+        config.require("SLACK_BOT_TOKEN")
+    return client
 
 
 @setup_app.command("show")
@@ -75,7 +161,10 @@ def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
         roles = {user: tuple(names) for user, names in people.items()}
         boards[board.key] = BoardBinding.model_construct(channel=board.channel_id, people=roles)
     return SetupFile.model_construct(
-        partnership=partnership.key, digest_channel=partnership.digest_channel, boards=boards
+        team=partnership.team_id,
+        partnership=partnership.key,
+        digest_channel=partnership.digest_channel,
+        boards=boards,
     )
 
 
@@ -89,7 +178,8 @@ def render_setup(setup: SetupFile) -> str:
     """YAML in the setup file's shape: one role written bare, several as a list."""
     import yaml
 
-    data: dict[str, Any] = {"partnership": setup.partnership}
+    data: dict[str, Any] = {"team": setup.team} if setup.team else {}
+    data["partnership"] = setup.partnership
     if setup.digest_channel:
         data["digest_channel"] = setup.digest_channel
     data["boards"] = {

@@ -119,6 +119,31 @@ def info(ws: SlackState, params: Json) -> Json:
     return {"channel": channel}
 
 
+def conversations_list(ws: SlackState, params: Json) -> Json:
+    """Channels (never DMs), paged by an offset cursor; archived ones unless excluded."""
+    skip_archived = truthy(params.get("exclude_archived"))
+    found = [
+        {**copy.deepcopy(c), "is_channel": True, "is_private": False}
+        for c in ws.channels.values()
+        if not c["is_im"] and not (skip_archived and c["is_archived"])
+    ]
+    limit = min(int(params.get("limit") or 100), 1000)
+    start = int(params.get("cursor") or 0)
+    page, more = found[start : start + limit], start + limit < len(found)
+    return {
+        "channels": page,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
+def users_lookup_by_email(ws: SlackState, params: Json) -> Json:
+    email = str(params.get("email") or "").lower()
+    for user in ws.users.values():
+        if str(user.get("profile", {}).get("email") or "").lower() == email and email:
+            return {"user": copy.deepcopy(user)}
+    raise ApiError("users_not_found")
+
+
 def users_info(ws: SlackState, params: Json) -> Json:
     user_id = str(params.get("user") or "")
     if user_id in ws.users:
@@ -211,6 +236,8 @@ ROUTES: dict[str, Method] = {
     "views.update": views_update,
     "views.publish": views_publish,
     "users.info": users_info,
+    "users.lookupByEmail": users_lookup_by_email,
+    "conversations.list": conversations_list,
     "files.getUploadURLExternal": get_upload_url,
     "files.completeUploadExternal": complete_upload,
     "files.info": file_info,

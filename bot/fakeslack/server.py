@@ -121,10 +121,19 @@ class FakeSlack(Installations, Documents, LoopbackService):
             self._state.channel_entry(channel)["is_member"] = False
 
     def add_user(
-        self, user_id: str, name: str | None = None, *, tz: str = "Europe/London", **extra: Any
+        self,
+        user_id: str,
+        name: str | None = None,
+        *,
+        tz: str = "Europe/London",
+        email: str | None = None,
+        **extra: Any,
     ) -> None:
+        """A person; with `email`, users.lookupByEmail finds them by it."""
         with self._cond:
             user = new_user(user_id, self.team_id, name, tz)
+            if email is not None:
+                user["profile"]["email"] = email
             self._state.users[user_id] = {**user, **extra}
 
     def dm_channel_for(self, user_id: str) -> str:

@@ -8,7 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.answers import Answers
-from bot.dispatch import Caller
+from bot.dispatch import Caller, team_of
 from bot.render import render_home
 from commands.home import home_blocks
 from commands.reply import Message, Reply
@@ -20,7 +20,8 @@ def register(app: App, answers: Answers) -> None:
     @app.event("app_home_opened")
     def on_home(body: Json, event: Json, client: WebClient) -> None:
         if event.get("tab") == "home":
-            caller = Caller(str(event.get("user")), str(event.get("channel") or ""))
+            user, channel = str(event.get("user")), str(event.get("channel") or "")
+            caller = Caller(user, channel, team_id=team_of(body))
             event_id = str(body.get("event_id") or "")
             answers.after_ack(home_once, answers, client, event_id, caller)
 

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, true
 from sqlmodel import Session, col, select
 
-from storage.models import OutboxPrompt, SendingPause
+from storage.models import OutboxPrompt, Partnership, SendingPause
 from storage.status import PromptStatus
 from storage.upsert import insert_if_absent, update_one_if
 
@@ -22,12 +22,25 @@ def record(rows: Sequence[dict[str, Any]], *, session: Session) -> int:
     return insert_if_absent(OutboxPrompt, rows, unique=["key"], session=session)
 
 
-def due_ids(now: datetime, *, session: Session, limit: int = 500) -> list[int]:
-    """Pending prompts whose time has come, in the order they fell due."""
+def in_workspace(team_id: str | None) -> Any:
+    """The prompts of one workspace's partnerships (None: every prompt, one token for all)."""
+    if team_id is None:
+        return true()
+    partnerships = select(Partnership.id).where(Partnership.team_id == team_id)
+    return col(OutboxPrompt.partnership_id).in_(partnerships)
+
+
+def due_ids(
+    now: datetime, *, session: Session, limit: int = 500, team_id: str | None = None
+) -> list[int]:
+    """Pending prompts whose time has come, in the order they fell due; with `team_id`, only
+    that workspace's."""
     query = (
         select(OutboxPrompt.id)
         .where(
-            OutboxPrompt.status == PromptStatus.PENDING, col(OutboxPrompt.next_attempt_at) <= now
+            OutboxPrompt.status == PromptStatus.PENDING,
+            col(OutboxPrompt.next_attempt_at) <= now,
+            in_workspace(team_id),
         )
         .order_by(col(OutboxPrompt.next_attempt_at), col(OutboxPrompt.id))
         .limit(limit)
@@ -48,11 +61,17 @@ def claim(prompt_id: int, now: datetime, *, session: Session) -> bool:
     )
 
 
-def claimed_before(moment: datetime, *, session: Session) -> list[OutboxPrompt]:
-    """Prompts in flight since before `moment`, oldest claim first."""
+def claimed_before(
+    moment: datetime, *, session: Session, team_id: str | None = None
+) -> list[OutboxPrompt]:
+    """Prompts in flight since before `moment`, oldest claim first (of one workspace's)."""
     query = (
         select(OutboxPrompt)
-        .where(OutboxPrompt.status == PromptStatus.SENDING, col(OutboxPrompt.claimed_at) <= moment)
+        .where(
+            OutboxPrompt.status == PromptStatus.SENDING,
+            col(OutboxPrompt.claimed_at) <= moment,
+            in_workspace(team_id),
+        )
         .order_by(col(OutboxPrompt.claimed_at), col(OutboxPrompt.id))
     )
     return list(session.exec(query))

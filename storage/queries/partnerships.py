@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage.models import Partnership
@@ -9,6 +10,25 @@ from storage.models import Partnership
 
 def all_partnerships(*, session: Session) -> list[Partnership]:
     return list(session.exec(select(Partnership).order_by(col(Partnership.key))))
+
+
+def partnerships_in_workspace(team_id: str | None, *, session: Session) -> list[Partnership]:
+    """The partnerships a request from this Slack workspace may see: its own, and any not yet
+    bound to a workspace; every partnership when no workspace is given (the CLI)."""
+    query = select(Partnership).order_by(col(Partnership.key))
+    if team_id is not None:
+        query = query.where(
+            or_(col(Partnership.team_id) == team_id, col(Partnership.team_id).is_(None))
+        )
+    return list(session.exec(query))
+
+
+def partnerships_by_team(*, session: Session) -> dict[str | None, list[Partnership]]:
+    """Every partnership, grouped by its workspace (None: not bound to one yet)."""
+    grouped: dict[str | None, list[Partnership]] = {}
+    for partnership in all_partnerships(session=session):
+        grouped.setdefault(partnership.team_id, []).append(partnership)
+    return grouped
 
 
 def partnership_by_key(key: str, *, session: Session) -> Partnership | None:
@@ -25,11 +45,25 @@ def partnership_keys(*, session: Session) -> list[tuple[int, str]]:
     return [(pid, key) for pid, key in session.exec(query) if pid is not None]
 
 
-def digest_channels(*, session: Session) -> dict[str, list[int]]:
-    """Each digest channel with the partnerships (ids, by key) whose digest goes there."""
+def partnership_workspaces(*, session: Session) -> list[tuple[str, str | None]]:
+    """(team id, Enterprise Grid org) of every workspace that has a partnership."""
+    query = (
+        select(Partnership.team_id, Partnership.enterprise_id)
+        .where(col(Partnership.team_id).is_not(None))
+        .distinct()
+        .order_by(col(Partnership.team_id))
+    )
+    return [(team, org) for team, org in session.exec(query) if team is not None]
+
+
+def digest_channels(*, session: Session, team_id: str | None = None) -> dict[str, list[int]]:
+    """Each digest channel with the partnerships (ids, by key) whose digest goes there; with
+    `team_id`, only that workspace's."""
     query = select(Partnership.id, Partnership.digest_channel).where(
         col(Partnership.digest_channel).is_not(None)
     )
+    if team_id is not None:
+        query = query.where(Partnership.team_id == team_id)
     channels: dict[str, list[int]] = {}
     for partnership_id, channel in session.exec(query.order_by(col(Partnership.key))):
         if channel and partnership_id is not None:

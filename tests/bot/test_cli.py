@@ -196,6 +196,8 @@ def test_bare_commands_print_their_help(boardbot: Boardbot) -> None:
         ["calendar"],
         ["calendar", "url"],
         ["calendar", "revoke"],
+        ["workspaces"],
+        ["workspaces", "remove"],
     ],
     ids=lambda command: " ".join(command) or "boardbot",
 )

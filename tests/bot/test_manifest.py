@@ -23,6 +23,8 @@ NEEDED_SCOPES = {
     "conversations.canvases.create": {"canvases:write"},
     "canvases.edit": {"canvases:write"},
     "conversations.info": {"channels:read", "groups:read"},
+    "conversations.list": {"channels:read", "groups:read"},
+    "users.lookupByEmail": {"users:read.email"},
     "slash commands": {"commands"},
 }
 

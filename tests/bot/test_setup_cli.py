@@ -73,7 +73,7 @@ def test_a_bad_file_exits_two_with_file_line_messages_and_writes_nothing(
     assert result.code == 2
     assert result.err.splitlines() == [
         f"{bad}:2: digest_channel: 'digest' is not a Slack channel id; "
-        "write an id such as C0123ABCD",
+        "write an id such as C0123ABCD, or #its-name",
         f"{bad}:7: boards.lscb: unknown board key 'lscb'; use one of hwb, lrlscb, lrsab",
     ]
     nothing = boardbot("setup", "show", "rutland")

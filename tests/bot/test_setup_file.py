@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
-from bot.setup_file import SetupInvalid, apply_setup, parse_setup
+from bot.setup_file import SetupInvalid, apply_setup, parse_setup, resolve_names
 from schedules.protocol import ProtocolInvalid, load_protocol, parse_protocol
 from schedules.protocol.store import store_protocol
 from storage.errors import BoardbotError
@@ -98,13 +98,13 @@ def test_it_names_an_unknown_board_key_at_its_line_with_the_valid_keys() -> None
             "digest_channel: C0DIGEST",
             "digest_channel: digest",
             "setup.yaml:2: digest_channel: 'digest' is not a Slack channel id; "
-            "write an id such as C0123ABCD",
+            "write an id such as C0123ABCD, or #its-name",
         ),
         (
             "U0HWBBM: business_manager",
             "hwb-manager: business_manager",
             "setup.yaml:6: boards.hwb.people.hwb-manager: 'hwb-manager' is not a Slack user id; "
-            "write an id such as U0123ABCD",
+            "write an id such as U0123ABCD, or their e-mail",
         ),
         (
             "U0HWBCHAIR: chair",
@@ -271,3 +271,59 @@ def test_it_clears_a_channel_or_the_digest_the_file_leaves_out(session: Session)
         "hwb: channel C0HWB -> none",
     ]
     assert session.exec(select(Membership)).all()
+
+
+# -- the workspace, and names resolved ------------------------------------------------------------
+
+
+def test_applying_for_a_workspace_binds_the_partnership_to_it_once(session: Session) -> None:
+    report = apply_setup(parse_setup(SETUP), session=session, now=NOW, team_id="T0RUT")
+    assert "rutland: workspace none -> T0RUT" in report.changes
+    partnership = partnership_by_key("rutland", session=session)
+    assert partnership is not None and partnership.team_id == "T0RUT"
+    again = apply_setup(parse_setup(SETUP), session=session, now=NOW, team_id="T0RUT")
+    assert again.changes == []
+    with pytest.raises(BoardbotError, match="belongs to another Slack workspace"):
+        apply_setup(parse_setup(SETUP), session=session, now=NOW, team_id="T0OTHER")
+
+
+def test_a_file_naming_one_workspace_is_not_applied_for_another(session: Session) -> None:
+    setup = parse_setup("team: T0RUT\n" + SETUP)
+    assert setup.team == "T0RUT" and setup.line_of("team") == 1
+    with pytest.raises(BoardbotError, match="the file is for T0RUT, not this workspace"):
+        apply_setup(setup, session=session, now=NOW, team_id="T0OTHER")
+    assert apply_setup(setup, session=session, now=NOW).changes
+
+
+class Directory:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def channel_id(self, name: str) -> str | None:
+        self.asked.append(f"#{name}")
+        return {"hwb-board": "C0HWB", "board-digest": "C0DIGEST"}.get(name)
+
+    def user_id(self, email: str) -> str | None:
+        self.asked.append(email)
+        return {"hwb-chair@rutland.example": "U0HWBCHAIR"}.get(email)
+
+
+def test_names_and_e_mails_become_ids_and_unknown_ones_are_file_line_problems() -> None:
+    named = (
+        SETUP.replace("digest_channel: C0DIGEST", 'digest_channel: "#board-digest"')
+        .replace("channel: C0HWB", 'channel: "#hwb-board"')
+        .replace("U0HWBCHAIR: chair", "hwb-chair@rutland.example: chair")
+    )
+    setup = parse_setup(named, "setup.yaml")
+    assert setup.names and not parse_setup(SETUP).names
+    resolved = resolve_names(setup, Directory(), "setup.yaml")
+    assert resolved.digest_channel == "C0DIGEST" and resolved.partnership_key == "rutland"
+    assert resolved.boards["hwb"].channel == "C0HWB"
+    assert dict(resolved.boards["hwb"].people) == {
+        "U0HWBCHAIR": ("chair",),
+        "U0HWBBM": ("business_manager",),
+    }
+    wrong = parse_setup(named.replace("#hwb-board", "#gone").replace("hwb-chair@", "x@"), "s.yaml")
+    with pytest.raises(SetupInvalid) as refused:
+        resolve_names(wrong, Directory(), "s.yaml")
+    assert [line.split(":")[1] for line in str(refused.value).splitlines()] == ["5", "6"]

@@ -1,7 +1,7 @@
 """a prompt's outbox key begins with its partnership's id
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03
 
 Two partnerships that share a board send prompts to one channel, and their duty keys and
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

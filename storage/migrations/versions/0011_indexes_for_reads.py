@@ -1,6 +1,6 @@
 """the boards that asked and escalated are indexed, as the boards asked already are
 
-Revision ID: 0022
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-03
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0022"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
