@@ -44,6 +44,8 @@ BOT_SCOPES = (
     "canvases:write",
     "channels:read",
     "groups:read",
+    "channels:join",
+    "files:read",
     "users:read.email",
 )
 STATE_SECONDS = 600  # an install begun on the install page must finish within ten minutes

@@ -19,7 +19,7 @@ from schedules.protocol.model import Protocol, Strict
 from schedules.protocol.store import store_protocol
 from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, parse_yaml
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Partnership
+from storage.models import Board, Membership, PartnerContact, Partnership, Person
 from storage.queries.audit import Auditor
 from storage.queries.boards import (
     bind_channel,
@@ -29,7 +29,7 @@ from storage.queries.boards import (
     sharing,
 )
 from storage.queries.partnerships import partnership_by_key, partnership_keys
-from storage.queries.people import ensure_person, memberships_by_holder
+from storage.queries.people import ensure_person, memberships_by_holder, partner_contact_rows
 from storage.roles import ROLE_NAMES, ROLES, Role
 
 ROLE_LIST = ROLE_NAMES
@@ -41,7 +41,9 @@ HINTS: dict[str, str] = {
         f"roles: {ROLE_LIST}"
     ),
     "team": "the Slack workspace's team id, e.g. T0123ABCD",
+    "partners": "partner keys, each {people: {U0CAB: contact}}",
 }
+CONTACT = "contact"  # a partner's person: hears its prompts by direct message
 
 
 def _slack_id(pattern: str, what: str, example: str) -> AfterValidator:
@@ -98,6 +100,29 @@ class BoardBinding(Strict):
 Boards = Annotated[dict[str, BoardBinding], BeforeValidator(_string_keys)]
 
 
+def _contact(value: object) -> str:
+    if value != CONTACT:
+        shown = value if isinstance(value, str) else "a list or mapping"
+        raise ValueError(f"'{shown}' is not a partner's role; write {CONTACT}, e.g. U0CAB: contact")
+    return CONTACT
+
+
+# A partner's people are written as Slack ids (e-mail addresses are resolved for boards only).
+ContactId = Annotated[str, _slack_id(r"^[UW][A-Z0-9]{2,}$", "user", "U0123ABCD")]
+Contacts = Annotated[
+    dict[ContactId, Annotated[str, BeforeValidator(_contact)]], BeforeValidator(_string_keys)
+]
+
+
+class PartnerBinding(Strict):
+    """The people who hear for a partner that is not a board (Cabinet, the Leader), by DM."""
+
+    people: Contacts = Field(default_factory=dict)
+
+
+Partners = Annotated[dict[str, PartnerBinding], BeforeValidator(_string_keys)]
+
+
 class SetupFile(Strict):
     """`boardbot setup apply FILE`: which workspace and partnership, its digest channel, its
     boards. Channels may be written `#name` and people as e-mail addresses: `resolve_names`
@@ -107,6 +132,7 @@ class SetupFile(Strict):
     digest_channel: ChannelId | None = None
     boards: Boards = Field(default_factory=dict)
     team: TeamId | None = None  # written first in a file, by convention
+    partners: Partners = Field(default_factory=dict)
     _protocol: Protocol | None = PrivateAttr(default=None)
     _key: str = PrivateAttr(default="")
     _source: YamlSource | None = PrivateAttr(default=None)
@@ -162,6 +188,8 @@ def parse_setup(
             problems.append(Problem(source.line_of(("partnership",)), "partnership", exc.message))
         else:
             problems += _unknown_boards(source.data.get("boards"), resolved[1], source)
+            known = _partner_keys(name, resolved[0], session)
+            problems += _unknown_partners(source.data.get("partners"), known, source)
     if setup is not None:
         problems += _shared_channels(setup, source)
     if problems or setup is None or resolved is None:
@@ -245,6 +273,9 @@ def _with_allowed(problem: Problem) -> Problem:
     if problem.message == "unknown field" and problem.field.startswith("boards."):
         allowed = ", ".join(BoardBinding.model_fields)
         return Problem(problem.line, problem.field, f"unknown field; allowed here: {allowed}")
+    if problem.message == "unknown field" and problem.field.startswith("partners."):
+        message = "unknown field; allowed here: people, e.g. cabinet: {people: {U0CAB: contact}}"
+        return Problem(problem.line, problem.field, message)
     return problem
 
 
@@ -279,6 +310,28 @@ def _unknown_boards(boards: object, keys: list[str], source: YamlSource) -> list
             f"unknown board key '{key}'; use one of {known}",
         )
         for key in (boards if isinstance(boards, dict) else {})
+        if str(key) not in keys
+    ]
+
+
+def _partner_keys(name: str, protocol: Protocol | None, session: Session | None) -> list[str]:
+    """The partners the file may bind: the stored protocol's, else the one to be loaded."""
+    key = protocol.partnership.key if protocol else name
+    stored = partnership_by_key(key, session=session) if session else None
+    if stored is not None:
+        return [str(p["key"]) for p in stored.protocol.get("partners", [])]
+    return protocol.partner_keys if protocol else []
+
+
+def _unknown_partners(partners: object, keys: list[str], source: YamlSource) -> list[Problem]:
+    known = f"use one of {', '.join(keys)}" if keys else "the protocol names no partners"
+    return [
+        Problem(
+            source.line_of(("partners", str(key))),
+            f"partners.{key}",
+            f"unknown partner key '{key}'; {known}",
+        )
+        for key in (partners if isinstance(partners, dict) else {})
         if str(key) not in keys
     ]
 
@@ -380,6 +433,8 @@ def apply_setup(
     for board, binding in bound:
         _bind_channel(board, binding.channel, session, change)
         _bind_people(board, binding.people, session, change)
+    for key, partner in setup.partners.items():
+        _bind_contacts(partnership.id, key, list(partner.people), session, change)
     if report.changes:
         change(None, "setup.applied", partnership, None, {"changes": list(report.changes)})
     return report
@@ -476,3 +531,31 @@ def _bind_people(
             said = f"{board.key}: {user} removed as {role} (not in the file{also})"
             change(said, "board.role_removed", membership, fields, None)
             session.delete(membership)
+
+
+def _bind_contacts(
+    partnership_id: int, key: str, people: list[str], session: Session, change: _Changes
+) -> None:
+    """The partner's people become exactly the file's."""
+    rows = partner_contact_rows(partnership_id, session=session)
+    held = {c.person_id for c in rows if c.partner_key == key}
+    for user in people:
+        person = ensure_person(user, session=session)
+        assert person.id is not None
+        if person.id in held:
+            continue
+        contact = PartnerContact(
+            partnership_id=partnership_id, partner_key=key, person_id=person.id
+        )
+        session.add(contact)
+        session.flush()
+        fields = {"partner": key, "user": user}
+        change(f"{key}: {user} added as {CONTACT}", "partner.contact_added", contact, None, fields)
+    wanted = {ensure_person(user, session=session).id for user in people}
+    for contact in rows:
+        if contact.partner_key == key and contact.person_id not in wanted:
+            gone = session.get(Person, contact.person_id)
+            fields = {"partner": key, "user": gone.slack_user_id if gone else ""}
+            said = f"{key}: {fields['user']} removed as {CONTACT} (not in the file)"
+            change(said, "partner.contact_removed", contact, fields, None)
+            session.delete(contact)

@@ -14,8 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 from commands.context import CHANNEL, Invocation, board_arg, require_role, user_arg
-from commands.reply import Block, Bold, ChannelRef, Line, Mention, Message, Reply, header, lines
+from commands.reply import (
+    Block,
+    Bold,
+    ChannelRef,
+    Line,
+    Mention,
+    Message,
+    Reply,
+    context,
+    header,
+    lines,
+)
 from commands.words import split_args
+from schedules.protocol.summary import stored_agreement
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, Partnership, Person
 from storage.queries.boards import boards_by_channel, boards_of, sharing, sharing_each
@@ -93,6 +105,8 @@ def partnership_blocks(
 ) -> list[Block]:
     """The partnership's boards, each with its people: a fixed number of statements."""
     blocks: list[Block] = [header(f"Boards: {partnership.name}")]
+    agreement = stored_agreement(partnership.protocol)
+    blocks += [context(f"The protocol: {agreement}.")] if agreement else []
     ids = [b.id for b in boards if b.id is not None]
     people = people_of_boards(ids, session=inv.session)
     partners = sharing_each(boards, session=inv.session)

@@ -21,7 +21,7 @@ from storage.queries.partnerships import (
     partnerships_by_digest_channel,
     partnerships_in_workspace,
 )
-from storage.queries.people import memberships_of, roles_on
+from storage.queries.people import contact_partnerships, memberships_of, roles_on
 from storage.queries.records import Row, record_in_partnership
 from storage.roles import Role, either
 
@@ -78,6 +78,7 @@ def channel_partnerships(inv: Invocation) -> set[int]:
 
 def person_partnerships(inv: Invocation) -> set[int]:
     found = {b.partnership_id for b, _ in memberships_of(inv.user_id, session=inv.session)}
+    found |= set(contact_partnerships(inv.user_id, session=inv.session))  # a partner's people
     return found & {p.id for p in visible(inv)}
 
 

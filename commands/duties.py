@@ -4,6 +4,7 @@
 board shared by several partnerships, `/duties` lists what it owes under each, naming them.
 `/duties done ID [LINK]` marks one done, with a link to its evidence.
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
+`/duties trigger DUTY_ID [NOTE]` opens a triggered duty now (those listed under "Can be triggered").
 Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf`
 """
 
@@ -14,6 +15,7 @@ from datetime import date
 from sqlmodel import col
 
 from commands.context import Invocation, board_arg, record_arg, require_role
+from commands.duty_triggers import opened_on_done, trigger, triggerable, triggerable_block
 from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import (
     Block,
@@ -30,18 +32,21 @@ from commands.reply import (
 from commands.words import short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import OwedDuty, owed_by, settings_of
+from schedules.occurrences import OwedDuty, owed_by, partner_keys, settings_of
 from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
 from storage.queries.boards import board_by_key, boards_by_channel
 from storage.queries.partnerships import partnership_keys
-from storage.queries.people import roles_on
+from storage.queries.people import partners_of, roles_on
 from storage.roles import WRITERS, Role
 from storage.status import OccurrenceStatus, Standing
 from storage.upsert import update_one_if
 
-USAGE = "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`"
+USAGE = (
+    "Usage: `/duties [BOARD]`, `/duties done ID [LINK]`, `/duties waive ID REASON`, "
+    "`/duties trigger DUTY_ID [NOTE]`"
+)
 SOON_WORKING_DAYS = 10
 
 
@@ -53,13 +58,32 @@ def handle(inv: Invocation, text: str) -> Reply:
         return mark_done(inv, args[1:])
     if args and args[0].lower() == "waive":
         return waive(inv, args[1:], text)
+    if args and args[0].lower() == "trigger":
+        return trigger(inv, text)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
     here = boards_by_channel(inv.channel_id, session=inv.session) if not args else []
-    if len(here) > 1:
+    if len(here) > 1:  # a shared board's channel: what it owes under each partnership
         return listing(inv, here[0], shared=here)
-    board = board_arg(inv, args[0], usage=USAGE) if args else None
+    if not args:
+        return listing(inv, None)
+    try:
+        board = board_arg(inv, args[0], usage=USAGE)
+    except BoardbotError as refused:
+        return partner_listing(inv, args[0].lower(), refused)
     return listing(inv, board)
+
+
+def partner_listing(inv: Invocation, key: str, refused: BoardbotError) -> Reply:
+    """What a partner that is not a board owes; else the refusal that no board is called so
+    (a board is looked for first, since its key may settle which partnership is meant)."""
+    try:
+        partners = partner_keys(inv.partnership)
+    except BoardbotError:
+        raise refused from None
+    if key not in partners:
+        raise refused
+    return listing(inv, None, partner=key)
 
 
 def owed_by_each(
@@ -77,18 +101,28 @@ def owed_by_each(
     return sorted(owed, key=lambda o: (o.occurrence.due, o.occurrence.id or 0)), named
 
 
-def listing(inv: Invocation, board: Board | None, shared: list[Board] | None = None) -> Reply:
+def listing(
+    inv: Invocation,
+    board: Board | None,
+    partner: str | None = None,
+    shared: list[Board] | None = None,
+) -> Reply:
+    """What a board (or a partner that is not a board, or everyone) owes, and can trigger; a
+    shared board's, under each of its partnerships."""
     today = calendar.london_date(inv.now)
+    key = partner or (board.key if board else None)
     named: dict[int | None, str] = {}
     if shared:
         owed, named = owed_by_each(inv, shared, today)
-    else:
-        owed = owed_by(inv.partnership_id, board.key if board else None, today, session=inv.session)
-    who = board.key.upper() if board else inv.partnership.name
-    if shared:
         who = " / ".join(dict.fromkeys(b.key.upper() for b in shared))
+        can: list[Block] = []  # each partnership's: `/duties PARTNERSHIP:KEY`
+    else:
+        owed = owed_by(inv.partnership_id, key, today, session=inv.session)
+        who = key.upper() if key else inv.partnership.name
+        can = triggerable_block(triggerable(inv, {key} if key else None))
     if not owed:
-        return Reply.say(f"Nothing is owed by {who} now or in the next month.")
+        nothing = f"Nothing is owed by {who} now or in the next month."
+        return Reply.say(nothing, lines(nothing), *can)
     groups = [
         ("Overdue", [o for o in owed if o.status == Standing.OVERDUE]),
         (
@@ -118,6 +152,7 @@ def listing(inv: Invocation, board: Board | None, shared: list[Board] | None = N
             blocks.append(lines((Bold(title),), *shown_lines))
             listed += len(shown)
     blocks += more_line(len(owed) - listed, "name a board to narrow it.")
+    blocks += can
     blocks.append(
         context("Mark one done: `/duties done ID [LINK]`; waive: `/duties waive ID REASON`")
     )
@@ -142,13 +177,17 @@ def occurrence_arg(inv: Invocation, token: str) -> tuple[DutyOccurrence, Duty]:
 
 def require_owner_role(
     inv: Invocation, duty: Duty, doing: str, roles: tuple[Role, ...] = WRITERS
-) -> Board:
+) -> Board | None:
     """One of `roles` (business manager or secretariat) on any owner board may record a duty's
-    outcome, or press a prompt's Done or Snooze (whose roles are the same)."""
+    outcome, or press a prompt's Done or Snooze (whose roles are the same); so may the people
+    of an owner that is a partner (Cabinet, the Leader)."""
+    if set(partners_of(inv.partnership_id, inv.user_id, session=inv.session)) & {*duty.owners}:
+        return None  # a partner's people act for it: it has no roles
     owners = [board_by_key(inv.partnership_id, k, session=inv.session) for k in duty.owners]
     boards = [b for b in owners if b is not None]
     if not boards:
-        raise BoardbotError(f"“{duty.title}” belongs to boards no longer in the protocol")
+        names = ", ".join(k.upper() for k in duty.owners)
+        raise BoardbotError(f"only the people of {names} may {doing} for “{duty.title}”")
     for board in boards:
         assert board.id is not None
         if roles_on(board.id, inv.user_id, session=inv.session) & set(roles):
@@ -207,6 +246,8 @@ def complete(
     inv.audit(f"duty.{status}", "duty_occurrence", row.id, before=before, after=after)
     evidence: Line = (" Evidence: ", Link(link)) if link else ()
     why: Line = (f" Reason: {note}",) if note else ()
+    if status == OccurrenceStatus.DONE:
+        why += opened_on_done(inv, row, duty)
     summary: Line = (Code(f"#{row.id}"), " ", Bold(duty.title), f" ({row.label}) is {status}.")
     text = f"#{row.id} {duty.title} ({row.label}) is {status}."
     return Reply(Message(text, [lines((*summary, *evidence, *why))]), ephemeral=False)

@@ -92,7 +92,7 @@ def open_escalation(inv: Invocation, args: list[str], text: str) -> Reply:
     inv.session.add(row)
     inv.session.flush()
     record_step(inv, row, StepAction.OPENED, None, {})
-    where = ladders.stage_text(row, ladder)
+    where = ladders.stage_text(row, ladder) + ladders.default_said(ladder, inv.partnership.protocol)
     for_target = f"{source.key.upper()} has raised a concern with {target.key.upper()}"
     notices = posts(
         (target, f"{for_target} (escalation #{row.id}): {concern}. {where}"),

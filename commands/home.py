@@ -7,17 +7,30 @@ from sqlmodel import Session
 from commands import registry
 from commands.context import Invocation
 from commands.lines import capped, duty_line, meeting_line, pair_of, record_id
-from commands.reply import Block, Bold, ChannelRef, Code, Line, Mention, context, header, lines
+from commands.reply import (
+    Block,
+    Bold,
+    Button,
+    ChannelRef,
+    Code,
+    Line,
+    Mention,
+    buttons,
+    context,
+    header,
+    lines,
+)
 from schedules import calendar, ladders
 from schedules.calendar import short_date
 from schedules.occurrences import owed_by
+from schedules.prompts.audience import hosts_of
 from storage.models import Board, Partnership, Person
 from storage.queries.agenda import open_involving
 from storage.queries.boards import boards_of, keys_of
 from storage.queries.escalations import open_involving as escalations_involving
 from storage.queries.meetings import upcoming
 from storage.queries.partnerships import partnerships_in_workspace
-from storage.queries.people import memberships_of, people_of_boards
+from storage.queries.people import memberships_of, partners_of, people_of_boards
 from storage.roles import Role
 from storage.status import Standing
 
@@ -28,9 +41,13 @@ GET_A_ROLE: Line = (
 )
 
 Held = dict[int, tuple[Board, list[str]]]  # board id -> (board, the viewer's roles on it)
+# The setup modals' buttons (bot/setup_flow.py answers them): the value is a partnership's key,
+# or empty for a new partnership.
+SET_UP, EXPORT_SETUP = "setup.start", "setup.export"
 
 
-def home_blocks(inv: Invocation) -> list[Block]:
+def home_blocks(inv: Invocation, *, admin: bool = False) -> list[Block]:
+    """The viewer's Home; `admin`: a workspace admin or owner, who may set partnerships up."""
     partnerships = partnerships_in_workspace(inv.team_id, session=inv.session)
     if not partnerships:
         return not_set_up()
@@ -41,14 +58,70 @@ def home_blocks(inv: Invocation) -> list[Block]:
         mine.setdefault(board.id, (board, []))[1].append(role)
     visible = {p.id for p in partnerships}
     held = {pid: boards for pid, boards in held.items() if pid in visible}
-    if not held:
-        return newcomer(inv.session, partnerships)
-    blocks: list[Block] = []
+    hosting = {p.id: guest_boards(inv, p) for p in partnerships}
+    if not held and not any(hosting.values()):
+        blocks = newcomer(inv.session, partnerships)
+        return [*setup_buttons(partnerships, admin=admin), *blocks] if admin else blocks
+    blocks = setup_buttons(partnerships, admin=admin, held=held)
     for partnership in partnerships:
         if partnership.id in held:
             blocks += member_home(inv, partnership, held[partnership.id])
+        if hosting[partnership.id]:
+            blocks += guest_section(inv, partnership, hosting[partnership.id])
     blocks.append(context(("Commands: ", *commands_line())))
     return blocks  # bot/render.py keeps the tab within Slack's limit on blocks
+
+
+def setup_buttons(
+    partnerships: list[Partnership], *, admin: bool, held: dict[int, Held] | None = None
+) -> list[Block]:
+    """Change or export a partnership's setup: its business managers and workspace admins."""
+    managed = [
+        p
+        for p in partnerships
+        if admin
+        or any(
+            Role.BUSINESS_MANAGER in roles for _, roles in (held or {}).get(p.id or 0, {}).values()
+        )
+    ]
+    found: list[Button] = []
+    for partnership in managed:
+        many = f" {partnership.key}" if len(managed) > 1 else ""
+        found += [
+            Button(f"Change setup{many}", SET_UP, partnership.key),
+            Button(f"Export setup{many}", EXPORT_SETUP, partnership.key),
+        ]
+    if admin:
+        found.append(Button("Set up a partnership", SET_UP, ""))
+    return [buttons(*found)] if found else []
+
+
+def guest_boards(inv: Invocation, partnership: Partnership) -> list[Board]:
+    """The boards at whose meetings the viewer is a guest (as the protocol names guests)."""
+    assert partnership.id is not None
+    roles = [
+        (board.key, str(role))
+        for board, role in memberships_of(inv.user_id, session=inv.session)
+        if board.partnership_id == partnership.id
+    ]
+    partners = partners_of(partnership.id, inv.user_id, session=inv.session)
+    hosts = hosts_of(partnership.protocol, roles, partners)
+    return [b for b in boards_of(partnership.id, session=inv.session) if b.key in hosts]
+
+
+def guest_section(inv: Invocation, partnership: Partnership, hosts: list[Board]) -> list[Block]:
+    """The meetings of the boards the viewer attends as a guest."""
+    found = upcoming({b.id: b for b in hosts}, inv.now, session=inv.session)
+    boards = {b.id: b for b in hosts}
+    rows = [meeting_line(meeting, boards[meeting.board_id]) for meeting in found]
+    names = ", ".join(b.key.upper() for b in hosts)
+    blocks = section(
+        "Meetings you attend as a guest",
+        rows,
+        f"No meeting of {names} is set.",
+        "/meetings BOARD lists them all.",
+    )
+    return [*blocks, context(f"{partnership.name}: a guest at {names}. London time.")]
 
 
 def not_set_up() -> list[Block]:
@@ -56,8 +129,12 @@ def not_set_up() -> list[Block]:
         header("boardbot"),
         lines(
             "No partnership is set up in this workspace yet, so there is nothing to show.",
+            "Set one up here: choose its protocol, then each board's channel and people.",
+        ),
+        buttons(Button("Set up a partnership", SET_UP, "", style="primary")),
+        context(
             (
-                "An administrator runs ",
+                "Or, on the server, run ",
                 Code("boardbot protocols load NAME"),
                 " and then ",
                 Code("boardbot setup apply FILE"),

@@ -23,11 +23,14 @@ from schedules import calendar
 from schedules.calendar import short_date
 from schedules.cycle import after_meeting
 from schedules.occurrences import make_after_meeting
+from schedules.prompts.audience import hosts_of
+from schedules.triggers import record_completion
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence, Meeting, MinuteShare
 from storage.queries.boards import boards_of, keys_by_id
 from storage.queries.meetings import first_between, latest_shares, share_of_day
 from storage.queries.occurrences import duties_of, pending_of_period
+from storage.queries.people import memberships_of, partners_of
 from storage.roles import WRITERS
 from storage.status import OccurrenceStatus
 
@@ -62,6 +65,20 @@ def minute_duties(inv: Invocation, board: Board) -> list[Duty]:
     ]
 
 
+def guest_shares(inv: Invocation, board: Board) -> bool:
+    """Whether the person is a guest at `board`'s meetings for a board (or partner) that the
+    protocol says shares its minutes: then they may log them."""
+    roles = [
+        (held.key, str(role))
+        for held, role in memberships_of(inv.user_id, session=inv.session)
+        if held.partnership_id == inv.partnership_id
+    ]
+    partners = partners_of(inv.partnership_id, inv.user_id, session=inv.session)
+    guests = hosts_of(inv.partnership.protocol, roles, partners).get(board.key, [])
+    sharers = {key for duty in minute_duties(inv, board) for key in duty.owners}
+    return any({guest.board, guest.partner} & sharers for guest in guests)
+
+
 def counterparts_of(inv: Invocation, board: Board, duties: list[Duty]) -> list[Board]:
     """The protocol's counterparts for these minutes, else every other board."""
     others = [b for b in boards_of(inv.partnership_id, session=inv.session) if b.id != board.id]
@@ -76,7 +93,8 @@ def meeting_on(board: Board, day: date, inv: Invocation) -> Meeting | None:
 
 
 def log_share(inv: Invocation, board: Board, day: date, link: str | None) -> Reply:
-    require_role(inv, board, WRITERS, "log minutes")
+    if not guest_shares(inv, board):
+        require_role(inv, board, WRITERS, "log minutes")
     earlier = share_of_day(board.id, day, session=inv.session)
     if earlier is not None:
         logged = short_date(calendar.london_date(earlier.logged_at))
@@ -135,6 +153,12 @@ def complete_duties(
         row.completed_by, row.completed_at, row.next_prompt_at = inv.user_id, inv.now, None
         after = {"status": OccurrenceStatus.DONE, "evidence_link": share.link, "note": row.note}
         inv.audit("duty.done", "duty_occurrence", row.id, before=before, after=after)
+        duty = next(d for d in duties if d.id == row.duty_id)
+        today = calendar.london_date(inv.now)
+        for opened, occ in record_completion(
+            inv.partnership, duty, row, today, session=inv.session
+        ):
+            inv.audit("duty.triggered", "duty_occurrence", occ.id, after={"duty": opened.key})
     return done
 
 

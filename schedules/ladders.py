@@ -9,6 +9,7 @@ climb the protocol's first ladder in force, and an escalation keeps the ladder i
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -59,6 +60,14 @@ def default_ladder_text() -> str:
     stages = "; ".join(stage_lines(DEFAULT_LADDER))
     name = DEFAULT_LADDER.name
     return f"No ladder in this protocol; escalations use the default: {name}: {stages}"
+
+
+def default_said(ladder: models.Ladder, protocol: Mapping[str, Any]) -> str:
+    """What `/escalate open` adds when `ladder` is the default, the protocol (as stored) having
+    no ladder of its own."""
+    if ladder.key != DEFAULT_LADDER_KEY or protocol.get("ladders"):
+        return ""
+    return f" The protocol has no ladder of its own, so this is the default: {DEFAULT_LADDER.name}."
 
 
 # -- stored ladders and the escalations on them --------------------------------------------------

@@ -22,7 +22,9 @@ from storage.upsert import insert_if_absent
 MEETING_LOOKBACK = timedelta(days=120)
 
 
-def spec_of(duty: Duty) -> DutySpec:
+def spec_of(duty: Duty, partners: Sequence[str] = ()) -> DutySpec:
+    """The engine's view of a stored duty; `partners` are the partnership's partner keys."""
+    named = [key for key in (*duty.owners, *duty.counterparts) if key in partners]
     return DutySpec(
         duty.key,
         duty.kind,
@@ -33,7 +35,13 @@ def spec_of(duty: Duty) -> DutySpec:
         duty.clause,
         Schedule.model_validate(duty.schedule),
         tuple(duty.attendee_roles),
+        partners=tuple(dict.fromkeys(named)),
     )
+
+
+def partner_keys(partnership: Partnership) -> tuple[str, ...]:
+    """The keys of the partnership's partners that are not boards (Cabinet, the Leader)."""
+    return tuple(str(p["key"]) for p in partnership.protocol.get("partners", []))
 
 
 def settings_of(partnership: Partnership) -> PromptSettings:
@@ -100,6 +108,7 @@ def _make(
 
 def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:
     return {
+        "trigger_note": occ.note or None,
         "duty_id": duty_id,
         "period_key": occ.period_key,
         "label": occ.label,
@@ -111,9 +120,11 @@ def row_values(duty_id: int, occ: Occurrence) -> dict[str, Any]:
     }
 
 
-def occurrence_of(row: DutyOccurrence, duty: Duty) -> Occurrence:
+def occurrence_of(row: DutyOccurrence, duty: Duty, partners: Sequence[str] = ()) -> Occurrence:
     """The engine's view of a stored occurrence, so the same prompt code can plan it."""
-    return Occurrence(spec_of(duty), row.period_key, row.label, row.opens, row.closes, row.due)
+    spec = spec_of(duty, partners)
+    note = row.trigger_note or ""
+    return Occurrence(spec, row.period_key, row.label, row.opens, row.closes, row.due, note=note)
 
 
 def display_status(row: DutyOccurrence, today: date) -> Standing:

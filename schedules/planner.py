@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from schedules import calendar
-from schedules.occurrences import materialise, occurrence_of, settings_of
+from schedules.occurrences import materialise, occurrence_of, partner_keys, settings_of
 from schedules.outbox import FAILED, FOLDED, PENDING, Entry, prompt_key
 from schedules.prompts import PlanContext, Prompt, plan_from_storage, plan_occurrence, reminder
 from schedules.prompts.payload import payload_of
@@ -68,7 +68,7 @@ def prompts_of(
     partnership: Partnership, row: DutyOccurrence, duty: Duty, horizon: date
 ) -> list[Prompt]:
     ctx = PlanContext(settings_of(partnership), horizon, overdue_repeats=None)
-    occurrence = occurrence_of(row, duty)
+    occurrence = occurrence_of(row, duty, partner_keys(partnership))
     prompts = plan_occurrence(occurrence, ctx)
     if row.snoozed_until:
         until = row.snoozed_until

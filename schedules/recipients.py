@@ -9,7 +9,7 @@ from sqlmodel import Session
 from schedules.prompts.base import CHANNEL, DIGEST, Recipient
 from storage.models import Board
 from storage.queries.boards import board_by_key
-from storage.queries.people import people_with_role
+from storage.queries.people import partner_contacts, people_with_role
 from storage.roles import Role
 
 
@@ -31,6 +31,7 @@ class Resolver:
     digest_channel: str | None
     _boards: dict[str, Board | None] = field(default_factory=dict)
     _holders: dict[tuple[int, Role], list[str]] = field(default_factory=dict)
+    _contacts: dict[str, list[str]] | None = None
 
     def board(self, key: str) -> Board | None:
         if key not in self._boards:
@@ -44,6 +45,8 @@ class Resolver:
             return [
                 Resolved("digest", "digest", "no digest channel; set one with boardbot setup apply")
             ]
+        if recipient.is_partner:
+            return self._partner(recipient)
         board = self.board(recipient.board or "")
         if board is None or board.id is None:
             return []  # the board was retired: nobody is owed this prompt
@@ -61,6 +64,20 @@ class Resolver:
             )
             return [Resolved(f"{recipient.role}@{board.key}", recipient.label, problem)]
         return [Resolved(user, recipient.label) for user in holders]
+
+    def _partner(self, recipient: Recipient) -> list[Resolved]:
+        """A partner's people, each by direct message: a partner has no channel."""
+        if self._contacts is None:
+            self._contacts = partner_contacts(self.partnership_id, session=self.session)
+        key = recipient.board or ""
+        people = self._contacts.get(key, [])
+        if not people:
+            problem = (
+                f"{key} has no people; name them in the setup file, "
+                f"partners: {{{key}: {{people: {{U0123ABCD: contact}}}}}}"
+            )
+            return [Resolved(f"partner@{key}", recipient.label, problem)]
+        return [Resolved(user, recipient.label) for user in people]
 
     def _role_holders(self, board_id: int, role: Role) -> list[str]:
         if (board_id, role) not in self._holders:

@@ -76,6 +76,16 @@ class Membership(SQLModel, table=True):
     role: Role = enum_field(Role, length=30)
 
 
+class PartnerContact(SQLModel, table=True):
+    """A person who hears for a partner that is not a board (Cabinet, the Leader), by DM."""
+
+    __table_args__ = (UniqueConstraint("partnership_id", "partner_key", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    partner_key: str = Field(max_length=60)
+    person_id: int = Field(foreign_key="person.id", index=True)
+
+
 class Meeting(SQLModel, table=True):
     """A board meeting, typed by hand or read from a calendar feed (keyed by UID and instance)."""
 
@@ -135,6 +145,7 @@ class DutyOccurrence(SQLModel, table=True):
     completed_at: datetime | None = utc_field(nullable=True)
     snoozed_until: date | None = None
     next_prompt_at: datetime | None = utc_field(nullable=True, index=True)
+    trigger_note: str | None = Field(default=None, max_length=500)  # a triggered one's: why
 
 
 class MinuteShare(SQLModel, table=True):

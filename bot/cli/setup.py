@@ -139,10 +139,10 @@ def setup_show(partnership: str = PARTNERSHIP) -> None:
 
 def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
     """The partnership's channels and role holders, in the shape of a setup file."""
-    from bot.setup_file import BoardBinding, SetupFile
+    from bot.setup_file import CONTACT, BoardBinding, PartnerBinding, SetupFile
     from storage.queries.boards import boards_of
     from storage.queries.partnerships import partnership_by_key
-    from storage.queries.people import people_of_board
+    from storage.queries.people import partner_contacts, people_of_board
     from storage.roles import Role
 
     partnership = partnership_by_key(partnership_key, session=session)
@@ -160,11 +160,16 @@ def binding_of(partnership_key: str, *, session: Session) -> SetupFile:
                 people.setdefault(person.slack_user_id, []).append(role)
         roles = {user: tuple(names) for user, names in people.items()}
         boards[board.key] = BoardBinding.model_construct(channel=board.channel_id, people=roles)
+    partners = {
+        key: PartnerBinding.model_construct(people=dict.fromkeys(users, CONTACT))
+        for key, users in partner_contacts(partnership.id, session=session).items()
+    }
     return SetupFile.model_construct(
         team=partnership.team_id,
         partnership=partnership.key,
         digest_channel=partnership.digest_channel,
         boards=boards,
+        partners=partners,
     )
 
 
@@ -189,4 +194,8 @@ def render_setup(setup: SetupFile) -> str:
         }
         for key, binding in setup.boards.items()
     }
+    if setup.partners:
+        data["partners"] = {
+            key: {"people": dict(binding.people)} for key, binding in setup.partners.items()
+        }
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=100)

@@ -77,6 +77,15 @@ def file_record(ws: SlackState, file_id: str, filename: str, length: int) -> Jso
     }
 
 
+def upload_by(ws: SlackState, user_id: str, filename: str, content: bytes) -> Json:
+    """A file a person uploaded (not the bot): its record, with its bytes kept."""
+    file_id = ws.next_file_id()
+    record = {**file_record(ws, file_id, filename, len(content)), "user": user_id}
+    ws.files.records[file_id] = record
+    ws.files.data[file_id] = content
+    return public(record)
+
+
 def receive_upload(ws: SlackState, key: str, body: bytes) -> RawReply:
     file_id = ws.files.uploads.pop(key, None)
     if file_id is None:

@@ -115,8 +115,26 @@ def open_conversation(ws: SlackState, params: Json) -> Json:
 
 def info(ws: SlackState, params: Json) -> Json:
     channel = dict(ws.channels[ws.resolve(params.get("channel"))])
-    channel.update(is_channel=not channel["is_im"], is_private=False, created=1_700_000_000)
+    private = bool(channel.get("is_private"))
+    channel.update(is_channel=not channel["is_im"], is_private=private, created=1_700_000_000)
     return {"channel": channel}
+
+
+def join(ws: SlackState, params: Json) -> Json:
+    """The bot joins a public channel; a private one takes an /invite, as Slack says."""
+    channel_id = ws.resolve(params.get("channel"))
+    channel = ws.channels[channel_id]
+    if channel["is_im"] or channel.get("is_private"):
+        raise ApiError("method_not_supported_for_channel_type")
+    if channel["is_archived"]:
+        raise ApiError("is_archived")
+    already = channel["is_member"]
+    channel["is_member"] = True
+    answer: Json = {"channel": copy.deepcopy(channel)}
+    if already:
+        answer.update(warning="already_in_channel")
+        answer["response_metadata"] = {"warnings": ["already_in_channel"]}
+    return answer
 
 
 def conversations_list(ws: SlackState, params: Json) -> Json:
@@ -231,6 +249,7 @@ ROUTES: dict[str, Method] = {
     "conversations.history": history,
     "conversations.open": open_conversation,
     "conversations.info": info,
+    "conversations.join": join,
     "views.open": views_open,
     "views.push": views_open,
     "views.update": views_update,

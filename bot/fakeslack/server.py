@@ -11,6 +11,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from bot.fakeslack.documents import Documents
 from bot.fakeslack.faults import Fault, FaultPlan, fault_reply
+from bot.fakeslack.files import upload_by
 from bot.fakeslack.methods import ROUTES, Method
 from bot.fakeslack.oauth import AUTHORIZE_PAGE, FakeOAuth, Installations
 from bot.fakeslack.socket_mode import SocketModeLink
@@ -18,6 +19,7 @@ from bot.fakeslack.state import SlackState, dm_id, new_channel, new_user
 from bot.fakeslack.transport import (
     LoopbackService,
 )
+from bot.fakeslack.views import store_view
 from bot.fakeslack.wire import (
     RESPONSE_URL_METHOD,
     ApiError,
@@ -107,10 +109,34 @@ class FakeSlack(Installations, Documents, LoopbackService):
 
     # -- arranging state -------------------------------------------------------------------
 
-    def add_channel(self, channel_id: str, name: str | None = None, *, member: bool = True) -> None:
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str | None = None,
+        *,
+        member: bool = True,
+        private: bool = False,
+    ) -> None:
         with self._cond:
-            channel = new_channel(channel_id, name or channel_id, member=member)
+            channel = new_channel(channel_id, name or channel_id, member=member, private=private)
             self._state.channels[channel_id] = channel
+
+    def add_file(self, user_id: str, filename: str, content: bytes) -> Json:
+        """A file a person uploads (into a modal's file_input, say): its record, as Slack
+        puts it in the view's state; its bytes are served at its url_private."""
+        with self._cond:
+            record = upload_by(self._state, user_id, filename, content)
+            self._version += 1
+            self._cond.notify_all()
+            return copy.deepcopy(record)
+
+    def update_view(self, view_id: str, view: Json) -> Json:
+        """Slack acting on a view submission's `response_action: update`: the view replaced."""
+        with self._cond:
+            stored = store_view(self._state, view, view_id)
+            self._version += 1
+            self._cond.notify_all()
+            return stored
 
     def archive(self, channel: str) -> None:
         with self._cond:

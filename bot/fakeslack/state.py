@@ -167,13 +167,14 @@ def public(message: Json, *, metadata: bool = True) -> Json:
     }
 
 
-def new_channel(channel_id: str, name: str, *, member: bool = True) -> Json:
+def new_channel(channel_id: str, name: str, *, member: bool = True, private: bool = False) -> Json:
     return {
         "id": channel_id,
         "name": name,
         "is_archived": False,
         "is_member": member,
         "is_im": False,
+        "is_private": private,
     }
 
 

@@ -12,6 +12,7 @@ from bot.answers import Answers, delivery_key
 from bot.dispatch import Caller, refusal
 from bot.privacy import unacceptable
 from bot.render import DUPLICATE_MARK
+from bot.setup_flow import PREFIX as SETUP
 from commands import registry
 from storage.errors import BoardbotError
 
@@ -21,7 +22,7 @@ Json = dict[str, Any]
 def register(app: App, answers: Answers) -> None:
     handlers = registry.actions()
 
-    @app.action(re.compile(".+"))
+    @app.action(re.compile(rf"^(?!{re.escape(SETUP)}).+"))  # setup: listeners/setup.py
     def on_action(
         ack: Ack, body: Json, respond: Respond | None, request: BoltRequest, client: WebClient
     ) -> None:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.answers import Answers
 from bot.dispatch import Caller, team_of
 from bot.render import render_home
+from bot.setup_flow import is_admin
 from commands.home import home_blocks
 from commands.reply import Message, Reply
 
@@ -33,7 +34,8 @@ def home_once(answers: Answers, client: WebClient, event_id: str, caller: Caller
 
 
 def home(answers: Answers, client: WebClient, caller: Caller) -> None:
+    admin = is_admin(client, caller.user_id)  # an admin may set partnerships up
     reply = answers.dispatcher.run(
-        caller, lambda inv: Reply(Message("Home", home_blocks(inv))), what="app_home"
+        caller, lambda inv: Reply(Message("Home", home_blocks(inv, admin=admin))), what="app_home"
     )
     client.views_publish(user_id=caller.user_id, view=render_home(reply.message.blocks))

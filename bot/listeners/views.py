@@ -13,6 +13,7 @@ from bot.answers import Answers, delivery_key
 from bot.dispatch import Caller, Repeated, failure, refusal
 from bot.privacy import unacceptable
 from bot.render import first_input, view_values
+from bot.setup_flow import PREFIX as SETUP
 from commands import registry
 from commands.registry import ViewHandler
 from commands.reply import FieldError, Reply
@@ -24,7 +25,7 @@ ERROR_TEXT = 500  # characters Slack shows under a modal input
 
 
 def register(app: App, answers: Answers) -> None:
-    @app.view(re.compile(".+"))
+    @app.view(re.compile(rf"^(?!{re.escape(SETUP)}).+"))  # setup: listeners/setup.py
     def on_view(ack: Ack, body: Json, view: Json, request: BoltRequest, client: WebClient) -> None:
         submit(answers, client, ack, body, view, delivery_key(request, body))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.sandbox.relay import Json
+from bot.sandbox.relay import Json, SlackRelay
 from storage.errors import BoardbotError
 
 if TYPE_CHECKING:
@@ -68,9 +68,10 @@ class ApiHandler(BaseHTTPRequestHandler):
             return
         query = dict(parse_qsl(parts.query))
         if parts.path == "/api/state":
-            self._json(200, self._api.sandbox.state(query.get("since", "")))
+            sandbox, workspace = self._api.sandbox, query.get("workspace", "1")
+            self._json(200, sandbox.state(query.get("since", ""), workspace))
         elif parts.path == "/api/workspace":
-            self._json(200, self._api.sandbox.about())
+            self._json(200, self._api.sandbox.about(query.get("workspace", "1")))
         elif parts.path == "/":
             self._static("index.html")
         elif parts.path.startswith("/static/"):
@@ -139,14 +140,26 @@ def _user(body: Json) -> str:
     return str(body["user"])
 
 
+def _relay(sandbox: Sandbox, body: Json) -> SlackRelay:
+    """The relay of the workspace the page is showing."""
+    return sandbox.workspace(body.get("workspace")).relay
+
+
+def _upload(sandbox: Sandbox, body: Json) -> Json:
+    """A file the person picked in a form's file input, uploaded to their workspace's Slack."""
+    fake = sandbox.workspace(body.get("workspace")).fake
+    return {"file": fake.add_file(_user(body), str(body["name"]), str(body["content"]).encode())}
+
+
 POST_ROUTES: dict[str, Callable[[Sandbox, Json], Json]] = {
-    "/api/command": lambda s, b: s.relay.command(_user(b), str(b["channel"]), str(b["text"])),
-    "/api/action": lambda s, b: s.relay.action(_user(b), str(b.get("channel") or ""), b),
-    "/api/submit": lambda s, b: s.relay.submit(_user(b), str(b["view_id"]), dict(b["values"])),
-    "/api/close": lambda s, b: s.relay.close_modal(_user(b), str(b["view_id"])),
-    "/api/home": lambda s, b: s.relay.home_opened(_user(b)),
+    "/api/command": lambda s, b: _relay(s, b).command(_user(b), str(b["channel"]), str(b["text"])),
+    "/api/action": lambda s, b: _relay(s, b).action(_user(b), str(b.get("channel") or ""), b),
+    "/api/submit": lambda s, b: _relay(s, b).submit(_user(b), str(b["view_id"]), dict(b["values"])),
+    "/api/close": lambda s, b: _relay(s, b).close_modal(_user(b), str(b["view_id"])),
+    "/api/home": lambda s, b: _relay(s, b).home_opened(_user(b)),
+    "/api/upload": _upload,
     "/api/jump": lambda s, b: (
         s.jump_by(str(b["to"])) if "to" in b else s.jump(_parse_day(b["date"]))
     ),
-    "/api/loaded": lambda s, b: s.relay.close_every_modal(),
+    "/api/loaded": lambda s, b: _relay(s, b).close_every_modal(),
 }

@@ -89,6 +89,38 @@ def demo_setup(protocol: Protocol) -> DemoSetup:
     )
 
 
+SECOND_TEAM, SECOND_ADMIN = "T0SECOND", "U1ADMIN"
+SECOND_PRIVATE = ("C1PRIVATE", "leaders-private")
+
+
+def second_setup(protocol: Protocol) -> DemoSetup:
+    """A second workspace with channels and people but no partnership: where "Set up a
+    partnership" is tried. Its people will hold the roles their names say once it is set up."""
+    keys = protocol.board_keys
+    channels = [DemoChannel(f"C1{_id_part(key)}", f"{key}-board") for key in keys]
+    people = [
+        DemoPerson(f"U1{_id_part(key)}{suffix}", f"{key.upper()} {label}", key, role)
+        for key in keys
+        for role, suffix, label in ROLES
+    ]
+    admin = DemoPerson(SECOND_ADMIN, "Workspace admin", "workspace", Role.MEMBER)
+    return DemoSetup(
+        team_name="Second workspace (empty)",
+        partnership_key="",
+        channels=(*channels, DemoChannel("C1DIGEST", "digest"), DemoChannel(*SECOND_PRIVATE)),
+        people=(admin, *people),
+    )
+
+
+def add_to_second(demo: DemoSetup, fake: FakeSlack) -> None:
+    """boardbot is in none of its channels yet; one is private; one person is an admin."""
+    for channel in demo.channels:
+        private = channel.id == SECOND_PRIVATE[0]
+        fake.add_channel(channel.id, channel.name, member=False, private=private)
+    for person in demo.people:
+        fake.add_user(person.id, person.name, is_admin=person.id == SECOND_ADMIN)
+
+
 def _id_part(key: str) -> str:
     """Slack ids are upper-case letters and digits."""
     return re.sub(r"[^A-Z0-9]", "", key.upper())

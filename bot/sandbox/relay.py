@@ -135,7 +135,11 @@ class SlackRelay:
             return {"ok": False, "status": status, "errors": {}}
         if answer.get("response_action") == "errors":
             return {"ok": True, "status": status, "errors": answer.get("errors") or {}}
-        # boardbot answers a form with errors or nothing; "update" and "push" are not needed.
+        if answer.get("response_action") == "update":  # the next step, in the same modal
+            self.fake.update_view(view_id, answer.get("view") or {})
+            with self._lock:
+                self._version += 1
+            return {"ok": True, "status": status, "errors": {}}
         self.close_modal(user, view_id)
         return {"ok": True, "status": status, "errors": {}}
 

@@ -6,6 +6,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -29,7 +30,14 @@ from bot.sandbox.clock import (
     posted_at,
     relative_jumps,
 )
-from bot.sandbox.demo import DemoSetup, add_to_fake, demo_setup
+from bot.sandbox.demo import (
+    SECOND_TEAM,
+    DemoSetup,
+    add_to_fake,
+    add_to_second,
+    demo_setup,
+    second_setup,
+)
 from bot.sandbox.demo_data import DemoCalendars, load_demo
 from bot.sandbox.relay import Json, SlackRelay
 from bot.sender import SlackSender
@@ -46,7 +54,8 @@ from storage.errors import BoardbotError
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-DATABASE_FILE = "boardbot.sqlite3"
+DATABASE_FILE, SECOND_DATABASE_FILE = "boardbot.sqlite3", "second.sqlite3"
+FIRST, SECOND = "1", "2"  # the page's names for the two workspaces
 
 
 def bot_wsgi_app(settings: Settings, engine: Engine, now: Callable[[], datetime]) -> WsgiApp:
@@ -71,8 +80,27 @@ class _QuietWSGIHandler(WSGIRequestHandler):
         """No access log: the page polls several times a second."""
 
 
+@dataclass
+class Workspace:
+    """One Slack workspace of the sandbox: its stand-in Slack, its bot and its database.
+
+    Each workspace's bot has a database of its own, so that each sees only its own
+    partnership."""
+
+    key: str
+    demo: DemoSetup
+    fake: FakeSlack
+    relay: SlackRelay
+    engine: Engine
+    sender: SlackSender
+    keeper: SlackCanvasKeeper | None = None
+
+
 class Sandbox:
-    """Starts and stops the three servers, all on 127.0.0.1, and moves the sandbox's clock."""
+    """Starts and stops its servers, all on 127.0.0.1, and moves the sandbox's clock.
+
+    The first workspace holds the demo partnership; with `second_workspace`, a second one
+    holds none, for trying "Set up a partnership" from its App Home."""
 
     relay: SlackRelay  # these five exist once started
     engine: Engine
@@ -88,8 +116,11 @@ class Sandbox:
         data_dir: Path = Path("var") / "sandbox",
         base: Settings | None = None,
         clock: SandboxClock | None = None,
+        second_workspace: bool = True,
     ) -> None:
         self.port, self.data_dir = port, data_dir
+        self.second_workspace = second_workspace
+        self.workspaces: dict[str, Workspace] = {}
         self.protocol = load_protocol(protocol)
         self.demo: DemoSetup = demo_setup(self.protocol)
         self.clock = clock or SandboxClock()
@@ -140,9 +171,50 @@ class Sandbox:
         )
         self.sender = SlackSender(clock_client(self.settings))
         self.keeper = SlackCanvasKeeper(self.sender.client)  # the digest channel's canvas
+        first = Workspace(FIRST, self.demo, self.fake, self.relay, self.engine, self.sender)
+        first.keeper = self.keeper
+        self.workspaces[FIRST] = first
+        if self.second_workspace:
+            self.workspaces[SECOND] = self._start_second()
         self._tick(self._ticked)  # the clock's first tick, on the morning the sandbox starts
         self._serve(bot)
         self._serve(api)
+
+    def _start_second(self) -> Workspace:
+        """The empty workspace: its own stand-in Slack, bot server and database."""
+        token = f"xoxb-sandbox-{secrets.token_hex(12)}"
+        fake = FakeSlack(tokens={token}, team_id=SECOND_TEAM, bot_user_id="U1BOT", bot_id="B1BOT")
+        fake.clock = self.clock.now
+        fake.start()
+        demo = second_setup(self.protocol)
+        add_to_second(demo, fake)
+        url = self._fresh_database(SECOND_DATABASE_FILE)
+        engine = make_engine(url)
+        bot = make_server(
+            "127.0.0.1", 0, _not_ready, _ThreadingWSGIServer, handler_class=_QuietWSGIHandler
+        )
+        self._servers.append(bot)
+        settings = self.settings.model_copy(
+            update={
+                "database_url": url,
+                "slack_bot_token": token,
+                "slack_api_url": fake.base_url,
+                "public_url": f"http://127.0.0.1:{bot.server_port}",
+            }
+        )
+        bot.set_app(bot_wsgi_app(settings, engine, self.clock.now))
+        bot_url = f"http://127.0.0.1:{bot.server_port}/slack/events"
+        relay = SlackRelay(fake, bot_url, self.signing_secret, demo, self.clock.now)
+        sender = SlackSender(clock_client(settings))
+        self._serve(bot)
+        return Workspace(SECOND, demo, fake, relay, engine, sender)
+
+    def workspace(self, key: Any) -> Workspace:
+        """The workspace the page names ("1" unless it says otherwise)."""
+        found = self.workspaces.get(str(key or FIRST))
+        if found is None:
+            raise BoardbotError(f"there is no workspace '{key}'")
+        return found
 
     def stop(self) -> None:
         for server, thread in self._running:
@@ -156,6 +228,11 @@ class Sandbox:
         self.fake.stop()
         if hasattr(self, "engine"):
             self.engine.dispose()
+        second = self.workspaces.pop(SECOND, None)
+        if second is not None:
+            second.relay.close()
+            second.fake.stop()
+            second.engine.dispose()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -179,9 +256,9 @@ class Sandbox:
         thread.start()
         self._running.append((server, thread))
 
-    def _fresh_database(self) -> str:
+    def _fresh_database(self, name: str = DATABASE_FILE) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / DATABASE_FILE
+        path = self.data_dir / name
         for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             stale.unlink(missing_ok=True)
         url = f"sqlite:///{path}"
@@ -229,6 +306,9 @@ class Sandbox:
             report = tick(
                 self.engine, self.clock.now(), self.sender, quiet=quiet, keeper=self.keeper
             )
+            second = self.workspaces.get(SECOND)
+            if second is not None:  # its partnership, once set up, hears from the clock too
+                tick(second.engine, self.clock.now(), second.sender, quiet=quiet)
         finally:
             self.clock.release()
         self._ticked = day
@@ -236,7 +316,7 @@ class Sandbox:
 
     # -- what the API offers ---------------------------------------------------------------
 
-    def about(self) -> Json:
+    def about(self, workspace: str = FIRST) -> Json:
         commands = [
             {"name": name, "usage": usage(name).splitlines()[0] if usage(name) else name}
             for name in FAMILIES
@@ -249,17 +329,23 @@ class Sandbox:
             }
             for key, token in self.calendars.tokens.items()
         }
+        chosen = self.workspace(workspace)
         return {
-            **self.demo.as_json(),
-            "bot_user_id": self.fake.bot_user_id,
+            **chosen.demo.as_json(),
+            "bot_user_id": chosen.fake.bot_user_id,
             "commands": commands,
-            "calendars": calendars,
+            "calendars": calendars if chosen.key == FIRST else {},
+            "workspace": chosen.key,
+            "workspaces": [
+                {"key": each.key, "name": each.demo.team_name} for each in self.workspaces.values()
+            ],
             **self._today(),
         }
 
-    def state(self, since: str = "") -> Json:
-        state = self.fake.state()
-        version = f"{state['version']}.{self.relay.version}"
+    def state(self, since: str = "", workspace: str = FIRST) -> Json:
+        chosen = self.workspace(workspace)
+        state = chosen.fake.state()
+        version = f"{state['version']}.{chosen.relay.version}"
         if since == version:
             return {"version": version, "unchanged": True, **self._today()}
         messages = {
@@ -270,13 +356,13 @@ class Sandbox:
             ]
             for channel, listed in state["messages"].items()
         }
-        ephemerals = [{**e, **posted_at(e["posted"])} for e in self.relay.ephemerals(state)]
+        ephemerals = [{**e, **posted_at(e["posted"])} for e in chosen.relay.ephemerals(state)]
         return {
             "version": version,
             "channels": state["channels"],
             "messages": messages,
             "ephemerals": ephemerals,
-            "modals": self.relay.modals(state),
+            "modals": chosen.relay.modals(state),
             "homes": state["home_views"],
             "canvases": state["canvases"],
             **self._today(),

@@ -17,6 +17,7 @@ from schedules.evidence.escalations import EscalationRow, escalation_rows
 from schedules.evidence.minutes import MinuteRow, minute_rows, minutes_limits
 from schedules.evidence.timeline import Tick
 from schedules.evidence.year import PackYear
+from schedules.protocol.summary import stored_agreement
 from storage.errors import BoardbotError
 from storage.models import Duty, Meeting, Partnership
 from storage.queries.agenda import asked_between
@@ -51,6 +52,7 @@ class YearRecord:
     audit: list[AuditLine]
     minutes_limits: dict[str, int] = field(default_factory=dict)  # board -> working days
     names: dict[str, str] = field(default_factory=dict)
+    agreement: str = ""  # "Agreed 28 October 2014; next review 28 October 2026"
 
     def name_of(self, user_id: str) -> str:
         """The person's name as stored, else their Slack id."""
@@ -135,6 +137,7 @@ def gather(
         limits,
     )
     result.names = names_of(people_in(result), session=session)
+    result.agreement = stored_agreement(partnership.protocol)
     return result
 
 

@@ -12,7 +12,7 @@ from schedules import calendar
 from schedules.calendar import long_date
 from schedules.meeting_times import clock_label
 from schedules.occurrences import settings_of
-from schedules.prompts.audience import meeting_audience
+from schedules.prompts.audience import guests_of, meeting_audience
 from schedules.prompts.base import Prompt, Recipient
 from storage.models import Meeting, Partnership
 from storage.queries.agenda import accepted_for_meeting
@@ -36,12 +36,12 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         send_on = calendar.add_working_days(held, -days)
         if send_on <= today:
             board = keys[meeting.board_id]
-            prompts += pack_for(partnership.id, meeting, board, held, send_on, session=session)
+            prompts += pack_for(partnership, meeting, board, held, send_on, session=session)
     return prompts
 
 
 def pack_for(
-    partnership_id: int,
+    partnership: Partnership,
     meeting: Meeting,
     board: str,
     held: date,
@@ -49,9 +49,11 @@ def pack_for(
     *,
     session: Session,
 ) -> list[Prompt]:
-    """The pack of one meeting of `board` (its key): accepted items, and duties due to it."""
+    """The pack of one meeting of `board` (its key): accepted items, and duties due to it; to
+    its business manager and its guests."""
     accepted = accepted_for_meeting(meeting.id, session=session)
-    due = pending_on(partnership_id, held, session=session)
+    assert partnership.id is not None
+    due = pending_on(partnership.id, held, session=session)
     presented = [(occ, duty) for occ, duty in due if board in duty.counterparts]
     items = [f"Agenda request #{r.id}: {r.text}" for r in accepted]
     items += [due_item(duty.title, occ.id, occ.due) for occ, duty in presented]
@@ -62,6 +64,7 @@ def pack_for(
         items,
         subject=f"meeting:{meeting.id}",
         at=clock_label(meeting),
+        audience=meeting_audience(board, guests_of(partnership.protocol, board)),
         extra={"meeting_id": meeting.id},
     )
 

@@ -1,4 +1,5 @@
-"""Meeting changed: a meeting moved or cancelled by its board's calendar feed, told to the channel.
+"""Meeting changed: a meeting moved or cancelled by its board's calendar feed, told to the channel
+and to the board's guests.
 
 Planned from the audit entries an import writes, so the message goes once (the outbox's key)
 whether the import ran from the CLI, a slash command or the clock's own refresh.
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from schedules import calendar
 from schedules.feeds.sync import CANCELLED, MOVED, REINSTATED, TOLD_TO_THE_CHANNEL
 from schedules.meeting_times import moment_label
+from schedules.prompts.audience import guest_recipients, guests_of
 from schedules.prompts.base import CHANNEL, Prompt, Recipient
 from storage.models import AuditEntry, Partnership
 from storage.queries.audit import actions_between
@@ -28,10 +30,22 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
     changes = actions_between(
         partnership.id, TOLD_TO_THE_CHANNEL, now - LOOK_BACK, now, session=session
     )
-    return [notice(entry) for entry in changes if entry.after]
+    return [
+        prompt
+        for entry in changes
+        if entry.after
+        for prompt in notices(entry, partnership.protocol)
+    ]
 
 
-def notice(entry: AuditEntry) -> Prompt:
+def notices(entry: AuditEntry, protocol: dict[str, Any]) -> list[Prompt]:
+    """The change told to the board's channel and to its guests."""
+    board = str((entry.after or {}).get("board", ""))
+    guests = guest_recipients(guests_of(protocol, board))
+    return [notice(entry, recipient) for recipient in [Recipient(CHANNEL, board), *guests]]
+
+
+def notice(entry: AuditEntry, recipient: Recipient | None = None) -> Prompt:
     after: dict[str, Any] = entry.after or {}
     board = str(after.get("board", ""))
     heading = HEADINGS[entry.action]
@@ -39,7 +53,7 @@ def notice(entry: AuditEntry) -> Prompt:
         KIND,
         calendar.london_date(entry.at),
         subject=f"meeting:{entry.entity_id}:change:{entry.id}",
-        recipient=Recipient(CHANNEL, board),
+        recipient=recipient or Recipient(CHANNEL, board),
         title=f"{board.upper()} meeting {heading}",
         text=notice_text(entry, board, after),
         extra={"meeting_id": entry.entity_id},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from schedules.calendar import long_date
@@ -53,13 +55,30 @@ def show_lines(protocol: Protocol) -> list[str]:
 
 def agreement_lines(protocol: Protocol) -> list[str]:
     info = protocol.partnership
+    text = agreement_text(info.agreed, info.next_review)
+    return [text] if text else []
+
+
+def agreement_text(agreed: date | None, next_review: date | None) -> str:
+    """'Agreed 28 October 2014; next review 28 October 2026', or nothing when neither is known."""
     said = []
-    if info.agreed:
-        said.append(f"agreed {long_date(info.agreed)}")
-    if info.next_review:
-        said.append(f"next review {long_date(info.next_review)}")
+    if agreed:
+        said.append(f"agreed {long_date(agreed)}")
+    if next_review:
+        said.append(f"next review {long_date(next_review)}")
     text = "; ".join(said)
-    return [text[:1].upper() + text[1:]] if said else []
+    return text[:1].upper() + text[1:]
+
+
+def stored_agreement(protocol: Mapping[str, Any]) -> str:
+    """The agreement's dates, from a protocol as stored (its JSON), in the same words."""
+    info = protocol.get("partnership", {})
+
+    def day(name: str) -> date | None:
+        value = info.get(name)
+        return date.fromisoformat(value) if value else None
+
+    return agreement_text(day("agreed"), day("next_review"))
 
 
 def board_lines(board: Board, width: int = 8) -> list[str]:

@@ -157,3 +157,13 @@ def pending_due_before(
         .order_by(col(DutyOccurrence.due), col(DutyOccurrence.id))
     )
     return list(session.exec(query))
+
+
+def occurrence_by_period(
+    duty_id: int, period_key: str, *, session: Session
+) -> DutyOccurrence | None:
+    """The duty's occurrence for one period (or one trigger), if it has one."""
+    query = select(DutyOccurrence).where(
+        DutyOccurrence.duty_id == duty_id, DutyOccurrence.period_key == period_key
+    )
+    return session.exec(query).first()

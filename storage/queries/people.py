@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Board, Membership, Person
+from storage.models import Board, Membership, PartnerContact, Person
 from storage.queries.boards import same_body_ids
 from storage.queries.records import chunks
 from storage.roles import Role
@@ -139,3 +139,41 @@ def names_of(user_ids: Iterable[str], *, session: Session) -> dict[str, str]:
         query = select(Person).where(col(Person.slack_user_id).in_(part), Person.name != "")
         found.update({p.slack_user_id: p.name for p in session.exec(query)})
     return found
+
+
+def partner_contacts(partnership_id: int, *, session: Session) -> dict[str, list[str]]:
+    """Each partner's people (Slack user ids), by partner key, in the order they were added."""
+    query = (
+        select(PartnerContact.partner_key, Person.slack_user_id)
+        .join(Person, col(Person.id) == col(PartnerContact.person_id))
+        .where(PartnerContact.partnership_id == partnership_id)
+        .order_by(col(PartnerContact.id))
+    )
+    found: dict[str, list[str]] = {}
+    for key, user in session.exec(query):
+        found.setdefault(key, []).append(user)
+    return found
+
+
+def partner_contact_rows(partnership_id: int, *, session: Session) -> list[PartnerContact]:
+    query = select(PartnerContact).where(PartnerContact.partnership_id == partnership_id)
+    return list(session.exec(query.order_by(col(PartnerContact.id))))
+
+
+def partners_of(partnership_id: int, slack_user_id: str, *, session: Session) -> list[str]:
+    """The keys of the partners the person hears for, in this partnership."""
+    return [
+        key
+        for key, users in partner_contacts(partnership_id, session=session).items()
+        if slack_user_id in users
+    ]
+
+
+def contact_partnerships(slack_user_id: str, *, session: Session) -> list[int]:
+    """The partnerships in which the person hears for a partner."""
+    query = (
+        select(PartnerContact.partnership_id)
+        .join(Person, col(Person.id) == col(PartnerContact.person_id))
+        .where(Person.slack_user_id == slack_user_id)
+    )
+    return sorted(set(session.exec(query)))

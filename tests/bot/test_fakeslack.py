@@ -483,3 +483,39 @@ def test_it_reports_modal_limits_and_allows_a_hundred_blocks() -> None:
     assert validate_view({"type": "home", "blocks": [{"type": "divider"}] * 101}) == [
         "must be less than 101 items [json-pointer:/view/blocks]"
     ]
+
+
+def test_the_bot_joins_a_public_channel_but_a_private_one_needs_an_invite(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.add_channel("C0OPEN", "open", member=False)
+    fake.add_channel("C0SHUT", "shut", member=False, private=True)
+    joined = client.conversations_join(channel="C0OPEN")
+    assert joined["channel"]["id"] == "C0OPEN" and "warning" not in joined.data
+    assert client.conversations_join(channel="C0OPEN")["warning"] == "already_in_channel"
+    assert client.chat_postMessage(channel="C0OPEN", text="hello")["ok"]
+    with pytest.raises(SlackApiError) as refused:
+        client.conversations_join(channel="C0SHUT")
+    assert refused.value.response["error"] == "method_not_supported_for_channel_type"
+    assert client.conversations_info(channel="C0SHUT")["channel"]["is_private"] is True
+
+
+def test_a_file_a_person_uploads_is_read_back_with_the_bot_token(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    record = fake.add_file("U0PERSON", "mine.yaml", b"partnership: {}\n")
+    info = client.files_info(file=record["id"])["file"]
+    assert (info["user"], info["name"], info["size"]) == ("U0PERSON", "mine.yaml", 16)
+    request = urllib.request.Request(
+        info["url_private"], headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read() == b"partnership: {}\n"
+
+
+def test_a_response_action_update_replaces_the_view(fake: FakeSlack, client: WebClient) -> None:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "One"}, "blocks": []}
+    opened = client.views_open(trigger_id="1.2", view=view)["view"]
+    fake.update_view(opened["id"], {**view, "title": {"type": "plain_text", "text": "Two"}})
+    stored = fake.views()[opened["id"]]
+    assert stored["title"]["text"] == "Two" and stored["hash"] != opened["hash"]

@@ -23,6 +23,9 @@ NEEDED_SCOPES = {
     "conversations.canvases.create": {"canvases:write"},
     "canvases.edit": {"canvases:write"},
     "conversations.info": {"channels:read", "groups:read"},
+    "conversations.join": {"channels:join"},
+    "files.info": {"files:read"},  # and reading its url_private
+    "users.info": {"users:read"},
     "conversations.list": {"channels:read", "groups:read"},
     "users.lookupByEmail": {"users:read.email"},
     "slash commands": {"commands"},

@@ -98,6 +98,7 @@ def test_it_opens_an_escalation_on_a_single_stage_ladder_made_on_first_use(
     assert reply.ephemeral
     for words in (f"#{row.id}", "Chairs meet to resolve the concern", "chairs of both", "21 Dec"):
         assert words in reply.message.text
+    assert "The protocol has no ladder of its own, so this is the default" in reply.message.text
     assert channels(reply) == ["C0HWB", "C0LSCB"]
     assert "LRLSCB has raised a concern with HWB" in reply.posts[0].text
     steps = bound.session.exec(select(EscalationStep)).all()
@@ -316,6 +317,7 @@ def test_a_protocol_ladder_loaded_later_takes_over_from_the_default(
     bound.session.commit()
     reply = bound.run("/escalate", "open hwb lrsab Plans not shared", "U0HWBBM")
     assert "Formal written request" in str(reply.message.blocks)
+    assert "default" not in reply.message.text
 
 
 def test_a_shortened_ladder_does_not_break_an_open_escalation(bound: BoundPartnership) -> None:

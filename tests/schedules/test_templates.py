@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from schedules.cycle import duty_specs, occurrences
 from schedules.protocol import Protocol, load_protocol, template_names
 from schedules.protocol.model import Duty, JointMeeting
 
@@ -270,3 +272,11 @@ def test_suffolk_ladder_climbs_its_five_stages_in_order() -> None:
 @pytest.mark.parametrize("name", ["islington", "suffolk"])
 def test_ladder_response_times_are_marked_as_a_local_choice(name: str) -> None:
     assert "local choice" in template_text(name)
+
+
+def test_islington_makes_two_report_occurrences_in_2026_27() -> None:
+    reports = [
+        spec for spec in duty_specs(load_protocol("islington")) if spec.key.endswith("-to-hwbb")
+    ]
+    found = sorted(occ.due for spec in reports for occ in occurrences(spec, [2026]))
+    assert found == [date(2026, 9, 30), date(2027, 3, 31)]

@@ -38,7 +38,7 @@ def test_every_prompt_is_kept_when_notification_becomes_outboxprompt(database_ur
         assert model_drift(engine) == []
         with engine.begin() as connection:
             rows = connection.execute(text("SELECT key, status FROM outboxprompt ORDER BY id"))
-            assert [tuple(row) for row in rows] == [  # 0014 puts the partnership first
+            assert [tuple(row) for row in rows] == [  # 0015 puts the partnership first
                 ("1|a", "pending"),
                 ("1|b", "sent"),
                 ("1|c", "failed"),

@@ -11,7 +11,7 @@ from storage.migrate import code_heads, current_revision, downgrade, model_drift
 from storage.models import Board
 from storage.queries.boards import new_body
 
-BEFORE = "0012"
+BEFORE = "0013"
 AT = "2026-09-01 08:00:00+00"
 
 

@@ -138,7 +138,7 @@ def test_migration_0004_adds_the_sending_pause_table_and_keeps_every_prompt(
     assert "sendingpause" in inspect(engine).get_table_names()
     with engine.connect() as connection:
         kept = connection.exec_driver_sql("SELECT key, status FROM outboxprompt").all()
-    assert [tuple(row) for row in kept] == [("1|k", "pending")]  # 0014: the partnership first
+    assert [tuple(row) for row in kept] == [("1|k", "pending")]  # 0015: the partnership first
     assert model_drift(engine) == []
     engine.dispose()
 

@@ -44,13 +44,17 @@ function el(tag, attrs, ...children) {
 // The server gives each run's page a token; its API answers only requests that carry it.
 const TOKEN = document.querySelector('meta[name="sandbox-token"]').content;
 
+// Which of the sandbox's workspaces the page shows: every API call names it.
+const WORKSPACE = localStorage.getItem("boardbot-sandbox-workspace") || "1";
+
 async function api(path, body) {
   const headers = { "X-Sandbox-Token": TOKEN };
   const options = body === undefined ? { headers } : {
     method: "POST",
     headers: { ...headers, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ workspace: WORKSPACE, ...body }),
   };
+  if (body === undefined) path += `${path.includes("?") ? "&" : "?"}workspace=${encodeURIComponent(WORKSPACE)}`;
   const response = await fetch(path, options);
   const data = await response.json();
   if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
@@ -603,6 +607,37 @@ function inputControl(element, id) {
     area.value = element.initial_value || "";
     return area;
   }
+  if (element.type === "conversations_select") {
+    // As in Slack: the workspace's channels, the placeholder until one is chosen.
+    const chosen = element.initial_conversation || "";
+    const placeholder = element.placeholder ? element.placeholder.text : "Choose a channel…";
+    return el("select", common,
+      el("option", { value: "", text: placeholder, selected: !chosen }),
+      S.about.channels.map((c) => el("option", { value: c.id, text: `# ${c.name}`, selected: c.id === chosen })));
+  }
+  if (element.type === "multi_users_select") {
+    const chosen = new Set(element.initial_users || []);
+    return el("select", { ...common, multiple: true, size: 4 },
+      S.about.people.map((p) => el("option", { value: p.id, text: p.name, selected: chosen.has(p.id) })));
+  }
+  if (element.type === "file_input") {
+    // The picked file is uploaded to the stand-in Slack at once, as Slack's client does.
+    const accept = (element.filetypes || []).map((t) => `.${t}`).join(",");
+    const input = el("input", { ...common, type: "file", accept });
+    input.dataset.files = "[]";
+    input.addEventListener("change", async () => {
+      input.dataset.files = "[]";
+      const file = input.files[0];
+      if (!file) return;
+      try {
+        const answer = await api("/api/upload", { user: S.user, name: file.name, content: await file.text() });
+        input.dataset.files = JSON.stringify([answer.file]);
+      } catch (error) {
+        toast(`The file could not be uploaded: ${error.message}`, "error");
+      }
+    });
+    return input;
+  }
   return el("input", { ...common, type: "text", value: element.initial_value || "" });
 }
 
@@ -617,6 +652,12 @@ function stateValues(form) {
       value = { type, selected_option: control.value ? { value: control.value, text: { type: "plain_text", text: option.textContent } } : null };
     } else if (type === "datepicker") {
       value = { type, selected_date: control.value || null };
+    } else if (type === "conversations_select") {
+      value = { type, selected_conversation: control.value || null };
+    } else if (type === "multi_users_select") {
+      value = { type, selected_users: [...control.selectedOptions].map((o) => o.value) };
+    } else if (type === "file_input") {
+      value = { type, files: JSON.parse(control.dataset.files || "[]") };
     }
     values[box.dataset.block] = { [control.dataset.action]: value };
   }
@@ -754,9 +795,28 @@ function lastPane() {
   return { kind: "channel", id: S.about.channels[0].id, tab: "messages" };
 }
 
+function setUpWorkspaceSwitcher() {
+  const switcher = document.getElementById("workspace-switch");
+  const workspaces = S.about.workspaces || [];
+  document.getElementById("workspace-switcher").hidden = workspaces.length < 2;
+  switcher.replaceChildren(...workspaces.map((w) => el("option", { value: w.key, text: w.name })));
+  switcher.value = S.about.workspace;
+  switcher.addEventListener("change", () => {
+    localStorage.setItem("boardbot-sandbox-workspace", switcher.value);
+    location.reload(); // another workspace is another Slack client
+  });
+}
+
 async function start() {
-  S.about = await api("/api/workspace");
+  try {
+    S.about = await api("/api/workspace");
+  } catch (error) { // a workspace this run does not have: back to the first
+    localStorage.removeItem("boardbot-sandbox-workspace");
+    location.reload();
+    return;
+  }
   document.title = `${S.about.team_name} · boardbot sandbox`;
+  setUpWorkspaceSwitcher();
   setUpPersonPicker();
   setUpComposer();
   setUpTabs();
