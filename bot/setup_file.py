@@ -22,8 +22,14 @@ from schedules.protocol.yamlsource import Problem, YamlSource, YamlSyntaxError, 
 from storage.errors import BoardbotError
 from storage.models import Board, Membership, PartnerContact, Partnership, Person
 from storage.queries.audit import Auditor
-from storage.queries.boards import board_by_key, boards_by_channel, boards_of
-from storage.queries.partnerships import partnership_by_key, started_using
+from storage.queries.boards import (
+    bind_channel,
+    board_by_key,
+    boards_by_channel,
+    boards_of,
+    sharing,
+)
+from storage.queries.partnerships import partnership_by_key, partnership_keys, started_using
 from storage.queries.people import ensure_person, memberships_by_holder, partner_contact_rows
 from storage.roles import ROLE_NAMES, ROLES, Role
 
@@ -385,6 +391,8 @@ def apply_setup(
 
     The protocol is loaded only when absent (`boardbot protocols load` updates it). For each
     board in the file, the channel and the roles become exactly the file's; other boards stay.
+    A channel that is already another partnership's board of the same kind makes the two one
+    board: its people are then set for both, and the report names the other partnerships.
     The partnership starts using boardbot on `since`, else today (a start already noted that is
     earlier stays: applying again keeps the first day).
     `team_id` (else the file's `team:`) is the workspace the partnership belongs to: one not yet
@@ -427,7 +435,7 @@ def apply_setup(
             {"digest_channel": setup.digest_channel},
         )
     for board, binding in bound:
-        _bind_channel(board, binding.channel, change)
+        _bind_channel(board, binding.channel, session, change)
         _bind_people(board, binding.people, session, change)
     for key, partner in setup.partners.items():
         _bind_contacts(partnership.id, key, list(partner.people), session, change)
@@ -468,22 +476,51 @@ def _boards_of(
     for board, binding in bound:
         found = boards_by_channel(binding.channel, session=session) if binding.channel else []
         for other in found:
-            if other.id not in listed:
+            if other.id in listed:
+                continue
+            where = f"boards.{board.key}.channel: {binding.channel}"
+            if other.partnership_id == partnership_id:
                 raise BoardbotError(
-                    f"boards.{board.key}.channel: {binding.channel} is already "
-                    f"{other.key.upper()}'s channel; each board needs a channel of its own"
+                    f"{where} is already {other.key.upper()}'s channel; "
+                    "each board needs a channel of its own"
+                )
+            if other.kind != board.kind:
+                theirs = partnership_key_of(other, session)
+                raise BoardbotError(
+                    f"{where} is {theirs}:{other.key}'s channel, a {_kind(other.kind)} board; "
+                    f"{board.key} is a {_kind(board.kind)} board, so they cannot be one board. "
+                    f"Give {board.key} a channel of its own, or check the two protocols' kinds"
                 )
     return bound
 
 
-def _bind_channel(board: Board, channel: str | None, change: _Changes) -> None:
+def _kind(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def partnership_key_of(board: Board, session: Session) -> str:
+    keys = dict(partnership_keys(session=session))
+    return keys.get(board.partnership_id, str(board.partnership_id))
+
+
+def _shared_with(board: Board, session: Session) -> str:
+    """' (one board with city:chscb, …)' for a shared board; '' otherwise."""
+    others = [f"{p.key}:{b.key}" for b, p in sharing(board, session=session)]
+    return f" (one board with {', '.join(others)})" if others else ""
+
+
+def _bind_channel(board: Board, channel: str | None, session: Session, change: _Changes) -> None:
     if board.channel_id == channel:
         return
-    before = board.channel_id
-    board.channel_id = channel
+    before, was_shared = board.channel_id, _shared_with(board, session)
+    partners = bind_channel(board, channel, session=session)
     action = "board.channel_linked" if channel else "board.channel_unlinked"
-    said = f"{board.key}: channel {_from_to(before, channel)}"
-    change(said, action, board, {"channel_id": before}, {"channel_id": channel})
+    now_shared = _shared_with(board, session) if partners else ""
+    said = f"{board.key}: channel {_from_to(before, channel)}{now_shared}"
+    if was_shared and not partners:
+        said += f"; no longer {was_shared.removeprefix(' (').removesuffix(')')}"
+    after = {"channel_id": channel, "shared_with": [f"{p.key}:{b.key}" for b, p in partners]}
+    change(said, action, board, {"channel_id": before}, after)
 
 
 def _bind_people(
@@ -492,6 +529,8 @@ def _bind_people(
     assert board.id is not None
     held = memberships_by_holder(board.id, session=session)
     wanted = [(user, role) for user, roles in people.items() for role in roles]
+    seen = [f"{p.key} ({b.key})" for b, p in sharing(board, session=session)]
+    also = f"; also seen by {', '.join(seen)}" if seen else ""
     for user, role in wanted:
         if (user, role) in held:
             continue
@@ -501,11 +540,12 @@ def _bind_people(
         session.add(membership)
         session.flush()
         fields = {"board": board.key, "user": user, "role": role}
-        change(f"{board.key}: {user} added as {role}", "board.role_added", membership, None, fields)
+        said = f"{board.key}: {user} added as {role}{also}"
+        change(said, "board.role_added", membership, None, fields)
     for (user, role), membership in held.items():
         if (user, role) not in wanted:
             fields = {"board": board.key, "user": user, "role": role}
-            said = f"{board.key}: {user} removed as {role} (not in the file)"
+            said = f"{board.key}: {user} removed as {role} (not in the file{also})"
             change(said, "board.role_removed", membership, fields, None)
             session.delete(membership)
 

@@ -1,6 +1,7 @@
 """/boards — the partnership's boards, their channels and the people with roles on them.
 
-`/boards` lists the boards, their channels and who holds which role.
+`/boards` lists the boards, their channels, who holds which role, and the other partnerships a
+shared board belongs to (in a shared board's channel: each partnership's boards).
 `/boards link BOARD #channel` makes #channel the board's channel.
 `/boards role BOARD @person ROLE` gives a role: chair, business_manager, secretariat or member.
 `/boards role BOARD @person none` removes the person's roles on the board.
@@ -29,8 +30,9 @@ from commands.reply import (
 from commands.words import split_args
 from schedules.protocol.summary import stored_agreement
 from storage.errors import BoardbotError
-from storage.models import Board, Membership, Person
-from storage.queries.boards import boards_by_channel, boards_of
+from storage.models import Board, Membership, Partnership, Person
+from storage.queries.boards import boards_by_channel, boards_of, sharing, sharing_each
+from storage.queries.partnerships import all_partnerships
 from storage.queries.people import (
     ensure_person,
     memberships_on,
@@ -80,22 +82,47 @@ def role_arg(token: str) -> Role:
 
 
 def listing(inv: Invocation) -> Reply:
-    boards = boards_of(inv.partnership_id, session=inv.session)
-    if not boards:
-        return Reply.say(f"{inv.partnership.name} has no boards yet.")
-    blocks: list[Block] = [header(f"Boards: {inv.partnership.name}")]
-    agreement = stored_agreement(inv.partnership.protocol)
+    here = boards_by_channel(inv.channel_id, session=inv.session)
+    if len(here) <= 1:
+        boards = boards_of(inv.partnership_id, session=inv.session)
+        if not boards:
+            return Reply.say(f"{inv.partnership.name} has no boards yet.")
+        summary = f"{len(boards)} boards: " + ", ".join(b.key.upper() for b in boards)
+        return Reply.say(summary, *partnership_blocks(inv, inv.partnership, boards))
+    # A shared board's channel: the boards of each partnership it belongs to.
+    named = {p.id: p for p in all_partnerships(session=inv.session)}
+    blocks: list[Block] = []
+    summaries = []
+    for partnership in (named[b.partnership_id] for b in here):
+        assert partnership.id is not None
+        boards = boards_of(partnership.id, session=inv.session)
+        blocks += partnership_blocks(inv, partnership, boards)
+        summaries.append(f"{partnership.key}: " + ", ".join(b.key.upper() for b in boards))
+    return Reply.say("Boards of " + "; ".join(summaries), *blocks)
+
+
+def partnership_blocks(
+    inv: Invocation, partnership: Partnership, boards: list[Board]
+) -> list[Block]:
+    """The partnership's boards, each with its people: a fixed number of statements."""
+    blocks: list[Block] = [header(f"Boards: {partnership.name}")]
+    agreement = stored_agreement(partnership.protocol)
     blocks += [context(f"The protocol: {agreement}.")] if agreement else []
-    people = people_of_boards([b.id for b in boards if b.id is not None], session=inv.session)
+    ids = [b.id for b in boards if b.id is not None]
+    people = people_of_boards(ids, session=inv.session)
+    partners = sharing_each(boards, session=inv.session)
     for board in boards:
-        blocks.append(lines(board_line(board), *role_lines(people.get(board.id or 0, []))))
-    summary = f"{len(boards)} boards: " + ", ".join(b.key.upper() for b in boards)
-    return Reply.say(summary, *blocks)
+        shared = partners.get(board.id or 0, [])
+        blocks.append(lines(board_line(board, shared), *role_lines(people.get(board.id or 0, []))))
+    return blocks
 
 
-def board_line(board: Board) -> Line:
+def board_line(board: Board, partners: list[tuple[Board, Partnership]]) -> Line:
+    """'HWB Name · #channel', and for a shared board the partnerships it also belongs to."""
     where: Line = (ChannelRef(board.channel_id),) if board.channel_id else ("no channel yet",)
-    return (Bold(board.key.upper()), f" {board.name} · ", *where)
+    others = [f"{p.key} (as {b.key.upper()})" for b, p in partners]
+    shared: Line = (f" · also in {', '.join(others)}",) if others else ()
+    return (Bold(board.key.upper()), f" {board.name} · ", *where, *shared)
 
 
 def role_lines(people: list[tuple[Person, Role]]) -> list[Line]:
@@ -110,6 +137,12 @@ def role_lines(people: list[tuple[Person, Role]]) -> list[Line]:
 
 def link(inv: Invocation, board: Board, channel: str) -> Reply:
     require_role(inv, board, MANAGERS, f"link {board.key.upper()}'s channel")
+    partners = [f"{p.key}:{b.key}" for b, p in sharing(board, session=inv.session)]
+    if partners:
+        raise BoardbotError(
+            f"{board.key.upper()} is one board with {', '.join(partners)}; its channel is the "
+            "one every partnership's setup file names (`boardbot setup apply FILE`)"
+        )
     taken = [b for b in boards_by_channel(channel, session=inv.session) if b.id != board.id]
     if taken:
         raise BoardbotError(f"that channel is already {taken[0].key.upper()}'s channel")

@@ -5,6 +5,8 @@ that board's; `/duties all`, the whole partnership's). Duties whose window close
 partnership started using boardbot are listed under "Before boardbot", not overdue.
 `/duties done ID [LINK] [NOTE]` marks one done, with what shows it: a link to its evidence, a
 short note, or both. `/duties done ID` alone opens a form for them (and the meeting it was at).
+In the channel of a board shared by several partnerships, `/duties` lists what it owes under
+each, naming them.
 `/duties waive ID REASON` waives one, with the reason (for the audit trail).
 `/duties trigger DUTY_ID [NOTE]` opens a triggered duty now (those listed under "Can be triggered").
 An owner board's chair, business manager or secretariat records them.
@@ -13,7 +15,9 @@ Example: `/duties lrlscb`, `/duties done 12 https://example.org/minutes.pdf pres
 
 from __future__ import annotations
 
-from commands.context import Invocation, listed_board
+from datetime import date
+
+from commands.context import Invocation, board_arg, listed_board
 from commands.duty_outcomes import (
     DONE_FORM,
     MAX_NOTE,
@@ -28,14 +32,16 @@ from commands.duty_outcomes import (
 )
 from commands.duty_triggers import trigger, triggerable, triggerable_block
 from commands.lines import LIST_CAP, duty_line, is_link, link_arg, more_line
-from commands.reply import Block, Bold, Reply, context, header, lines
+from commands.reply import Block, Bold, Line, Reply, context, header, lines
 from commands.words import rest_after, short_text, split_args
 from schedules import calendar
 from schedules.calendar import short_date
-from schedules.occurrences import owed_by, partner_keys, settings_of
+from schedules.occurrences import OwedDuty, owed_by, partner_keys, settings_of
 from schedules.prompts.actions import DONE, SNOOZE, SNOOZE_WORKING_DAYS, WAIVE
 from storage.errors import BoardbotError
 from storage.models import Board, Duty, DutyOccurrence
+from storage.queries.boards import boards_by_channel
+from storage.queries.partnerships import partnership_keys
 from storage.status import OccurrenceStatus, Standing
 
 USAGE = (
@@ -57,18 +63,64 @@ def handle(inv: Invocation, text: str) -> Reply:
         return trigger(inv, text)
     if len(args) > 1:
         raise BoardbotError(f"'{text.strip()}' is not a /duties command", usage=USAGE)
-    if args and args[0].lower() in partner_keys(inv.partnership):
-        return listing(inv, None, partner=args[0].lower())
-    return listing(inv, listed_board(inv, args, usage=USAGE))
+    here = boards_by_channel(inv.channel_id, session=inv.session) if not args else []
+    if len(here) > 1:  # a shared board's channel: what it owes under each partnership
+        return listing(inv, here[0], shared=here)
+    if not args or args[0].lower() == "all":
+        return listing(inv, listed_board(inv, args, usage=USAGE))
+    try:
+        board = board_arg(inv, args[0], usage=USAGE)
+    except BoardbotError as refused:
+        return partner_listing(inv, args[0].lower(), refused)
+    return listing(inv, board)
 
 
-def listing(inv: Invocation, board: Board | None, partner: str | None = None) -> Reply:
-    """What a board (or a partner that is not a board, or everyone) owes, and can trigger."""
+def partner_listing(inv: Invocation, key: str, refused: BoardbotError) -> Reply:
+    """What a partner that is not a board owes; else the refusal that no board is called so
+    (a board is looked for first, since its key may settle which partnership is meant)."""
+    try:
+        partners = partner_keys(inv.partnership)
+    except BoardbotError:
+        raise refused from None
+    if key not in partners:
+        raise refused
+    return listing(inv, None, partner=key)
+
+
+def owed_by_each(
+    inv: Invocation, boards: list[Board], today: date
+) -> tuple[list[OwedDuty], dict[int | None, str]]:
+    """What a shared board owes under each partnership, closest first, and each occurrence's
+    partnership key."""
+    keys = dict(partnership_keys(session=inv.session))
+    owed: list[OwedDuty] = []
+    named: dict[int | None, str] = {}
+    for board in boards:
+        found = owed_by(board.partnership_id, board.key, today, session=inv.session)
+        owed += found
+        named |= {o.occurrence.id: keys[board.partnership_id] for o in found}
+    return sorted(owed, key=lambda o: (o.occurrence.due, o.occurrence.id or 0)), named
+
+
+def listing(
+    inv: Invocation,
+    board: Board | None,
+    partner: str | None = None,
+    shared: list[Board] | None = None,
+) -> Reply:
+    """What a board (or a partner that is not a board, or everyone) owes, and can trigger; a
+    shared board's, under each of its partnerships."""
     today = calendar.london_date(inv.now)
     key = partner or (board.key if board else None)
-    owed = owed_by(inv.partnership_id, key, today, session=inv.session)
-    who = key.upper() if key else inv.partnership.name
-    can = triggerable_block(triggerable(inv, {key} if key else None))
+    named: dict[int | None, str] = {}
+    if shared:
+        owed, named = owed_by_each(inv, shared, today)
+        who = " / ".join(dict.fromkeys(b.key.upper() for b in shared))
+        can: list[Block] = []  # each partnership's: `/duties PARTNERSHIP:KEY`
+    else:
+        owed = owed_by(inv.partnership_id, key, today, session=inv.session)
+        who = key.upper() if key else inv.partnership.name
+        can = triggerable_block(triggerable(inv, {key} if key else None))
     if not owed:
         nothing = f"Nothing is owed by {who} now or in the next month."
         return Reply.say(nothing, lines(nothing), *can)
@@ -99,7 +151,8 @@ def listing(inv: Invocation, board: Board | None, partner: str | None = None) ->
     for title, items in groups:
         shown = items[: max(0, LIST_CAP - listed)]
         if shown:
-            blocks.append(lines((Bold(title),), *[duty_line(o) for o in shown]))
+            shown_lines = [named_line(named.get(o.occurrence.id), duty_line(o)) for o in shown]
+            blocks.append(lines((Bold(title),), *shown_lines))
             listed += len(shown)
     blocks += more_line(len(owed) - listed, "name a board to narrow it.")
     blocks += can
@@ -125,6 +178,11 @@ def mark_done(inv: Invocation, args: list[str], text: str) -> Reply:
     if link is None and note is None:
         return form_or_usage(inv, done_form(inv, row, duty))
     return complete(inv, row, duty, OccurrenceStatus.DONE, link=link, note=note)
+
+
+def named_line(partnership: str | None, line: Line) -> Line:
+    """A duty's line, after its partnership's key where the board is shared."""
+    return (f"{partnership} · ", *line) if partnership else line
 
 
 def looks_like_link(token: str) -> bool:

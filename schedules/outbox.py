@@ -63,8 +63,10 @@ class Entry:
         }
 
 
-def prompt_key(kind: str, subject: str, due_on: date, recipient: str) -> str:
-    return f"{kind}|{subject}|{due_on.isoformat()}|{recipient}"
+def prompt_key(partnership_id: int, kind: str, subject: str, due_on: date, recipient: str) -> str:
+    """The prompt's one key: the partnership comes first, as two partnerships sharing a board
+    send to one channel and their duties' keys may be alike."""
+    return f"{partnership_id}|{kind}|{subject}|{due_on.isoformat()}|{recipient}"
 
 
 def record(entries: Sequence[Entry], now: datetime, *, session: Session) -> int:

@@ -147,7 +147,9 @@ def entries_for(
         status = FAILED if target.problem else (FOLDED if folded else PENDING)
         entries.append(
             Entry(
-                key=prompt_key(prompt.kind, prompt.subject, prompt.send_on, target.slack_id),
+                key=prompt_key(
+                    partnership_id, prompt.kind, prompt.subject, prompt.send_on, target.slack_id
+                ),
                 partnership_id=partnership_id,
                 kind=prompt.kind,
                 subject=prompt.subject,

@@ -42,10 +42,21 @@ class Partnership(SQLModel, table=True):
     enterprise_id: str | None = Field(default=None, max_length=40)  # its Enterprise Grid org
 
 
+class Body(SQLModel, table=True):
+    """A board as it is in the workspace: one channel, one set of people. Each partnership that
+    names it has its own Board row (its key, duties, retirement) pointing here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
 class Board(SQLModel, table=True):
+    """A partnership's board: its key and name in that protocol, and the body it names. Every
+    row of one body carries the body's channel (kept in step by storage/queries/boards.py)."""
+
     __table_args__ = (UniqueConstraint("partnership_id", "key"),)
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
     kind: str = Field(max_length=40)
@@ -60,7 +71,8 @@ class Person(SQLModel, table=True):
 
 
 class Membership(SQLModel, table=True):
-    """A person's role on a board; one person may sit on several boards."""
+    """A person's role on a board; one person may sit on several boards. A role held through
+    one partnership's row of a shared body is held on the body, in every partnership."""
 
     __table_args__ = (UniqueConstraint("person_id", "board_id", "role"),)
     id: int | None = Field(default=None, primary_key=True)

@@ -24,8 +24,9 @@ def plan_from_storage(partnership: Partnership, now: datetime, *, session: Sessi
         return []
     if send_on < today - timedelta(days=3):
         return []  # a digest more than a few days late is not worth sending; next week's will come
+    assert partnership.id is not None
     subject = f"digest:{partnership.key}:{send_on.isoformat()}"
-    key = prompt_key(KIND, subject, send_on, partnership.digest_channel)
+    key = prompt_key(partnership.id, KIND, subject, send_on, partnership.digest_channel)
     if id_of_key(key, session=session) is not None:
         return []  # building a digest costs queries: do it once a week, not every tick
     return [
@@ -55,7 +56,7 @@ def on_demand(partnership: Partnership, digest: Digest, now: datetime, *, stamp:
     day = calendar.london_date(now)
     prompt = digest_prompt(partnership, digest, day, subject)
     return Entry(
-        key=prompt_key(KIND, subject, day, partnership.digest_channel),
+        key=prompt_key(partnership.id, KIND, subject, day, partnership.digest_channel),
         partnership_id=partnership.id,
         kind=KIND,
         subject=subject,

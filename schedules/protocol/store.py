@@ -3,7 +3,7 @@ ladder the protocol no longer has retires (its history stays, and it comes back 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from schedules.protocol.model import Ladder as LadderSpec
 from schedules.protocol.model import Protocol
 from storage.models import Board, Duty, Ladder, Partnership
 from storage.queries.audit import Auditor
-from storage.queries.boards import boards_of
+from storage.queries.boards import boards_of, new_body
 from storage.queries.escalations import every_ladder_of
 from storage.queries.occurrences import duties_of
 from storage.queries.partnerships import partnership_by_key
@@ -74,7 +74,10 @@ def store_protocol(
     stored_ladders = every_ladder_of(pid, session=session)
     ladders = {ladder.id: _ladder_values(ladder) for ladder in _ladders(protocol, stored_ladders)}
     store = Store(session, pid, now, report)
-    store.kind("board", Board, boards_of(pid, session=session, retired=True), boards)
+    every_board = boards_of(pid, session=session, retired=True)
+    store.kind(
+        "board", Board, every_board, boards, fresh=lambda: {"body_id": new_body(session=session)}
+    )
     store.kind("duty", Duty, duties_of(pid, session=session, retired=True), duties)
     store.kind("ladder", Ladder, stored_ladders, ladders)
     session.flush()
@@ -111,14 +114,17 @@ class Store:
         model: type[Any],
         stored: Iterable[Retiring],
         wanted: Mapping[str, dict[str, Any]],
+        fresh: Callable[[], dict[str, Any]] = dict,
     ) -> None:
-        """Make the stored records of one kind say what the protocol says, key by key."""
+        """Make the stored records of one kind say what the protocol says, key by key; a new
+        record also gets the `fresh` values (a new board: a body of its own)."""
         existing = {row.key: row for row in stored}
         for key, values in wanted.items():
             row = existing.pop(key, None)
             in_force = {**values, "retired_at": None}  # back in the protocol: back in force
             if row is None:
-                self.session.add(model(partnership_id=self.partnership_id, key=key, **in_force))
+                made = model(partnership_id=self.partnership_id, key=key, **in_force, **fresh())
+                self.session.add(made)
                 self.report.created.append(f"{noun} {key}")
             else:
                 _apply(row, in_force, f"{noun} {key}", self.report)

@@ -1,12 +1,17 @@
-"""People and their roles on boards; one person may hold several roles on several boards."""
+"""People and their roles on boards; one person may hold several roles on several boards.
+
+A role belongs to the body: held through any partnership's row of a shared board, it is held on
+every row of that body (`same_body_ids`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import Board, Membership, PartnerContact, Person
+from storage.queries.boards import same_body_ids
 from storage.queries.records import chunks
 from storage.roles import Role
 
@@ -27,13 +32,17 @@ def ensure_person(slack_user_id: str, *, session: Session, name: str = "") -> Pe
 
 
 def memberships_of(slack_user_id: str, *, session: Session) -> list[tuple[Board, Role]]:
-    """(board, role) for every role the person holds on a board in force, in board order."""
+    """(board, role) for every role the person holds on a board in force, in board order; a
+    shared board's role once for each partnership's row."""
+    held_on = aliased(Board)
     query = (
         select(Board, Membership.role)
-        .join(Membership, col(Membership.board_id) == col(Board.id))
+        .join(held_on, col(held_on.body_id) == col(Board.body_id))
+        .join(Membership, col(Membership.board_id) == col(held_on.id))
         .join(Person, col(Person.id) == col(Membership.person_id))
         .where(Person.slack_user_id == slack_user_id, col(Board.retired_at).is_(None))
-        .order_by(col(Board.id))
+        .order_by(col(Board.id), col(Membership.role))
+        .distinct()
     )
     return [(board, Role(role)) for board, role in session.exec(query)]
 
@@ -42,7 +51,8 @@ def roles_on(board_id: int, slack_user_id: str, *, session: Session) -> set[Role
     query = (
         select(Membership.role)
         .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board_id, Person.slack_user_id == slack_user_id)
+        .where(col(Membership.board_id).in_(same_body_ids(board_id)))
+        .where(Person.slack_user_id == slack_user_id)
     )
     return {Role(role) for role in session.exec(query)}
 
@@ -64,8 +74,9 @@ def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Ro
     query = (
         select(Person, Membership.role)
         .join(Membership, col(Membership.person_id) == col(Person.id))
-        .where(Membership.board_id == board_id)
+        .where(col(Membership.board_id).in_(same_body_ids(board_id)))
         .order_by(col(Membership.role), col(Person.id))
+        .distinct()
     )
     return [(p, Role(role)) for p, role in session.exec(query)]
 
@@ -73,18 +84,24 @@ def people_of_board(board_id: int, *, session: Session) -> list[tuple[Person, Ro
 def people_of_boards(
     board_ids: Iterable[int], *, session: Session
 ) -> dict[int, list[tuple[Person, Role]]]:
-    """`people_of_board` for many boards in one query: every board id given is a key."""
+    """`people_of_board` for many boards in one query: every board id given is a key; a shared
+    board's people are those of its body."""
     ids = sorted(set(board_ids))
     found: dict[int, list[tuple[Person, Role]]] = {board_id: [] for board_id in ids}
     for chunk in chunks(ids):
+        held_on = aliased(Board)  # a role held through any row of the board's body
         query = (
-            select(Person, Membership.role, Membership.board_id)
+            select(Person, Membership.role, Board.id)
             .join(Membership, col(Membership.person_id) == col(Person.id))
-            .where(col(Membership.board_id).in_(chunk))
+            .join(held_on, col(held_on.id) == col(Membership.board_id))
+            .join(Board, col(Board.body_id) == col(held_on.body_id))
+            .where(col(Board.id).in_(chunk))
             .order_by(col(Membership.role), col(Person.id))
+            .distinct()
         )
         for person, role, board_id in session.exec(query):
-            found[board_id].append((person, Role(role)))
+            if board_id is not None:
+                found[board_id].append((person, Role(role)))
     return found
 
 
@@ -97,7 +114,8 @@ def memberships_on(board_id: int, slack_user_id: str, *, session: Session) -> li
     query = (
         select(Membership)
         .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board_id, Person.slack_user_id == slack_user_id)
+        .where(col(Membership.board_id).in_(same_body_ids(board_id)))
+        .where(Person.slack_user_id == slack_user_id)
         .order_by(col(Membership.id))
     )
     return list(session.exec(query))
@@ -108,7 +126,7 @@ def memberships_by_holder(board_id: int, *, session: Session) -> dict[tuple[str,
     query = (
         select(Membership, Person.slack_user_id)
         .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.board_id == board_id)
+        .where(col(Membership.board_id).in_(same_body_ids(board_id)))
         .order_by(col(Membership.id))
     )
     return {(user, m.role): m for m, user in session.exec(query)}

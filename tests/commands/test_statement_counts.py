@@ -16,6 +16,7 @@ from sqlalchemy import event
 from commands.home import home_blocks
 from commands.registry import command_handler
 from storage.models import Board, Membership
+from storage.queries.boards import new_body
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
 from storage.roles import Role
@@ -68,7 +69,10 @@ def add_boards(bound: BoundPartnership, count: int) -> None:
     partnership = partnership_by_key("rutland", session=bound.session)
     assert partnership and partnership.id
     for n in range(count):
-        board = Board(partnership_id=partnership.id, key=f"extra{n}", name=f"Extra board {n}")
+        body = new_body(session=bound.session)
+        board = Board(
+            partnership_id=partnership.id, body_id=body, key=f"extra{n}", name=f"Extra board {n}"
+        )
         board.kind, board.channel_id = "other", f"C0EXTRA{n}"
         bound.session.add(board)
         bound.session.flush()

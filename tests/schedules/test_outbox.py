@@ -32,7 +32,7 @@ def entries(partnership_id: int, count: int, *, start: int = 0) -> list[Entry]:
     day = date(2026, 9, 1)
     return [
         Entry(
-            key=outbox.prompt_key("reminder", f"duty-{n}", day, "C0HWB"),
+            key=outbox.prompt_key(1, "reminder", f"duty-{n}", day, "C0HWB"),
             partnership_id=partnership_id,
             kind="reminder",
             subject=f"duty-{n}",

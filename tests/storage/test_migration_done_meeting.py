@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
-from storage.models import Board, DutyOccurrence, Meeting
+from storage.models import Board, Body, DutyOccurrence, Meeting
 
 BEFORE = "0013"
 COLUMN = "evidence_meeting_id"
@@ -59,7 +59,11 @@ def test_every_occurrence_keeps_its_evidence_and_can_name_a_meeting(database_url
         assert COLUMN in columns(engine)
         assert model_drift(engine) == []
         with Session(engine) as session:  # the tables as the models now declare them
-            board = Board(partnership_id=1, key="b", name="B", kind="board")
+            body = Body()
+            session.add(body)
+            session.flush()
+            assert body.id is not None
+            board = Board(partnership_id=1, body_id=body.id, key="b", name="B", kind="board")
             session.add(board)
             session.flush()
             assert board.id is not None

@@ -38,10 +38,10 @@ def test_every_prompt_is_kept_when_notification_becomes_outboxprompt(database_ur
         assert model_drift(engine) == []
         with engine.begin() as connection:
             rows = connection.execute(text("SELECT key, status FROM outboxprompt ORDER BY id"))
-            assert [tuple(row) for row in rows] == [
-                ("a", "pending"),
-                ("b", "sent"),
-                ("c", "failed"),
+            assert [tuple(row) for row in rows] == [  # 0017 puts the partnership first
+                ("1|a", "pending"),
+                ("1|b", "sent"),
+                ("1|c", "failed"),
             ]
             connection.execute(  # a new prompt takes the next id
                 text(

@@ -68,13 +68,15 @@ def test_a_second_minute_share_for_the_same_meeting_day_is_refused_by_the_databa
 
     from sqlalchemy.exc import IntegrityError
 
-    from storage.models import Board, MinuteShare
+    from storage.models import Board, Body, MinuteShare
 
     at = datetime(2026, 11, 23, 10, tzinfo=UTC)
     with Session(engine) as session:
         session.add(Partnership(key="p", name="P", loaded_at=at))
         session.flush()
-        session.add(Board(partnership_id=1, key="hwb", name="HWB", kind="other"))
+        session.add(Body(id=1))
+        session.flush()
+        session.add(Board(partnership_id=1, body_id=1, key="hwb", name="HWB", kind="other"))
         session.flush()
         for _ in range(2):
             session.add(
@@ -136,7 +138,7 @@ def test_migration_0004_adds_the_sending_pause_table_and_keeps_every_prompt(
     assert "sendingpause" in inspect(engine).get_table_names()
     with engine.connect() as connection:
         kept = connection.exec_driver_sql("SELECT key, status FROM outboxprompt").all()
-    assert [tuple(row) for row in kept] == [("k", "pending")]
+    assert [tuple(row) for row in kept] == [("1|k", "pending")]  # 0017: the partnership first
     assert model_drift(engine) == []
     engine.dispose()
 
