@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
+from tests.storage.rows import PARTNERSHIP
 
 BEFORE = "0004"
 
@@ -17,13 +18,7 @@ def test_existing_meetings_become_timed_meetings_typed_by_hand_and_survive_a_dow
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO partnership (id, key, name, timezone, year_start_month, source,"
-                    " protocol, loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{}',"
-                    " '2026-11-23 10:00:00+00')"
-                )
-            )
+            connection.execute(text(PARTNERSHIP))
             connection.execute(
                 text(
                     "INSERT INTO board (id, partnership_id, key, name, kind)"

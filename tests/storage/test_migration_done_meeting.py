@@ -11,6 +11,7 @@ from sqlmodel import Session
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
 from storage.models import Board, Body, DutyOccurrence, Meeting
+from tests.storage.rows import PARTNERSHIP
 
 BEFORE = "0013"
 COLUMN = "evidence_meeting_id"
@@ -26,13 +27,7 @@ def test_every_occurrence_keeps_its_evidence_and_can_name_a_meeting(database_url
     try:
         assert COLUMN not in columns(engine)
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO partnership (id, key, name, timezone, year_start_month, source,"
-                    " protocol, loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{}',"
-                    " '2026-11-23 10:00:00+00')"
-                )
-            )
+            connection.execute(text(PARTNERSHIP))
             connection.execute(
                 text(
                     "INSERT INTO duty (id, partnership_id, key, kind, title, owners, counterparts,"

@@ -7,6 +7,7 @@ from sqlalchemy import inspect, text
 from storage.db import make_engine
 from storage.installations import BOTS, INSTALLATIONS, OAUTH_STATES
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
+from tests.storage.rows import PARTNERSHIP
 
 BEFORE = "0008"
 TABLES = {BOTS, INSTALLATIONS, OAUTH_STATES}
@@ -18,13 +19,7 @@ def test_the_slack_tables_come_and_go_and_every_partnership_stays(database_url: 
     try:
         assert not TABLES & set(inspect(engine).get_table_names())
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO partnership (id, key, name, timezone, year_start_month, source,"
-                    " protocol, loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{}',"
-                    " '2026-11-23 10:00:00+00')"
-                )
-            )
+            connection.execute(text(PARTNERSHIP))
         upgrade(database_url)
         assert set(inspect(engine).get_table_names()) >= TABLES
         assert model_drift(engine) == []

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
+from tests.storage.rows import PARTNERSHIP
 
 BEFORE = "0006"
 
@@ -15,13 +16,7 @@ def test_every_stored_ladder_is_kept_in_force_and_survives_a_downgrade(database_
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO partnership (id, key, name, timezone, year_start_month, source,"
-                    " protocol, loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{}',"
-                    " '2026-11-23 10:00:00+00')"
-                )
-            )
+            connection.execute(text(PARTNERSHIP))
             for number, key in ((1, "default"), (2, "mutual-challenge")):
                 connection.execute(
                     text(

@@ -6,6 +6,7 @@ from sqlalchemy import Engine, inspect, text
 
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
+from tests.storage.rows import PARTNERSHIP
 
 BEFORE = "0012"
 TABLE = "partnercontact"
@@ -25,13 +26,7 @@ def test_partner_contacts_and_trigger_notes_come_and_go_and_every_record_stays(
     try:
         assert TABLE not in inspect(engine).get_table_names()
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO partnership (id, key, name, timezone, year_start_month, source,"
-                    " protocol, loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{}',"
-                    " '2026-11-23 10:00:00+00')"
-                )
-            )
+            connection.execute(text(PARTNERSHIP))
             connection.execute(
                 text("INSERT INTO person (id, slack_user_id, name) VALUES (1, 'U0CAB', '')")
             )

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from storage.db import make_engine
 from storage.migrate import code_heads, current_revision, downgrade, model_drift, upgrade
 from storage.status import OccurrenceStatus
+from tests.storage.rows import PARTNERSHIP
 
 BEFORE = "0005"
 
@@ -18,13 +19,7 @@ def test_an_occurrence_stored_as_overdue_becomes_pending_and_every_row_is_kept(
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO partnership (id, key, name, timezone, year_start_month, source,"
-                    " protocol, loaded_at) VALUES (1, 'p', 'P', 'Europe/London', 4, '', '{}',"
-                    " '2026-11-23 10:00:00+00')"
-                )
-            )
+            connection.execute(text(PARTNERSHIP))
             connection.execute(
                 text(
                     "INSERT INTO duty (id, partnership_id, key, kind, title, owners, counterparts,"
