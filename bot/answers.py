@@ -39,9 +39,13 @@ class Answers:
         now: Clock,
         pool: ThreadPoolExecutor,
         public_url: str | None = None,
+        *,
+        unbound_visible: bool = True,
     ):
         self.engine, self.now, self.pool = engine, now, pool
-        self.dispatcher = Dispatcher(engine, now, public_url)
+        # Workspaces installed by OAuth see no partnership that is not yet bound to one.
+        self.unbound_visible = unbound_visible
+        self.dispatcher = Dispatcher(engine, now, public_url, unbound_visible=unbound_visible)
 
     def courier(self, client: WebClient) -> Courier:
         """Delivery with the request's client: its own workspace's token."""

@@ -37,5 +37,6 @@ def build_app(
         listener_executor=pool,
         **(app_options(settings, engine) if settings.installed_by_oauth else {}),
     )
-    register_all(app, Answers(engine, now, pool, settings.public_url))
+    unbound = not settings.installed_by_oauth  # one workspace: every partnership is its own
+    register_all(app, Answers(engine, now, pool, settings.public_url, unbound_visible=unbound))
     return app

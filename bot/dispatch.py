@@ -120,8 +120,16 @@ class Repeated(Exception):
 class Dispatcher:
     """Runs a command, button or form as one transaction; never raises."""
 
-    def __init__(self, engine: Engine, now: Clock, public_url: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        now: Clock,
+        public_url: str | None = None,
+        *,
+        unbound_visible: bool = True,
+    ) -> None:
         self.engine, self.now, self.public_url = engine, now, public_url
+        self.unbound_visible = unbound_visible  # see Invocation.unbound_visible
 
     def attempt(self, caller: Caller, work: Work, *, once: str = "") -> Reply:
         """Run `work`; with `once`, the delivery's key is recorded in the same transaction,
@@ -135,7 +143,18 @@ class Dispatcher:
                     raise Repeated(once) from None
             user, channel, trigger = caller.user_id, caller.channel_id, caller.trigger_id
             now, url, team = self.now(), self.public_url, caller.team_id
-            return work(Invocation(session, user, channel, now, trigger, url, team_id=team))
+            return work(
+                Invocation(
+                    session,
+                    user,
+                    channel,
+                    now,
+                    trigger,
+                    url,
+                    team_id=team,
+                    unbound_visible=self.unbound_visible,
+                )
+            )
 
     def run(self, caller: Caller, work: Work, *, what: str, hint: str | None = None) -> Reply:
         try:

@@ -101,9 +101,9 @@ def is_admin(client: WebClient, user_id: str) -> bool:
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
-def managed_by(user_id: str, team_id: str | None, *, session: Session) -> set[int]:
+def managed_by(user_id: str, team_id: str | None, *, session: Session, unbound: bool) -> set[int]:
     """The workspace's partnerships in which the person is a business manager of some board."""
-    mine = {p.id for p in partnerships_in_workspace(team_id, session=session)}
+    mine = {p.id for p in partnerships_in_workspace(team_id, session=session, unbound=unbound)}
     return {
         board.partnership_id
         for board, role in memberships_of(user_id, session=session)
@@ -111,25 +111,36 @@ def managed_by(user_id: str, team_id: str | None, *, session: Session) -> set[in
     }
 
 
-def in_workspace(partnership: Partnership | None, team_id: str | None) -> bool:
-    """A partnership this workspace's requests may see: its own, or one bound to none yet."""
-    return partnership is not None and partnership.team_id in (None, team_id)
+def in_workspace(partnership: Partnership | None, team_id: str | None, *, unbound: bool) -> bool:
+    """A partnership this workspace's requests may see: its own, or (`unbound`) one bound to
+    none yet."""
+    if partnership is None:
+        return False
+    return partnership.team_id == team_id or (unbound and partnership.team_id is None)
 
 
 def may_change(
-    partnership: Partnership, user_id: str, team_id: str | None, admin: bool, *, session: Session
+    partnership: Partnership,
+    user_id: str,
+    team_id: str | None,
+    admin: bool,
+    *,
+    session: Session,
+    unbound: bool,
 ) -> bool:
-    if not in_workspace(partnership, team_id):
+    if not in_workspace(partnership, team_id, unbound=unbound):
         return False
-    return admin or partnership.id in managed_by(user_id, team_id, session=session)
+    return admin or partnership.id in managed_by(user_id, team_id, session=session, unbound=unbound)
 
 
-def may_start(user_id: str, team_id: str | None, admin: bool, *, session: Session) -> bool:
+def may_start(
+    user_id: str, team_id: str | None, admin: bool, *, session: Session, unbound: bool
+) -> bool:
     """A workspace with no partnership yet, its admins, and its business managers."""
     return (
         admin
-        or not partnerships_in_workspace(team_id, session=session)
-        or bool(managed_by(user_id, team_id, session=session))
+        or not partnerships_in_workspace(team_id, session=session, unbound=unbound)
+        or bool(managed_by(user_id, team_id, session=session, unbound=unbound))
     )
 
 
@@ -496,19 +507,23 @@ def apply_draft(
     enterprise_id: str | None,
     now: datetime,
     admin: Callable[[], bool],
+    unbound: bool,
 ) -> tuple[str, Applied]:
-    """Apply the draft in one transaction as `boardbot setup apply` does, then join channels."""
+    """Apply the draft in one transaction as `boardbot setup apply` does, then join channels.
+    `unbound`: whether a partnership not yet bound to a workspace is this workspace's to bind."""
     with transaction(engine) as session:
         protocol = protocol_of(client, draft, session=session, timeout=10)
         key = protocol.partnership.key
         existing = partnership_by_key(key, session=session)
-        if existing is not None and not in_workspace(existing, team_id):
+        if existing is not None and not in_workspace(existing, team_id, unbound=unbound):
             raise BoardbotError(f"partnership '{key}' belongs to another Slack workspace")
         if existing is not None and not may_change(
-            existing, user_id, team_id, admin(), session=session
+            existing, user_id, team_id, admin(), session=session, unbound=unbound
         ):
             raise BoardbotError(f"only {existing.name}'s business managers may change its setup")
-        if existing is None and not may_start(user_id, team_id, admin(), session=session):
+        if existing is None and not may_start(
+            user_id, team_id, admin(), session=session, unbound=unbound
+        ):
             raise BoardbotError("only a workspace admin may set up another partnership here")
         changes: list[str] = []
         if existing is not None and not draft.source.startswith(f"{KEEP}:"):

@@ -49,6 +49,9 @@ class Invocation:
     # The Slack workspace asking: only its partnerships (and not-yet-bound ones) answer; every
     # record named by id is looked up within the partnership resolved here.
     team_id: str | None = None
+    # A partnership not yet bound to a workspace answers every workspace's requests where one
+    # workspace is served (SLACK_BOT_TOKEN); where workspaces install by OAuth it answers none.
+    unbound_visible: bool = True
     _partnership: Partnership | None = field(default=None, repr=False)
 
     @property
@@ -71,7 +74,7 @@ class Invocation:
 
 def visible(inv: Invocation) -> list[Partnership]:
     """The asking workspace's partnerships (and those not yet bound to one)."""
-    return partnerships_in_workspace(inv.team_id, session=inv.session)
+    return partnerships_in_workspace(inv.team_id, session=inv.session, unbound=inv.unbound_visible)
 
 
 def channel_partnerships(inv: Invocation) -> set[int]:

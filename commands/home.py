@@ -48,7 +48,9 @@ SET_UP, EXPORT_SETUP = "setup.start", "setup.export"
 
 def home_blocks(inv: Invocation, *, admin: bool = False) -> list[Block]:
     """The viewer's Home; `admin`: a workspace admin or owner, who may set partnerships up."""
-    partnerships = partnerships_in_workspace(inv.team_id, session=inv.session)
+    partnerships = partnerships_in_workspace(
+        inv.team_id, session=inv.session, unbound=inv.unbound_visible
+    )
     if not partnerships:
         return not_set_up()
     held: dict[int, Held] = {}

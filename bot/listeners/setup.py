@@ -99,16 +99,19 @@ def start(answers: Answers, client: WebClient, body: Json, key: str) -> None:
         return
     caller, wanted = Caller.of(body), button_value(body)
     admin, team = admin_check(client, caller.user_id), caller.team_id
+    unbound = answers.unbound_visible
     try:
         with transaction(answers.engine) as session:
             current = partnership_by_key(wanted, session=session) if wanted else None
-            if wanted and not in_workspace(current, team):
+            if wanted and not in_workspace(current, team, unbound=unbound):
                 raise BoardbotError(f"no partnership '{wanted}' is set up here")
             if current is not None and not may_change(
-                current, caller.user_id, team, admin(), session=session
+                current, caller.user_id, team, admin(), session=session, unbound=unbound
             ):
                 raise BoardbotError(f"only {current.name}'s business managers may change its setup")
-            if current is None and not may_start(caller.user_id, team, admin(), session=session):
+            if current is None and not may_start(
+                caller.user_id, team, admin(), session=session, unbound=unbound
+            ):
                 raise BoardbotError("only a workspace admin may set up another partnership here")
             view = protocol_view(current)
         client.views_open(trigger_id=caller.trigger_id, view=view)
@@ -125,7 +128,12 @@ def send_export(answers: Answers, client: WebClient, body: Json, key: str) -> No
         with transaction(answers.engine) as session:
             found = partnership_by_key(wanted, session=session)
             if found is None or not may_change(
-                found, caller.user_id, caller.team_id, admin(), session=session
+                found,
+                caller.user_id,
+                caller.team_id,
+                admin(),
+                session=session,
+                unbound=answers.unbound_visible,
             ):
                 raise BoardbotError(f"no partnership '{wanted}' whose setup you manage")
             export(client, found, caller.user_id, session=session)
@@ -163,14 +171,15 @@ def protocol_step(
             protocol = protocol_of(client, draft, session=session, timeout=ACK_BUDGET)
             draft.key = protocol.partnership.key
             existing = partnership_by_key(draft.key, session=session)
-            if existing is not None and not in_workspace(existing, team):
+            unbound = answers.unbound_visible
+            if existing is not None and not in_workspace(existing, team, unbound=unbound):
                 raise BoardbotError(f"{existing.name} belongs to another Slack workspace")
             if existing is not None:
-                if not may_change(existing, user, team, admin(), session=session):
+                if not may_change(existing, user, team, admin(), session=session, unbound=unbound):
                     raise BoardbotError(f"{existing.name} is set up already, by its managers")
                 kept = draft_from(existing, session=session)
                 draft.digest, draft.boards = kept.digest, kept.boards
-            elif not may_start(user, team, admin(), session=session):
+            elif not may_start(user, team, admin(), session=session, unbound=unbound):
                 raise BoardbotError("only a workspace admin may set up another partnership here")
             return boards_view(protocol, draft), {}
     except ProtocolInvalid as invalid:
@@ -216,6 +225,7 @@ def apply_step(answers: Answers, client: WebClient, body: Json, view: Json, key:
             enterprise_id=str(enterprise) if enterprise else None,
             now=answers.now(),
             admin=admin_check(client, caller.user_id),
+            unbound=answers.unbound_visible,
         )
         said = applied.said(name, bot_user(client))
         done = message_view("Set up" if applied.changes else "No changes", said)

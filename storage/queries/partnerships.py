@@ -14,14 +14,15 @@ def all_partnerships(*, session: Session) -> list[Partnership]:
     return list(session.exec(select(Partnership).order_by(col(Partnership.key))))
 
 
-def partnerships_in_workspace(team_id: str | None, *, session: Session) -> list[Partnership]:
-    """The partnerships a request from this Slack workspace may see: its own, and any not yet
-    bound to a workspace; every partnership when no workspace is given (the CLI)."""
+def partnerships_in_workspace(
+    team_id: str | None, *, session: Session, unbound: bool = True
+) -> list[Partnership]:
+    """The partnerships a request from this Slack workspace may see: its own, and (`unbound`)
+    any not yet bound to a workspace; every partnership when no workspace is given (the CLI)."""
     query = select(Partnership).order_by(col(Partnership.key))
     if team_id is not None:
-        query = query.where(
-            or_(col(Partnership.team_id) == team_id, col(Partnership.team_id).is_(None))
-        )
+        mine = col(Partnership.team_id) == team_id
+        query = query.where(or_(mine, col(Partnership.team_id).is_(None)) if unbound else mine)
     return list(session.exec(query))
 
 

@@ -20,8 +20,11 @@ from bot.app import build_app
 from bot.fakeslack import FakeSlack
 from bot.settings import Settings
 from bot.web import wsgi_app
+from schedules.protocol import load_protocol
+from schedules.protocol.store import store_protocol
 from storage.db import make_engine
 from storage.installations import bots, oauth_states
+from storage.queries.partnerships import partnership_by_key
 from tests.bot.conftest import SECRET, Sent, Served, SlackSim
 from tests.commands.conftest import NOW, bind_rutland
 
@@ -79,6 +82,19 @@ class Hosted:
     app: App | None  # None when a separate `boardbot web` process serves it
     url: str
     browser: Browser = field(default_factory=Browser)
+
+    def own(self, team: str, key: str = "rutland") -> None:
+        """Bind the bundled partnership `key` (loading it if need be) to the workspace `team`:
+        where workspaces install by OAuth, a partnership bound to none is seen by none."""
+        with Session(self.engine) as session:
+            partnership = partnership_by_key(key, session=session)
+            if partnership is None:
+                store_protocol(load_protocol(key), session=session, now=NOW)
+                session.flush()
+                partnership = partnership_by_key(key, session=session)
+            assert partnership is not None
+            partnership.team_id = team
+            session.commit()
 
     def drain(self) -> None:
         """Wait for the work after the acks."""

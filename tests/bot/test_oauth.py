@@ -215,6 +215,8 @@ def test_each_workspace_is_answered_with_its_own_token(any_db_hosted: Hosted) ->
     hosted = any_db_hosted
     hosted.install(TEAM_A)
     hosted.install(TEAM_B)
+    hosted.own(TEAM_A)
+    hosted.own(TEAM_B, "westminster")
     for team in (TEAM_A, TEAM_B, TEAM_A):
         assert hosted.command(team, "").status == 200
         hosted.fake.wait_for(lambda: len(hosted.fake.calls_to("views.open")) >= 1)
@@ -227,6 +229,7 @@ def test_every_workspace_of_an_org_wide_install_is_answered_with_the_orgs_token(
     hosted: Hosted,
 ) -> None:
     hosted.install(ORG)
+    hosted.own(ORG_TEAM)
     assert hosted.command(ORG_TEAM, "", enterprise=ORG).status == 200
     [opened] = hosted.fake.wait_for(lambda: hosted.fake.calls_to("views.open"))
     assert opened.headers["Authorization"] == f"Bearer {hosted.token_of(ORG)}"
@@ -298,6 +301,7 @@ def test_a_reinstall_after_an_uninstall_stores_the_new_token_and_answers_with_it
     assert hosted.install(TEAM_A).status == 200
     new = hosted.token_of(TEAM_A)
     assert new != old and [bot["bot_token"] for bot in hosted.bots()] == [new]
+    hosted.own(TEAM_A)
     hosted.command(TEAM_A, "")
     [opened] = hosted.fake.wait_for(lambda: hosted.fake.calls_to("views.open"))
     assert opened.headers["Authorization"] == f"Bearer {new}"

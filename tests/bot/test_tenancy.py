@@ -235,6 +235,16 @@ def test_commands_see_only_their_own_workspaces_boards(hosted: Hosted) -> None:
     assert "U0BHWBBM" not in on_lrlscb
 
 
+def test_a_partnership_bound_to_no_workspace_yet_is_seen_by_none(hosted: Hosted) -> None:
+    loaded = boardbot("protocols", "load", "islington", env=cli_env(hosted))
+    assert loaded.returncode == 0, loaded.stderr
+    assert partnership_teams(hosted)["islington"] is None
+    b = Workspace(hosted, TEAM_B)
+    refused = b.command("/duties", "islington:iscb", "U0BLSCBBM", SUFFOLK["lscb"])
+    assert "no board called 'islington:iscb'" in refused
+    assert "ISCB" not in b.command("/duties", "iscb", "U0BLSCBBM", SUFFOLK["lscb"])
+
+
 def test_a_forged_button_naming_the_other_workspaces_duty_is_not_found(hosted: Hosted) -> None:
     a, b = Workspace(hosted, TEAM_A), Workspace(hosted, TEAM_B)
     occ_id = annual_report_id(hosted.engine)
