@@ -12,11 +12,10 @@ from schedules.outbox import Entry
 from schedules.planner import plan_partnership
 from schedules.protocol.loader import parse_protocol
 from schedules.protocol.store import store_protocol
-from storage.models import Membership, PartnerContact, Partnership
-from storage.queries.boards import board_by_key
+from storage.models import PartnerContact, Partnership
 from storage.queries.partnerships import partnership_by_key
 from storage.queries.people import ensure_person
-from tests.commands.conftest import BoundPartnership
+from tests.commands.conftest import BoundPartnership, bind_boards
 
 # 23 November 2026, a Monday, 10:00 in London (GMT).
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -110,14 +109,7 @@ def bind_anyborough(session: Session, *, contacts: bool = True) -> Anyborough:
     session.flush()
     partnership = partnership_by_key("anyborough", session=session)
     assert partnership and partnership.id
-    for key, people in PEOPLE.items():
-        board = board_by_key(partnership.id, key, session=session)
-        assert board and board.id
-        board.channel_id = CHANNELS[key]
-        for user, role in people.items():
-            person = ensure_person(user, session=session)
-            assert person.id
-            session.add(Membership(person_id=person.id, board_id=board.id, role=role))
+    bind_boards(session, partnership.id, PEOPLE, CHANNELS)
     for key, users in CONTACTS.items() if contacts else ():
         for user in users:
             person = ensure_person(user, session=session)

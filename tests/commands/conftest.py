@@ -80,12 +80,22 @@ def bind_rutland(session: Session) -> None:
     partnership = partnership_by_key("rutland", session=session)
     assert partnership and partnership.id
     partnership.digest_channel = "C0DIGEST"
-    for key, people in PEOPLE.items():
-        board = board_by_key(partnership.id, key, session=session)
+    bind_boards(session, partnership.id, PEOPLE, CHANNELS)
+    session.commit()
+
+
+def bind_boards(
+    session: Session,
+    partnership_id: int,
+    people: dict[str, dict[str, str]],
+    channels: dict[str, str],
+) -> None:
+    """Each board its channel and its people's roles, as a setup file would."""
+    for key, held in people.items():
+        board = board_by_key(partnership_id, key, session=session)
         assert board and board.id
-        board.channel_id = CHANNELS[key]
-        for user, role in people.items():
+        board.channel_id = channels[key]
+        for user, role in held.items():
             person = ensure_person(user, session=session)
             assert person.id
             session.add(Membership(person_id=person.id, board_id=board.id, role=role))
-    session.commit()
