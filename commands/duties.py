@@ -31,7 +31,7 @@ from commands.duty_outcomes import (
     waive_form_view,
 )
 from commands.duty_triggers import trigger, triggerable, triggerable_block
-from commands.lines import LIST_CAP, duty_line, is_link, link_arg, more_line
+from commands.lines import LIST_CAP, duty_line, link_arg, more_line
 from commands.reply import Block, Bold, Line, Reply, context, header, lines
 from commands.words import rest_after, short_text, split_args
 from schedules import calendar
@@ -171,9 +171,8 @@ def mark_done(inv: Invocation, args: list[str], text: str) -> Reply:
         raise BoardbotError("give the duty's id, and a link to its evidence or a note", usage=USAGE)
     row, duty = occurrence_arg(inv, args[0], USAGE)
     first = args[1] if len(args) > 1 else ""
-    if looks_like_link(first):
-        link_arg(first, usage=USAGE)  # a full link, or a refusal saying how to write one
-    link = link_arg(first, usage=USAGE) if is_link(first) else None
+    # Anything that looks like an address is a full link or a refusal saying how to write one.
+    link = link_arg(first, usage=USAGE) if looks_like_link(first) else None
     note = short_text(rest_after(text, 3 if link else 2), MAX_NOTE) or None
     if link is None and note is None:
         return form_or_usage(inv, done_form(inv, row, duty))
