@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import threading
@@ -9,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -252,11 +254,15 @@ class Edge:
     slack: SlackSim
 
 
-def serve_edge(fake: FakeSlack, database_url: str, now: datetime = NOW) -> Iterator[Edge]:
+def serve_edge(
+    fake: FakeSlack, database_url: str, now: datetime = NOW, *, rutland: bool = True
+) -> Iterator[Edge]:
+    """boardbot's web app over HTTP beside the stand-in; with `rutland`, that partnership bound."""
     engine = make_engine(database_url)
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            bind_rutland(session)
+        if rutland:
+            with Session(engine, expire_on_commit=False) as session:
+                bind_rutland(session)
         app = build_app(settings_for(fake, database_url), engine, now=lambda: now)
         served = Served(wsgi_app(app, engine=engine, signing_secret=SECRET))
         try:
@@ -278,3 +284,14 @@ def edge(fake: FakeSlack, sqlite_url: str) -> Iterator[Edge]:
 def any_db_edge(fake: FakeSlack, database_url: str) -> Iterator[Edge]:
     """On SQLite and, when TEST_DATABASE_URL is set, PostgreSQL: for the key tests."""
     yield from serve_edge(fake, database_url)
+
+
+@pytest.fixture
+def collect_upload_connections() -> Iterator[None]:
+    """slack_sdk's upload to the URL Slack gives (files_upload_v2) leaves its response for the
+    collector to close; collect it inside the test that uploaded, rather than letting it surface
+    as a ResourceWarning in a later one."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()

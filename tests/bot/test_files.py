@@ -4,11 +4,9 @@ line for the person."""
 
 from __future__ import annotations
 
-import gc
 import json
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,14 +26,8 @@ from tests.schedules.evidence.year_of_activity import AT, seed_year
 PERSON = "U0LSCBBM"
 
 
-@pytest.fixture(autouse=True)
-def _collect_upload_connections() -> Iterator[None]:
-    """slack_sdk's upload to the URL Slack gives leaves its response for the collector to close;
-    collect it here, inside the test that uploaded, rather than as a warning in a later one."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+# slack_sdk's upload leaves its response for the collector: collected in the test that made it.
+pytestmark = pytest.mark.usefixtures("collect_upload_connections")
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import json
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +11,17 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.app import build_app
 from bot.fakeslack import FakeSlack
-from bot.web import wsgi_app
-from storage.db import make_engine
 from storage.models import AuditEntry, Board
 from storage.queries.partnerships import partnership_by_key
 from tests.bot.cli_run import boardbot
-from tests.bot.conftest import SECRET, TEAM, TOKEN, Edge, Sent, Served, SlackSim, settings_for
-from tests.commands.conftest import NOW
+from tests.bot.conftest import (
+    TEAM,
+    TOKEN,
+    Edge,
+    Sent,
+    serve_edge,
+)
 
 Json = dict[str, Any]
 NEWCOMER, ADMIN, STRANGER = "U0NEWBM", "U0ADMIN", "U0STRANGER"
@@ -46,28 +46,14 @@ def fake() -> Iterator[FakeSlack]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def _collect_upload_connections() -> Iterator[None]:
-    """slack_sdk's upload (Export setup) leaves its response for the collector to close;
-    collect it here, inside the test that uploaded, rather than as a warning in a later one."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+# slack_sdk's upload leaves its response for the collector: collected in the test that made it.
+pytestmark = pytest.mark.usefixtures("collect_upload_connections")
 
 
 @pytest.fixture
 def empty(fake: FakeSlack, database_url: str) -> Iterator[Edge]:
     """A workspace with boardbot installed and no partnership yet."""
-    engine = make_engine(database_url)
-    app = build_app(settings_for(fake, database_url), engine, now=lambda: NOW)
-    served = Served(wsgi_app(app, engine=engine, signing_secret=SECRET))
-    try:
-        yield Edge(fake, engine, app, SlackSim(fake, served.url))
-    finally:
-        served.stop()
-        app.listener_runner.listener_executor.shutdown(wait=True)
-        engine.dispose()
+    yield from serve_edge(fake, database_url, rutland=False)
 
 
 def home_button(fake: FakeSlack, edge: Edge, user: str, event_id: str, label: str) -> Json:
