@@ -171,8 +171,9 @@ def test_the_stand_in_checks_lengths_and_files_as_slack_does(
     short = urllib.request.Request(ticket["upload_url"], data=b"abc", method="POST")
     with pytest.raises(urllib.error.HTTPError) as mismatch:
         urllib.request.urlopen(short, timeout=5)
-    assert mismatch.value.code == 400
-    assert b"announced 4 bytes, received 3" in mismatch.value.read()
+    with mismatch.value as refused:  # an HTTPError holds its connection until closed
+        assert refused.code == 400
+        assert b"announced 4 bytes, received 3" in refused.read()
     with pytest.raises(SlackApiError) as early:  # its bytes have not arrived
         client.files_completeUploadExternal(files=[{"id": ticket["file_id"]}], channel_id="C0HWB")
     assert early.value.response["error"] == "file_not_found"
@@ -181,7 +182,8 @@ def test_the_stand_in_checks_lengths_and_files_as_slack_does(
         assert (answer.status, answer.read()) == (200, b"OK - 4")
     with pytest.raises(urllib.error.HTTPError) as again:
         urllib.request.urlopen(whole, timeout=5)
-    assert again.value.code == 404
+    with again.value as gone:
+        assert gone.code == 404
     done = client.files_completeUploadExternal(
         files=[{"id": ticket["file_id"]}], channel_id="C0HWB"
     )
