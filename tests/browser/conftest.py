@@ -8,7 +8,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot.sandbox.server import Sandbox
 
@@ -51,6 +51,11 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# An answer arrives after its ack, from a machine busy with the rest of the suite: what a page
+# is expected to show may take longer than Playwright's 5 s default; it passes as soon as it does.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture
