@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import threading
@@ -10,7 +9,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -284,14 +282,3 @@ def edge(fake: FakeSlack, sqlite_url: str) -> Iterator[Edge]:
 def any_db_edge(fake: FakeSlack, database_url: str) -> Iterator[Edge]:
     """On SQLite and, when TEST_DATABASE_URL is set, PostgreSQL: for the key tests."""
     yield from serve_edge(fake, database_url)
-
-
-@pytest.fixture
-def collect_upload_connections() -> Iterator[None]:
-    """slack_sdk's upload to the URL Slack gives (files_upload_v2) leaves its response for the
-    collector to close; collect it inside the test that uploaded, rather than letting it surface
-    as a ResourceWarning in a later one."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()

@@ -5,7 +5,6 @@ line for the person."""
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,15 +18,11 @@ from bot.fakeslack import FakeSlack
 from bot.files import OutgoingFile, UploadFailed, send_files
 from schedules.evidence import Pack, build_pack
 from storage.db import make_engine
-from tests.bot.conftest import TOKEN, Edge
+from tests.bot.conftest import TOKEN, Edge, http
 from tests.commands.conftest import BoundPartnership, bind_rutland
 from tests.schedules.evidence.year_of_activity import AT, seed_year
 
 PERSON = "U0LSCBBM"
-
-
-# slack_sdk's upload leaves its response for the collector: collected in the test that made it.
-pytestmark = pytest.mark.usefixtures("collect_upload_connections")
 
 
 @pytest.fixture(scope="module")
@@ -168,22 +163,14 @@ def test_the_stand_in_checks_lengths_and_files_as_slack_does(
         client.files_getUploadURLExternal(filename="a.csv", length=0)
     assert zero.value.response["error"] == "missing_argument"
     ticket = client.files_getUploadURLExternal(filename="a.csv", length=4)
-    short = urllib.request.Request(ticket["upload_url"], data=b"abc", method="POST")
-    with pytest.raises(urllib.error.HTTPError) as mismatch:
-        urllib.request.urlopen(short, timeout=5)
-    with mismatch.value as refused:  # an HTTPError holds its connection until closed
-        assert refused.code == 400
-        assert b"announced 4 bytes, received 3" in refused.read()
+    upload = ticket["upload_url"]
+    code, said = http(upload, "abc")
+    assert code == 400 and "announced 4 bytes, received 3" in said
     with pytest.raises(SlackApiError) as early:  # its bytes have not arrived
         client.files_completeUploadExternal(files=[{"id": ticket["file_id"]}], channel_id="C0HWB")
     assert early.value.response["error"] == "file_not_found"
-    whole = urllib.request.Request(ticket["upload_url"], data=b"abcd", method="POST")
-    with urllib.request.urlopen(whole, timeout=5) as answer:
-        assert (answer.status, answer.read()) == (200, b"OK - 4")
-    with pytest.raises(urllib.error.HTTPError) as again:
-        urllib.request.urlopen(whole, timeout=5)
-    with again.value as gone:
-        assert gone.code == 404
+    assert http(upload, "abcd") == (200, "OK - 4")
+    assert http(upload, "abcd")[0] == 404  # an upload URL is used once
     done = client.files_completeUploadExternal(
         files=[{"id": ticket["file_id"]}], channel_id="C0HWB"
     )

@@ -46,10 +46,6 @@ def fake() -> Iterator[FakeSlack]:
         yield server
 
 
-# slack_sdk's upload leaves its response for the collector: collected in the test that made it.
-pytestmark = pytest.mark.usefixtures("collect_upload_connections")
-
-
 @pytest.fixture
 def empty(fake: FakeSlack, database_url: str) -> Iterator[Edge]:
     """A workspace with boardbot installed and no partnership yet."""
