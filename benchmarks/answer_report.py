@@ -102,7 +102,7 @@ def report(plan: Any, floor: Results, ours: Results, noop: Phase) -> None:
              if closed and not closed.lost else ""))  # fmt: skip
     closed_ratio = ratio(closed.ack(99), noop.ack(99)) if closed else math.nan
     said, growth = memory(ours.memory) if ours.memory else ("-", math.nan)
-    print("\n== boardbot web workers' resident memory (MiB, each worker)")
+    print("\n== boardbot web workers' resident memory (MiB, each worker and answer process)")
     print(said)
     print(f"growth since the start: {growth:+.1%} (the largest of any worker)")
     at20_f, at20_o = floor.listed.get(20), ours.listed.get(20)

@@ -187,11 +187,17 @@ class WebProcess:
             raise RuntimeError(f"{self.name} exited ({self.process.returncode}):\n{tail}")
 
     def workers(self) -> list[int]:
+        """The master's processes and theirs: workers, and boardbot's answer processes."""
         assert self.process is not None
-        return children(self.process.pid)
+        found, parents = [], [self.process.pid]
+        while parents:
+            below = [pid for parent in parents for pid in children(parent)]
+            found += below
+            parents = below
+        return sorted(found)
 
     def cpu(self) -> float:
-        """CPU seconds the master and its live workers have used."""
+        """CPU seconds the master and every live process under it have used."""
         assert self.process is not None
         return sum(cpu_seconds(pid) for pid in (self.process.pid, *self.workers()))
 

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.answer_processes import AnswerProcesses
 from bot.dispatch import SLACK_REQUESTS, Courier, Dispatcher, failure
 from storage.db import transaction
 from storage.models import SlackDelivery
@@ -41,8 +42,10 @@ class Answers:
         public_url: str | None = None,
         *,
         unbound_visible: bool = True,
+        elsewhere: AnswerProcesses | None = None,
     ):
         self.engine, self.now, self.pool = engine, now, pool
+        self.elsewhere = elsewhere  # answer processes (bot/answer_processes.py), when started
         # Workspaces installed by OAuth see no partnership that is not yet bound to one.
         self.unbound_visible = unbound_visible
         self.dispatcher = Dispatcher(engine, now, public_url, unbound_visible=unbound_visible)
@@ -52,11 +55,17 @@ class Answers:
         return Courier(client, self.engine)
 
     def after_ack(self, job: Callable[..., None], *args: Any) -> None:
-        """Run `job(*args)` on the pool, once the acks in flight (if any) have gone."""
+        """Run `job(*args)` in an answer process when there are some; else on the pool, once
+        the acks in flight (if any) have gone."""
+        if self.elsewhere is not None and self.elsewhere.take(job, args, self):
+            return
         self.pool.submit(self._run_after_acks, job, *args)
 
     def _run_after_acks(self, job: Callable[..., None], *args: Any) -> None:
         SLACK_REQUESTS.wait_for_acks(YIELD_TO_ACKS)  # an answer can wait; an ack cannot
+        self.run_job(job, *args)
+
+    def run_job(self, job: Callable[..., None], *args: Any) -> None:
         try:
             job(*args)
         except Exception:  # noqa: BLE001 - a delivery failure is logged once, with a ref

@@ -41,15 +41,25 @@ RATE_LIMIT_WAIT = 10  # seconds: the web process waits out a Retry-After up to t
 CLOCK_CALL_TIMEOUT = 3  # seconds: the clock's tick has a budget of a few seconds in all
 
 
-def make_client(settings: Settings, *, timeout: int = 10, max_retries: int = 2) -> WebClient:
+def make_client(
+    settings: Settings,
+    *,
+    timeout: int = 10,
+    max_retries: int = 2,
+    token: str | None = None,
+    team_id: str | None = None,
+) -> WebClient:
     """The web process's client: a short 429 is waited out in the call (the ack has gone
-    already); a 5xx or a dropped connection is retried only for calls that do not post."""
+    already); a 5xx or a dropped connection is retried only for calls that do not post.
+    `token` (and `team_id`) for a workspace installed by OAuth, else SLACK_BOT_TOKEN's."""
     handlers: list[RetryHandler] = [
         ShortRateLimitRetryHandler(max_retry_count=max_retries),
         UnlessPosting(ServerErrorRetryHandler(max_retry_count=max_retries)),
         UnlessPosting(ConnectionErrorRetryHandler(max_retry_count=max_retries)),
     ]
-    return client_for(settings, timeout=timeout, retry_handlers=handlers)
+    return client_for(
+        settings, timeout=timeout, retry_handlers=handlers, token=token, team_id=team_id
+    )
 
 
 def clock_client(settings: Settings, *, timeout: int = CLOCK_CALL_TIMEOUT) -> WebClient:
@@ -59,13 +69,19 @@ def clock_client(settings: Settings, *, timeout: int = CLOCK_CALL_TIMEOUT) -> We
 
 
 def client_for(
-    settings: Settings, *, timeout: int, retry_handlers: list[RetryHandler]
+    settings: Settings,
+    *,
+    timeout: int,
+    retry_handlers: list[RetryHandler],
+    token: str | None = None,
+    team_id: str | None = None,
 ) -> WebClient:
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url or DEFAULT_BASE_URL,
         timeout=timeout,
         retry_handlers=retry_handlers,
+        team_id=team_id,
     )
 
 

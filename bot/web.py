@@ -63,12 +63,12 @@ def _plain(start_response: Callable[..., Any], status: str, body: bytes) -> list
     return [body]
 
 
-def create_wsgi_app() -> WsgiApp:
+def create_wsgi_app(answer_processes: int = 0) -> WsgiApp:
     """The app a web process serves, built from the environment (once per worker)."""
     settings = load_settings()
     check_mode(settings)
     engine = make_engine(settings.database_url)
-    app = build_app(settings, engine)
+    app = build_app(settings, engine, answer_processes=answer_processes)
     warm_up()
     return with_calendar_feeds(
         wsgi_app(app, engine=engine, signing_secret=settings.slack_signing_secret or ""), engine
@@ -89,8 +89,8 @@ def warm_up() -> None:
 class WebServer(BaseApplication):
     """gunicorn run programmatically: gthread workers, since Bolt works on after each ack."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
-        self.options = options
+    def __init__(self, options: dict[str, Any], answer_processes: int = 0) -> None:
+        self.options, self.answer_processes = options, answer_processes
         super().__init__()
 
     def load_config(self) -> None:
@@ -98,10 +98,12 @@ class WebServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> WsgiApp:
-        return create_wsgi_app()
+        return create_wsgi_app(self.answer_processes)
 
 
-def serve(settings: Settings, *, host: str, workers: int, threads: int) -> None:
+def serve(
+    settings: Settings, *, host: str, workers: int, threads: int, answer_processes: int = 0
+) -> None:
     """Run until stopped (SIGTERM finishes requests in flight, then exits)."""
     options = {
         "bind": f"{host}:{settings.port}",
@@ -116,4 +118,4 @@ def serve(settings: Settings, *, host: str, workers: int, threads: int) -> None:
         "graceful_timeout": 10,
         "proc_name": "boardbot-web",
     }
-    WebServer(options).run()
+    WebServer(options, answer_processes).run()

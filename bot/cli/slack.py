@@ -14,6 +14,14 @@ def web_command(
     host: str = typer.Option(
         "0.0.0.0", "--host", metavar="ADDRESS", help="Address to bind; the port is $PORT."
     ),
+    answer_processes: int = typer.Option(
+        1,
+        "--answer-processes",
+        min=0,
+        metavar="N",
+        help="Processes per worker that answer after the ack, at a lower priority than acks "
+        "(0: the worker's own threads answer).",
+    ),
 ) -> None:
     """Serve Slack over HTTP, with gunicorn.
 
@@ -26,7 +34,7 @@ def web_command(
 
     config = settings()
     check_mode(config)
-    serve(config, host=host, workers=workers, threads=threads)
+    serve(config, host=host, workers=workers, threads=threads, answer_processes=answer_processes)
 
 
 @app.command("run")

@@ -45,7 +45,11 @@ def submit(
     else:
         ack()
     if reply is not None:
-        answers.after_ack(answers.courier(client).deliver, reply, caller, None)
+        answers.after_ack(deliver, answers, client, reply, caller)
+
+
+def deliver(answers: Answers, client: WebClient, reply: Reply, caller: Caller) -> None:
+    answers.courier(client).deliver(reply, caller, None)
 
 
 def answer_form(

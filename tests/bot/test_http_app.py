@@ -420,17 +420,23 @@ def test_boardbot_web_serves_a_signed_command_through_gunicorn(
         try:
             base = f"http://127.0.0.1:{port}"
             assert wait_until_healthy(base, web), (tmp_path / "web.log").read_text()
-            sent = SlackSim(fake, base).command("/duties", "lrlscb", "U0LSCBBM")
+            slack = SlackSim(fake, base)
+            sent = slack.command("/duties", "lrlscb", "U0LSCBBM")
             assert sent.status == 200
-            assert SlackSim(fake, base).response(sent.key, timeout=15).blocks
+            assert slack.response(sent.key, timeout=15).blocks
+            # an event's answer travels to the answer process too, with the request's client
+            assert slack.home_opened("U0LSCBBM", "Ev0GUNICORN").status == 200
+            assert fake.wait_for(lambda: fake.calls_to("views.publish"), timeout=15)
             # one byte over: all of it is read before the refusal, so the sender is never cut off
             # mid-body (a longer body is bounded the same way: tests/bot/test_gate.py)
             assert chunked_post(port, b"x" * (MAX_BODY + 1)) == 413
             malformed = {"Content-Type": "application/x-www-form-urlencoded"}
             assert http(f"{base}/slack/events", "payload=%7Bbad", malformed)[0] == 401
+            last = slack.command("/duties", "lrlscb", "U0LSCBBM")
         finally:
-            web.send_signal(signal.SIGTERM)
+            web.send_signal(signal.SIGTERM)  # at once after the ack: its answer still goes
             assert web.wait(timeout=30) == 0
+    assert slack.response(last.key, timeout=1).blocks
     assert "Traceback" not in (tmp_path / "web.log").read_text()
 
 
