@@ -89,6 +89,8 @@ def well_formed(body: str, content_type: str) -> bool:
     plain form (slash commands): the shapes Bolt reads."""
     if content_type.split(";")[0].strip() == "application/json" or body.startswith("{"):
         return is_json_object(body)
+    if not (body.startswith("payload=") or "&payload=" in body):
+        return True  # a slash command's form: Bolt reads any form (an "=" in a value is %3D)
     payloads = parse_qs(body, keep_blank_values=True).get("payload")
     return payloads is None or (len(payloads) == 1 and is_json_object(payloads[0]))
 

@@ -92,6 +92,7 @@ def test_a_timestamp_that_is_not_a_number_gets_401(
         ("payload=%7Bbad", "application/x-www-form-urlencoded"),
         ("payload=%5B1%5D", "application/x-www-form-urlencoded"),
         ("payload=%7B%7D&payload=%7B%7D", "application/x-www-form-urlencoded"),
+        ("token=x&payload=%7Bbad", "application/x-www-form-urlencoded"),
         ("{bad", "application/json"),
         ("[1, 2]", "application/json"),
     ],
