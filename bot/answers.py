@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import BoltRequest
@@ -55,8 +56,13 @@ class Answers:
         return Courier(client, self.engine)
 
     def after_ack(self, job: Callable[..., None], *args: Any) -> None:
-        """Run `job(*args)` in an answer process when there are some; else on the pool, once
-        the acks in flight (if any) have gone."""
+        """Run `job(*args)` once the ack is written: in an answer process when there are some,
+        else on the pool, once the acks in flight (if any) have gone."""
+        start = partial(self._start, job, args)
+        if not SLACK_REQUESTS.hold(start):
+            start()
+
+    def _start(self, job: Callable[..., None], args: tuple[Any, ...]) -> None:
         if self.elsewhere is not None and self.elsewhere.take(job, args, self):
             return
         self.pool.submit(self._run_after_acks, job, *args)

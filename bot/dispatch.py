@@ -39,24 +39,64 @@ Clock = Callable[[], datetime]
 class InFlight:
     """Requests from Slack being acked in this process, so that answers can give way to acks.
 
-    An answer waits only while an ack is in flight: when the process is not saturated nothing
-    is in flight and an answer starts at once; under a burst, acks go first (for a bounded
-    time, so an answer is never starved)."""
+    An ack is in flight from the moment its request arrives until its response has been written
+    (`begin` returns what ends it). What a request's listener starts after its ack is held until
+    then (`hold`): the answer's work, in this process or another, never competes with writing
+    the ack it follows. An answer on this process's pool also waits while other acks are in
+    flight (`wait_for_acks`): when the process is not saturated nothing is, and it starts at
+    once; under a burst acks go first, for a bounded time, so an answer is never starved."""
 
     def __init__(self) -> None:
         self._count, self._idle = 0, threading.Condition()
+        self._acking = threading.local()  # the held work of the request this thread acks
 
-    @contextmanager
-    def answering(self) -> Iterator[None]:
+    def begin(self) -> Callable[[], None]:
+        """A request arrived on this thread; call what this returns once its response is written
+        (or could not be): the work it held starts then. Calls after the first do nothing."""
+        unsent: Callable[[], None] | None = getattr(self._acking, "sent", None)
+        if unsent is not None:  # the server never closed this thread's last response
+            unsent()
         with self._idle:
             self._count += 1
-        try:
-            yield
-        finally:
+        held: list[Callable[[], None]] = []
+        ended = threading.Event()
+
+        def sent() -> None:
+            if ended.is_set():
+                return
+            ended.set()
+            if getattr(self._acking, "sent", None) is sent:
+                del self._acking.sent, self._acking.held
             with self._idle:
                 self._count -= 1
                 if self._count == 0:
                     self._idle.notify_all()
+            for start in held:
+                try:
+                    start()
+                except Exception:  # one answer that cannot start spoils no other
+                    log.exception("an answer could not be started")
+
+        self._acking.sent, self._acking.held = sent, held
+        return sent
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """An ack in flight for the block: its held work starts as the block ends."""
+        sent = self.begin()
+        try:
+            yield
+        finally:
+            sent()
+
+    def hold(self, start: Callable[[], None]) -> bool:
+        """Run `start` once this thread's response is written; False when this thread is not
+        acking a request (Socket Mode, the clock): the caller starts it at once."""
+        held: list[Callable[[], None]] | None = getattr(self._acking, "held", None)
+        if held is None:
+            return False
+        held.append(start)
+        return True
 
     def wait_for_acks(self, limit: float) -> None:
         """Until no request is being acked, or `limit` seconds pass; at once when none is."""

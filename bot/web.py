@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -41,11 +41,18 @@ def wsgi_app(bolt_app: App, *, engine: Engine, signing_secret: str) -> WsgiApp:
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == EVENTS_PATH and method == "POST":
-            with SLACK_REQUESTS.answering():
+            sent = SLACK_REQUESTS.begin()
+            body: Iterable[bytes]
+            try:
                 refused = gate.admit(environ)
                 if refused is not None:
-                    return _plain(start_response, refused.status, refused.reason.encode())
-                return events(environ, start_response)
+                    body = _plain(start_response, refused.status, refused.reason.encode())
+                else:
+                    body = events(environ, start_response)
+            except BaseException:
+                sent()
+                raise
+            return AfterSending(body, sent)
         if path in (INSTALL_PATH, REDIRECT_PATH) and method == "GET" and bolt_app.oauth_flow:
             return events(environ, start_response)  # the install page, and Slack's redirect
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
@@ -56,6 +63,25 @@ def wsgi_app(bolt_app: App, *, engine: Engine, signing_secret: str) -> WsgiApp:
         return _plain(start_response, "404 Not Found", b"not found")
 
     return application
+
+
+class AfterSending:
+    """A response that ends its ack when the server closes it: every WSGI server calls close()
+    once it has written the response, or failed to (PEP 3333)."""
+
+    def __init__(self, body: Iterable[bytes], sent: Callable[[], None]) -> None:
+        self.body, self.sent = body, sent
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.sent()
 
 
 def _plain(start_response: Callable[..., Any], status: str, body: bytes) -> list[bytes]:

@@ -32,10 +32,13 @@ class Endless(io.RawIOBase):
 
 
 def call(app: Any, environ: dict[str, Any]) -> tuple[str, bytes]:
-    """The WSGI app called as a server calls it: its status and body."""
+    """The WSGI app called as a server calls it: its status and body, then close()."""
     started: list[str] = []
     body: Iterable[bytes] = app(environ, lambda status, headers: started.append(status))
-    return started[0], b"".join(body)
+    try:
+        return started[0], b"".join(body)
+    finally:
+        getattr(body, "close", lambda: None)()
 
 
 def environ(body: io.RawIOBase | io.BytesIO, **headers: str) -> dict[str, Any]:
