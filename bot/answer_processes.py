@@ -2,9 +2,9 @@
 
 In the worker that acks, an answer's work holds the interpreter lock: under a burst, acks queue
 behind answers. `boardbot web` hands every answer to processes of its own instead, started by
-the worker and run at a lower scheduling priority (nice), so the kernel gives acks the CPU first
-and answers every cycle left over. When the machine is not busy an answer starts at once: nothing
-waits on purpose.
+the worker and scheduled below everything else (Linux's SCHED_IDLE), so the kernel gives acks
+the CPU first and answers every cycle left over. When the machine is not busy an answer starts
+at once: nothing waits on purpose.
 
 A job travels pickled, as one message on a local socket pair (SOCK_SEQPACKET: one job a message,
 read by whichever answer thread is free), as a module-level function and its arguments. The
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-NICENESS = 10  # CFS weighs a nice-10 process at about a tenth of a nice-0 one
+NICENESS = 19  # where SCHED_IDLE is missing: the lowest priority nice gives
 BUFFER = 4 * 1024 * 1024  # bytes of jobs the socket holds; the kernel may allow less
 LARGEST = 1024 * 1024  # bytes of one job (Slack's largest payloads are far smaller)
 SHORT_LIFE = 5.0  # seconds: an answer process that exits sooner did not start
@@ -210,9 +210,10 @@ def _name(job: Callable[..., None]) -> str:
 
 def serve() -> None:
     """An answer process: lower priority, its own engine and Answers, and a few threads reading
-    the socket, so that answers waiting on Slack or the database overlap. Ctrl-C reaches the
-    whole process group: the worker ends these processes itself by closing the socket."""
-    os.nice(NICENESS)
+    the socket, so that answers waiting on Slack or the database overlap. It starts at the
+    worker's priority (a busy machine does not hold up its start) and drops below everything
+    else once ready. Ctrl-C reaches the whole process group: the worker ends these processes
+    itself by closing the socket."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from bot.answers import WORKERS
@@ -233,6 +234,7 @@ def serve() -> None:
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
     answers = answers_for(settings, make_engine(settings.database_url), pool)
     warm_up()
+    below_everything_else()
     readers = [
         threading.Thread(target=_read, args=(jobs, answers, settings), name=f"answer-{i}")
         for i in range(WORKERS)
@@ -241,6 +243,17 @@ def serve() -> None:
         reader.start()
     for reader in readers:
         reader.join()
+
+
+def below_everything_else() -> None:
+    """Run only on CPU that nothing else wants: SCHED_IDLE where the kernel has it (Linux). A
+    process at nice 10 still took CPU from the acks whenever a worker woke to ack; answers that
+    queue meanwhile wait in the socket, and once it is full the worker answers in its own
+    threads, at its own priority."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux, or refused
+        os.nice(NICENESS)
 
 
 def _read(jobs: socket.socket, answers: Answers, settings: Settings) -> None:
