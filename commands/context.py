@@ -53,6 +53,7 @@ class Invocation:
     # workspace is served (SLACK_BOT_TOKEN); where workspaces install by OAuth it answers none.
     unbound_visible: bool = True
     _partnership: Partnership | None = field(default=None, repr=False)
+    _visible: list[Partnership] | None = field(default=None, repr=False)
 
     @property
     def partnership(self) -> Partnership:
@@ -73,8 +74,13 @@ class Invocation:
 
 
 def visible(inv: Invocation) -> list[Partnership]:
-    """The asking workspace's partnerships (and those not yet bound to one)."""
-    return partnerships_in_workspace(inv.team_id, session=inv.session, unbound=inv.unbound_visible)
+    """The asking workspace's partnerships (and those not yet bound to one), read once a request:
+    settling the partnership asks for them several times."""
+    if inv._visible is None:
+        inv._visible = partnerships_in_workspace(
+            inv.team_id, session=inv.session, unbound=inv.unbound_visible
+        )
+    return inv._visible
 
 
 def channel_partnerships(inv: Invocation) -> set[int]:
