@@ -1,7 +1,8 @@
-"""What every listener does once Slack has its ack: answer on the pool, once per delivery.
+"""What every listener does once Slack has its ack: answer, once per delivery.
 
 Slack wants an ack within three seconds; the work behind it (the database, Slack's Web API)
-runs afterwards on a small pool. Slack may deliver a request again, and anyone can replay a
+starts once the ack is written, in an answer process (bot/answer_processes.py) under
+`boardbot web`, else on a small pool. Slack may deliver a request again, and anyone can replay a
 signed one: each delivery is recorded, so that any process answers it once.
 """
 
