@@ -107,3 +107,15 @@ def test_a_read_sends_the_same_statements_however_many_records(
     add_boards(bound, 4)
     many = {user: statements_of(bound, read, user) for user in READERS}
     assert many == few
+
+
+def test_a_request_reads_its_workspaces_partnerships_once(bound: BoundPartnership) -> None:
+    """Settling the partnership (from the channel, the person, the board key) asks for them
+    several times; the request reads them once."""
+    invocation = bound.invocation("U0LSCBBM")
+    invocation.team_id = "T0FAKE"
+    bound.session.expire_all()
+    with counted(bound) as statements:
+        command_handler("/duties")(invocation, "lrlscb")
+    workspace = "OR partnership.team_id IS NULL"  # its own, and those not yet bound
+    assert sum(workspace in statement for statement in statements) == 1
