@@ -105,7 +105,7 @@ class AnswerProcesses:
     worker, replaced when one dies, and waited for when the worker exits."""
 
     def __init__(self, processes: int, settings: Settings) -> None:
-        self.processes, self.settings = processes, settings
+        self.settings = settings
         self._ours, self._theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, BUFFER)
         self.largest = min(LARGEST, self._ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))

@@ -6,8 +6,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -79,15 +78,6 @@ class InFlight:
 
         self._acking.sent, self._acking.held = sent, held
         return sent
-
-    @contextmanager
-    def answering(self) -> Iterator[None]:
-        """An ack in flight for the block: its held work starts as the block ends."""
-        sent = self.begin()
-        try:
-            yield
-        finally:
-            sent()
 
     def hold(self, start: Callable[[], None]) -> bool:
         """Run `start` once this thread's response is written; False when this thread is not

@@ -30,9 +30,10 @@ def test_an_answer_waits_until_the_acks_in_flight_are_done() -> None:
     holding = threading.Event()
 
     def ack() -> None:
-        with acks.answering():
-            holding.set()
-            release.wait(60)
+        sent = acks.begin()
+        holding.set()
+        release.wait(60)
+        sent()
 
     acker = threading.Thread(target=ack)
     acker.start()
@@ -49,8 +50,8 @@ def test_an_answer_waits_until_the_acks_in_flight_are_done() -> None:
 
 def test_an_answer_waits_no_longer_than_its_limit() -> None:
     acks = InFlight()
-    with acks.answering():
-        acks.wait_for_acks(0.01)  # returns although the ack is still in flight
+    acks.begin()
+    acks.wait_for_acks(0.01)  # returns although the ack is still in flight
 
 
 def test_what_a_request_holds_starts_once_its_response_is_written() -> None:
@@ -80,9 +81,10 @@ def test_outside_a_request_nothing_is_held() -> None:
     acks = InFlight()
     held: list[bool] = []
     other = threading.Thread(target=lambda: held.append(acks.hold(lambda: None)))
-    with acks.answering():  # this thread's request does not hold another thread's work
-        other.start()
-        other.join(60)
+    sent = acks.begin()  # this thread's request does not hold another thread's work
+    other.start()
+    other.join(60)
+    sent()
     assert held == [False]
 
 
@@ -92,9 +94,10 @@ def test_one_answer_that_cannot_start_spoils_no_other(caplog: pytest.LogCaptureF
     def refuses() -> None:
         raise RuntimeError("the pool is shut")
 
-    with acks.answering():
-        acks.hold(refuses)
-        acks.hold(lambda: started.append("second"))
+    sent = acks.begin()
+    acks.hold(refuses)
+    acks.hold(lambda: started.append("second"))
+    sent()
     assert started == ["second"]
     assert "an answer could not be started" in caplog.text
 
